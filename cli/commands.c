@@ -1,0 +1,11 @@
+/* The command table: one line per command, implemented in cmd_NAME.c. */
+#include <stddef.h>
+
+#include "cli.h"
+#include "commands.h"
+
+const struct cli_command cli_commands[] = {
+    {"db", "start, stop or inspect the embedded PostgreSQL cluster", cmd_db, cmd_db_help},
+    {"init", "create or upgrade the database schema", cmd_init, cmd_init_help},
+    {NULL, NULL, NULL, NULL},
+};

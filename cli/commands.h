@@ -1,0 +1,12 @@
+#ifndef PREV_COMMANDS_H
+#define PREV_COMMANDS_H
+
+/* Each command: its entry point and its --help text. */
+#define PREV_COMMAND(name) \
+    int cmd_##name(int argc, char **argv); \
+    extern const char cmd_##name##_help[];
+
+PREV_COMMAND(db)
+PREV_COMMAND(init)
+
+#endif

@@ -1,0 +1,98 @@
+#ifndef PREV_DB_H
+#define PREV_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <libpq-fe.h>
+
+#include "prev_error.h"
+
+/* ---- connection (db/connect.c) ------------------------------------------ */
+
+enum db_source { DB_SOURCE_OPTION, DB_SOURCE_DATABASE_URL, DB_SOURCE_PGENV,
+                 DB_SOURCE_EMBEDDED };
+
+/* Decide where to connect: --db, else DATABASE_URL, else the libpq PG*
+ * environment, else the embedded cluster. Writes the conninfo to use
+ * ("" means libpq's environment) into buf. */
+enum db_source db_pick_source(const char *opt_db, char *buf, size_t size);
+
+/* Connect, starting the embedded cluster (and creating its database)
+ * first when that is the source. With need_schema, the embedded database
+ * gets any pending migrations applied, and a shared server must already
+ * hold the current schema.
+ * On success *out is an open connection the caller closes with PQfinish.
+ * Errors: 69 unreachable or no schema, 78 cannot set up the embedded
+ * cluster. */
+int db_connect(const char *opt_db, bool quiet, bool need_schema, PGconn **out,
+               struct prev_error *err);
+
+/* Fill err from a failed result or connection, keeping the SQLSTATE:
+ * "what: message (SQLSTATE 23505)". Returns code. */
+int db_fail(struct prev_error *err, int code, PGconn *conn, const PGresult *res,
+            const char *what);
+
+/* Run a statement that returns no rows; fill err on failure. */
+int db_exec(PGconn *conn, const char *sql, struct prev_error *err);
+
+/* ---- embedded cluster (db/embedded.c) ------------------------------------ */
+
+struct db_embedded {
+    char home[1024];        /* $PREVALENCE_HOME, absolute */
+    char base[1024];        /* where data and socket live (home, or a fallback) */
+    char data_dir[1100];
+    char socket_dir[1100];
+    char log_path[1100];
+    char lock_path[1100];
+    char bindir[1024];      /* PostgreSQL server binaries */
+    bool as_other_user;     /* we are root: run the server as server_user */
+    uid_t server_uid;
+    gid_t server_gid;
+    char server_user[64];
+    int port;
+};
+
+/* Work out paths, binaries and the server user; creates nothing. */
+int db_embedded_locate(struct db_embedded *em, struct prev_error *err);
+
+/* Create the cluster if missing, start it if stopped (a second start is a
+ * no-op), recover a stale postmaster.pid, and create the database.
+ * *started tells whether this call started the server. */
+int db_embedded_start(struct db_embedded *em, bool quiet, bool *started,
+                      struct prev_error *err);
+
+/* Stop the server (fast shutdown). *was_running tells whether it ran. */
+int db_embedded_stop(struct db_embedded *em, bool *was_running, struct prev_error *err);
+
+/* pid of the running server, or 0 when it is not running. */
+long db_embedded_running_pid(const struct db_embedded *em);
+
+/* conninfo for the embedded database (keyword form). */
+void db_embedded_conninfo(const struct db_embedded *em, const char *dbname,
+                          char *buf, size_t size);
+
+/* postgresql:// URI for the embedded database, path percent-encoded. */
+void db_embedded_uri(const struct db_embedded *em, char *buf, size_t size);
+
+#define DB_EMBEDDED_DBNAME "prevalence"
+#define DB_EMBEDDED_SUPERUSER "postgres"
+
+/* ---- schema migrations (db/migrate.c) ------------------------------------ */
+
+/* Directory holding NNN_name.sql files: $PREVALENCE_SQL_DIR, else the
+ * source tree when running from the build directory, else the installed
+ * share/prevalence/sql. */
+int db_sql_dir(char *buf, size_t size, struct prev_error *err);
+
+/* Apply pending migrations in one transaction. *applied counts those
+ * applied now, *total all known. When report is set, each one applied is
+ * named on stderr. */
+int db_migrate(PGconn *conn, bool report, int *applied, int *total,
+               struct prev_error *err);
+
+/* Fail with a clear message unless every migration has been applied. */
+int db_require_schema(PGconn *conn, struct prev_error *err);
+
+#endif
