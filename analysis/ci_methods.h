@@ -1,0 +1,70 @@
+#ifndef AN_CI_METHODS_H
+#define AN_CI_METHODS_H
+
+#include <stdbool.h>
+
+/* Confidence intervals for one proportion. Pure computation (GSL), no I/O.
+ * Formulas and citations: docs/methods.md. */
+
+/* ---- from counts: x cases out of n (prevalence ci) ----------------------- */
+
+enum an_ci_method {
+    AN_CI_WILSON,
+    AN_CI_CLOPPER_PEARSON,
+    AN_CI_JEFFREYS,
+    AN_CI_AGRESTI_COULL,
+    AN_CI_WALD,
+    AN_CI_LOGIT,
+    AN_CI_N_METHODS
+};
+
+struct an_interval {
+    double estimate;     /* x / n */
+    double low, high;    /* NaN when !defined */
+    bool defined;        /* false: the method has no interval here (note says why) */
+    char note[160];      /* "" or a plain-words remark (degenerate, undefined, ...) */
+};
+
+/* Name as used on the command line ("wilson", "clopper-pearson", ...). */
+const char *an_ci_method_name(enum an_ci_method m);
+/* Parse a name; returns false if unknown. */
+bool an_ci_method_parse(const char *name, enum an_ci_method *out);
+
+/* Interval for x out of n at level (0 < level < 1). Requires 0 <= x <= n,
+ * n >= 1; returns 0, or -1 on invalid arguments (out untouched). */
+int an_ci_counts(enum an_ci_method m, long x, long n, double level, struct an_interval *out);
+
+/* ---- design-based: estimate p with standard error se (estimate) ---------- */
+
+enum an_design_method {
+    AN_DESIGN_KORN_GRAUBARD,   /* default: NCHS; svyciprop(method="beta") */
+    AN_DESIGN_WILSON,          /* survey 4.5 svyciprop(method="wilson") */
+    AN_DESIGN_LOGIT,           /* svyciprop(method="xlogit") */
+    AN_DESIGN_WALD,            /* svyciprop(method="mean") */
+    AN_DESIGN_N_METHODS
+};
+
+const char *an_design_method_name(enum an_design_method m);   /* "korn-graubard", ... */
+bool an_design_method_parse(const char *name, enum an_design_method *out);
+
+struct an_design_input {
+    double p;        /* the estimate, 0 <= p <= 1 */
+    double se;       /* its design-based standard error (0 for a census) */
+    double n;        /* sample size in the NCHS sense: youth_n (respondents for officer_any) */
+    double df;       /* design degrees of freedom: PSUs - strata in the domain */
+    double level;    /* e.g. 0.95 */
+};
+
+struct an_design_interval {
+    double low, high;
+    double n_eff;    /* p(1-p)/se^2, or n when p is 0 or 1 or se is 0 */
+    bool defined;
+    char note[160];
+};
+
+/* Returns 0, or -1 on invalid input (p outside [0,1], se < 0, n <= 0,
+ * level outside (0,1), df < 1 for methods that need t quantiles). */
+int an_ci_design(enum an_design_method m, const struct an_design_input *in,
+                 struct an_design_interval *out);
+
+#endif

@@ -1,0 +1,51 @@
+#ifndef AN_ESTIMATE_H
+#define AN_ESTIMATE_H
+
+#include <stdbool.h>
+
+#include "ci_methods.h"
+#include "nchs.h"
+
+/* One output row of `prevalence estimate`: a county or the state.
+ * The CSV/JSON columns are a public contract (docs/commands/estimate.md):
+ * survey_year, county, fips, measure, method, level, respondents,
+ * officers_total, youth_n, cases, estimate, se, ci_low, ci_high, df, deff,
+ * n_eff, total_estimate, total_ci_low, total_ci_high, flag, reasons. */
+
+enum an_measure {
+    AN_MEASURE_CONFIRMED,     /* confirmed / caseload (youth level, ratio) */
+    AN_MEASURE_ANY,           /* (confirmed + suspected) / caseload */
+    AN_MEASURE_OFFICER_ANY,   /* respondents with >= 1 confirmed / respondents */
+    AN_MEASURE_N
+};
+
+const char *an_measure_name(enum an_measure m);
+bool an_measure_parse(const char *name, enum an_measure *out);
+
+enum an_lonely_psu { AN_LONELY_ADJUST, AN_LONELY_CERTAINTY, AN_LONELY_FAIL };
+
+#define AN_STATE_NAME "Arizona"
+#define AN_STATE_FIPS "04"
+
+struct an_estimate_row {
+    int survey_year;
+    char county[32];          /* county name, or "Arizona" */
+    char fips[8];             /* "04013", or "04" */
+    enum an_measure measure;
+    enum an_design_method method;
+    double level;
+    long respondents;         /* PSUs in the domain */
+    long officers_total;      /* from the frame; -1 when no frame */
+    long youth_total;         /* from the frame; -1 when no frame */
+    long youth_n;             /* sum of caseloads (respondents for officer_any) */
+    long cases;               /* unweighted count of cases in the sample */
+    bool has_estimate;        /* false: no respondents */
+    double estimate, se, ci_low, ci_high;
+    double df, deff, n_eff;
+    bool has_total;           /* false without a frame (youth_total unknown) */
+    double total_estimate, total_ci_low, total_ci_high;
+    enum an_flag flag;
+    char reasons[320];
+};
+
+#endif
