@@ -50,6 +50,15 @@ int db_fail(struct prev_error *err, int code, PGconn *conn, const PGresult *res,
     len = strlen(msg);
     while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
         msg[--len] = '\0';
+    /* One line per error: libpq continues with "\n\t" or "\nDETAIL:  ". */
+    for (size_t i = 0, o = 0; i <= len; i++) {
+        if (msg[i] == '\n' || msg[i] == '\t') {
+            if (o > 0 && msg[o - 1] != ' ')
+                msg[o++] = ' ';
+        } else {
+            msg[o++] = msg[i];
+        }
+    }
     const char *text = msg;
     if (strncmp(text, "ERROR:  ", 8) == 0)
         text += 8;

@@ -290,10 +290,18 @@ long db_embedded_running_pid(const struct db_embedded *em)
     fclose(fp);
     if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno != EPERM))
         return 0;
-    /* The pid may have been reused by an unrelated process after a crash. */
-    snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+    /* The pid may have been reused by an unrelated process after a crash,
+     * or be a zombie nobody reaped (containers whose pid 1 does not reap):
+     * /proc/PID/stat is "PID (comm) STATE ...". */
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
     if ((fp = fopen(path, "r")) != NULL) {
-        bool ours = fgets(comm, sizeof comm, fp) != NULL && strncmp(comm, "postgres", 8) == 0;
+        char stat[256] = "";
+        const char *close_paren;
+        bool ours = fgets(stat, sizeof stat, fp) != NULL
+                    && sscanf(stat, "%*d (%63[^)])", comm) == 1
+                    && strcmp(comm, "postgres") == 0
+                    && (close_paren = strrchr(stat, ')')) != NULL
+                    && close_paren[1] == ' ' && close_paren[2] != 'Z';
         fclose(fp);
         if (!ours)
             return 0;
@@ -467,6 +475,13 @@ int db_embedded_start(struct db_embedded *em, bool quiet, bool *started,
                            strerror(errno));
             goto done;
         }
+        /* The socket's lock file names the dead server too; PostgreSQL
+         * would refuse to start while a zombie holds that pid. The folder
+         * is private to this cluster, so whatever is there is stale. */
+        snprintf(path, sizeof path, "%s/.s.PGSQL.%d.lock", em->socket_dir, em->port);
+        unlink(path);
+        snprintf(path, sizeof path, "%s/.s.PGSQL.%d", em->socket_dir, em->port);
+        unlink(path);
     }
     if ((rc = write_settings(em, err)) != 0)
         goto done;
