@@ -10,7 +10,7 @@
 #include "suppress.h"
 
 /* The Council report (`prevalence report`): what may be published, and the
- * writers of report.html, tables/*.csv|md and estimates.json. Everything
+ * writers of report.html, tables/NAME.csv|md and estimates.json. Everything
  * here takes plain structs and writes to a FILE * it is given (a memory
  * stream in the command); the files themselves are written by
  * an_outdir_write (outdir.h). */
@@ -54,7 +54,7 @@ struct an_report_input {
 
 /* ---- the published table (report_model.c) ---------------------------------- */
 
-/* Columns of tables/*.csv, in order; the names are a public contract
+/* Columns of tables/NAME.csv, in order; the names are a public contract
  * (docs/commands/report.md). Every cell is text as a reader sees it. */
 enum an_pub_col {
     AN_PUB_COUNTY,

@@ -1,4 +1,4 @@
-/* tables/*.csv and tables/*.md: the published table for people who paste
+/* tables/NAME.csv and tables/NAME.md: the published table for people who paste
  * into documents. Same cells as the HTML page (report_model.c). */
 #include "report.h"
 
