@@ -29,7 +29,7 @@ struct ctx {
 static int write_responses(FILE *out, const struct ctx *c)
 {
     const struct an_export_input *in = c->in;
-    char code[16];
+    char code[32];
 
     fputs("survey_year,county,respondent_id,role,caseload,confirmed,suspected\n", out);
     for (size_t i = 0; i < in->nresponses; i++) {
