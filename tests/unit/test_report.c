@@ -73,7 +73,7 @@ static void make_row(struct an_estimate_row *r, const char *name, const char *f,
     r->total_ci_high = r->ci_high * (double)youth_total;
     r->flag = flag;
     if (flag == AN_FLAG_SUPPRESS)
-        snprintf(r->reasons, sizeof r->reasons, "effective sample size below 30; "
+        snprintf(r->reasons, sizeof r->reasons, "effective sample size below 30; %s",
                  AN_REASON_EXTREME);
     else if (flag == AN_FLAG_REVIEW)
         snprintf(r->reasons, sizeof r->reasons, "degrees of freedom below 8");
