@@ -302,7 +302,7 @@ static void test_html_is_self_contained(void **state)
     assert_null(strstr(buf, "http://www.w3.org/1999"));
     assert_int_equal(count(buf, "https://"), 0);
     assert_int_equal(count(buf, "http://"), count(buf, "xmlns=\"http://www.w3.org/2000/svg\""));
-    assert_non_null(strstr(buf, "id=\"headline-estimate\">6.3%<"));
+    assert_non_null(strstr(buf, "id=\"headline-estimate\">7.0%<"));
     assert_non_null(strstr(buf, "<table id=\"county-table\">"));
     assert_non_null(strstr(buf, "<table id=\"officer-table\">"));
     assert_non_null(strstr(buf, "No count of victims from 1 to 9 is published"));
