@@ -145,6 +145,14 @@ int an_write_report_html(FILE *out, const struct an_report_input *in,
 int an_write_estimates_json(FILE *out, const struct an_report_input *in,
                             struct prev_error *err);
 
+struct an_outfiles;
+
+/* Every file of the report into set (empty on entry): report.html,
+ * tables/county_estimates.{csv,md}, tables/officer_measure.{csv,md},
+ * estimates.json. Returns 0, or 70 with err filled. */
+int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
+                    struct prev_error *err);
+
 /* Text for the methods section, from the parameters the numbers used. */
 const char *an_design_method_description(enum an_design_method m);
 
