@@ -126,9 +126,9 @@ int cmd_synth(int argc, char **argv)
             || (rc = syn_write_year(out, &plan, single_file, &sum, &err)) != 0)
             return cli_report(&err);
         if (!cli_globals.quiet)
-            fprintf(stderr, "prevalence synth: %d: %lld respondents of %lld officers, "
-                            "%lld youth, %d files in %s/%d\n", y, sum.respondents,
-                    sum.officers_total, sum.youth_total, sum.files, out, y);
+            fprintf(stderr, "prevalence: wrote %d files in %s/%d: %lld respondents of "
+                            "%lld officers, %lld youth\n", sum.files, out, y, sum.respondents,
+                    sum.officers_total, sum.youth_total);
     }
     return 0;
 }

@@ -21,7 +21,7 @@
 #define OTHER_HI 12
 /* Officer-level clustering: an officer's risk relative to the county rate
  * is X = (CLUSTER_N + 1) / 2 times the second smallest of CLUSTER_N
- * uniforms, i.e. X ~ 8 Beta(2, 14): mean 1, standard deviation 0.68.
+ * uniforms, i.e. X ~ 8 Beta(2, 14): mean 1, standard deviation 0.64.
  * Many caseloads hold no victim and a few hold several, and about 60% of
  * respondents report at least one, as the 2015 ASU survey found. Order
  * statistics need only comparisons, so no rounding can differ between
@@ -79,7 +79,7 @@ static void draw_victims(gsl_rng *r, const struct syn_county_plan *cp, struct sy
         }
     }
     /* lo2 / 2^32 is the order statistic; rates are fractions of 2^32, so
-     * p = lo2 * X-scale * ppm / 10^6 (below 2^55: no overflow). */
+     * p = lo2 * 8 * ppm / 10^6, below 2^53: no overflow. */
     p_conf = lo2 * ((CLUSTER_N + 1) / 2) * cp->confirmed_ppm / 1000000;
     p_susp = lo2 * ((CLUSTER_N + 1) / 2) * cp->suspected_ppm / 1000000;
     if (p_conf > one)
