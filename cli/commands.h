@@ -8,6 +8,7 @@
 
 PREV_COMMAND(db)
 PREV_COMMAND(init)
+PREV_COMMAND(synth)
 PREV_COMMAND(report)
 PREV_COMMAND(export)
 
