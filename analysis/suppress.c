@@ -205,8 +205,9 @@ struct relation {
     struct ivset dom[AN_SUPPRESS_MAX_ROWS];
 };
 
-/* Is every guarded cell safe when sum(sign * x) = rhs? */
-static bool relation_safe_for(const struct relation *rel, long rhs, long min_cell)
+/* Is every guarded cell safe when sum(sign * x) = rhs? strict: no hidden
+ * cell may be recovered; else only cells holding a small count count. */
+static bool relation_safe_for(const struct relation *rel, long rhs, long min_cell, bool strict)
 {
     long p = 0;
     bool group_is_counties = true, any_guarded = false;
@@ -230,6 +231,8 @@ static bool relation_safe_for(const struct relation *rel, long rhs, long min_cel
     for (size_t i = 0; i < rel->n; i++) {
         struct ivset t, allowed;
         if (rel->known[i] || !rel->guarded[i])
+            continue;
+        if (!strict && !(rel->has_value[i] && an_is_small(rel->value[i], min_cell)))
             continue;
         /* sign_i * x_i = rhs - p - sum over the other unknowns. */
         iv_single(&t, 0, 0);
@@ -257,16 +260,16 @@ static bool relation_safe_for(const struct relation *rel, long rhs, long min_cel
  * rounding and by the state's combined ratio). A cell without a value
  * (a county without respondents has no estimated total) counts as 0 in the
  * true sum: a reader who knows the state figure leaves it out would. */
-static bool relation_safe(const struct relation *rel, long min_cell)
+static bool relation_safe(const struct relation *rel, long min_cell, bool strict)
 {
     long rhs_true = 0;
 
     for (size_t i = 0; i < rel->n; i++)
         if (rel->has_value[i])
             rhs_true += rel->sign[i] * rel->value[i];
-    if (!relation_safe_for(rel, 0, min_cell))
+    if (!relation_safe_for(rel, 0, min_cell, strict))
         return false;
-    return rhs_true == 0 || relation_safe_for(rel, rhs_true, min_cell);
+    return rhs_true == 0 || relation_safe_for(rel, rhs_true, min_cell, strict);
 }
 
 static void build_relation(const struct an_protect_row *rows, size_t ncounties,
@@ -295,15 +298,15 @@ static void build_relation(const struct an_protect_row *rows, size_t ncounties,
 }
 
 static bool table_safe(const struct an_protect_row *rows, size_t ncounties,
-                       const struct an_protect_cells *cells, long min_cell)
+                       const struct an_protect_cells *cells, long min_cell, bool strict)
 {
     struct relation rel;
 
     build_relation(rows, ncounties, cells, false, min_cell, &rel);
-    if (!relation_safe(&rel, min_cell))
+    if (!relation_safe(&rel, min_cell, strict))
         return false;
     build_relation(rows, ncounties, cells, true, min_cell, &rel);
-    return relation_safe(&rel, min_cell);
+    return relation_safe(&rel, min_cell, strict);
 }
 
 /* Complement candidates: published counties holding at least one case,
@@ -357,13 +360,13 @@ int an_protect_table(const struct an_protect_row *rows, size_t ncounties, long m
         size_t n;
         bool done = false;
 
-        if (table_safe(rows, ncounties, out, min_cell))
+        if (table_safe(rows, ncounties, out, min_cell, true))
             return 0;
         n = candidates(rows, ncounties, out, idx);
         /* The smallest county that makes the table safe on its own... */
         for (size_t k = 0; k < n && !done; k++) {
             marks_for(&rows[idx[k]], AN_HIDE_COMPLEMENT, min_cell, &out[idx[k]]);
-            if (table_safe(rows, ncounties, out, min_cell))
+            if (table_safe(rows, ncounties, out, min_cell, true))
                 done = true;
             else
                 marks_for(&rows[idx[k]], AN_HIDE_NONE, min_cell, &out[idx[k]]);
@@ -377,6 +380,9 @@ int an_protect_table(const struct an_protect_row *rows, size_t ncounties, long m
         else if (rows[state].has_data && out[state].hidden == AN_HIDE_NONE)
             marks_for(&rows[state], AN_HIDE_COMPLEMENT, min_cell, &out[state]);
         else
-            return -1;
+            /* Nothing left to hide. What a reader may still pin down is a
+             * hidden 0 or a large count (a "*" next to a small state total
+             * must be 0); the small counts must stay protected. */
+            return table_safe(rows, ncounties, out, min_cell, false) ? 0 : -1;
     }
 }

@@ -72,10 +72,13 @@ bool an_is_small(long v, long min_cell);
  * smallest further counties (the state only as a last resort) until, for
  * the cases and for the totals alike, every hidden cell could take at
  * least two values given everything published, and the hidden counties
- * together do not add up to a small count.
+ * together do not add up to a small count. When every county and the
+ * state are hidden and a hidden 0 or large count can still be pinned
+ * down (a "*" beside a small state total can only be 0), the table is
+ * accepted as long as no small count can.
  * Returns 0, or -1 on invalid arguments or when no choice of cells
- * protects the table (which the rules above cannot produce; a caller
- * treats it as an internal error). */
+ * protects the small counts (which the rules above cannot produce; a
+ * caller treats it as an internal error). */
 int an_protect_table(const struct an_protect_row *rows, size_t ncounties, long min_cell,
                      struct an_protect_cells *out);
 
