@@ -6,6 +6,7 @@ report_tests=$PREVALENCE_SOURCE_DIR/tests/report
 export SOURCE_DATE_EPOCH=1751328000
 
 load_year() {   # load_year YEAR
+    "$PREVALENCE_BIN" -q init >/dev/null || return 1
     python3 "$report_tests/load_sample.py" "$PREVALENCE_SOURCE_DIR/sample-data" "$1" \
         | "$PREVALENCE_BIN" -q db psql -q -v ON_ERROR_STOP=1 -f - >/dev/null
 }
