@@ -17,8 +17,9 @@ bundle() {   # bundle NAME EXPORT-ARGS...
     shift
     "$PREVALENCE_BIN" -q export --out "$work/$name" "$@" || { echo "FAIL: export $*"; status=1; return; }
     (cd "$work/$name" && sha256sum --quiet -c MANIFEST.sha256) || { echo "FAIL: $name: manifest"; status=1; }
-    ls "$work/$name" | sort | tr '\n' ' ' | grep -qx 'expected.csv frame.csv MANIFEST.sha256 README.md reproduce.R responses.csv ' \
-        || { echo "FAIL: $name: files $(ls "$work/$name")"; status=1; }
+    files=$(cd "$work/$name" && ls -A | LC_ALL=C sort | tr '\n' ' ')
+    [ "$files" = "MANIFEST.sha256 README.md expected.csv frame.csv reproduce.R responses.csv " ] \
+        || { echo "FAIL: $name: files $files"; status=1; }
     (cd "$work/$name" && Rscript reproduce.R) || { echo "FAIL: $name: reproduce.R"; status=1; return; }
     python3 "$PREVALENCE_SOURCE_DIR/tests/report/compare_r.py" "$work/$name" || status=1
 }
