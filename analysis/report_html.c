@@ -92,6 +92,7 @@ static const char css[] =
     "font-variant-numeric:tabular-nums}\n"
     "th{background:#f2f6fb;vertical-align:bottom}th:first-child,td:first-child{text-align:left}"
     "\n"
+    "td{white-space:nowrap}.scroll{overflow-x:auto}\n"
     "tr.state td{font-weight:700;border-top:2px solid #888}\n"
     ".notes{font-size:.85em;color:#333}.notes li{margin:.2em 0}\n"
     "figure{margin:1em 0}figcaption{font-size:.85em;color:#555}\n"
@@ -136,7 +137,7 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
     bool officers = t->measure == AN_MEASURE_OFFICER_ANY;
     char text[600];
 
-    fprintf(out, "<table id=\"%s\">\n<thead><tr><th>County</th><th>Respondents / officers"
+    fprintf(out, "<div class=\"scroll\"><table id=\"%s\">\n<thead><tr><th>County</th><th>Respondents / officers"
                  "</th><th>Coverage</th>", id);
     if (!officers)
         fputs("<th>Youth on responding caseloads</th><th>Victims identified</th>", out);
@@ -145,7 +146,8 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
     fprintf(out, "<th>%s</th><th>%.0f%% CI</th><th>%s</th><th>%.0f%% CI</th>"
                  "<th>Reliability</th></tr></thead>\n<tbody>\n",
             officers ? "Share of officers" : "Estimate", level * 100,
-            officers ? "Estimated officers statewide" : "Estimated victims on probation",
+            officers ? "Estimated officers with a confirmed victim"
+                     : "Estimated victims on probation",
             level * 100);
     for (size_t i = 0; i < t->nrows; i++) {
         const struct an_pub_row *r = &t->row[i];
@@ -188,7 +190,7 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
         cell(out, r->cell[AN_PUB_FLAG]);
         fputs("</tr>\n", out);
     }
-    fputs("</tbody></table>\n<ul class=\"notes\">\n", out);
+    fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
     for (int n = 0; n < AN_NOTE_N; n++) {
         if (!t->used[n])
             continue;
