@@ -127,7 +127,8 @@ static void attack_relation(const struct table *t, const long *values, const boo
             static int diff[2 * SPAN + 2];
             if (j == i || known[j])
                 continue;
-            memset(diff, 0, sizeof diff);
+            /* Only the part the sums can reach so far, and one more run. */
+            memset(diff + SPAN - span - BOUND, 0, (size_t)(2 * (span + BOUND) + 2) * sizeof diff[0]);
             for (long v = 0; v <= BOUND; v++) {
                 long lo, hi;
                 if (!allowed[j][v] || (v > 0 && allowed[j][v - 1]))
