@@ -8,6 +8,7 @@
 
 #include "design.h"
 #include "estimate_output.h"
+#include "parse.h"
 #include "sha256.h"
 
 /* The versions reproduce.R was checked with (tests/report/test_export.sh
@@ -56,13 +57,16 @@ static int write_frame(FILE *out, const struct ctx *c)
 static int write_script(FILE *out, const struct ctx *c)
 {
     const struct an_report_input *e = c->in->est;
+    char level[32];
 
     fprintf(out, "# Written by prevalence %s for survey year %d: the parameters of this "
                  "bundle.\n", e->tool_version, e->survey_year);
-    fprintf(out, "survey_year <- %dL\nmeasure <- \"%s\"\nmethod <- \"%s\"\nlevel <- %.17g\n"
+    /* Shortest text that reads back to the same double: R parses it to
+     * the level the tool used. */
+    fprintf(out, "survey_year <- %dL\nmeasure <- \"%s\"\nmethod <- \"%s\"\nlevel <- %s\n"
                  "lonely_psu <- \"%s\"\n\n",
             e->survey_year, an_measure_name(e->measure), an_design_method_name(e->method),
-            e->level, an_lonely_psu_name(e->lonely));
+            prev_fmt_double(level, sizeof level, e->level), an_lonely_psu_name(e->lonely));
     fputs(an_reproduce_r, out);
     return ferror(out) ? -1 : 0;
 }
@@ -163,7 +167,7 @@ static int write_readme(FILE *out, const struct ctx *c)
     fputs("## Source files\n\nThe data come from these loaded files (SHA-256 of the file "
           "as received):\n\n", out);
     for (size_t i = 0; i < e->nbatches; i++)
-        fprintf(out, "- %s (%s, %ld rows): `%s`\n", e->batches[i].file_name,
+        fprintf(out, "- %s (%s, rows: %ld): `%s`\n", e->batches[i].file_name,
                 e->batches[i].kind, e->batches[i].row_count, e->batches[i].sha256);
     return ferror(out) ? -1 : 0;
 }
