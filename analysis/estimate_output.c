@@ -238,7 +238,7 @@ static void write_people(FILE *out, bool markdown, const struct an_estimate_meta
                         officers ? "Officers" : "Youth", officers ? "With confirmed" : "Cases",
                         cilabel, officers ? "Officers (est.)" : "Victims (est.)");
             else
-                fprintf(out, "%-12s %11s %8s %8s %8s %15s %22s  %-8s %s\n", "County",
+                fprintf(out, "%-12s %11s %8s %8s %8s %15s %22s  %-8s  %s\n", "County",
                         "Respondents", officers ? "Officers" : "Youth",
                         officers ? "With" : "Cases", "Estimate", cilabel,
                         officers ? "Officers (est.)" : "Victims (est.)", "Flag", "Reasons");
@@ -251,9 +251,10 @@ static void write_people(FILE *out, bool markdown, const struct an_estimate_meta
                     row->respondents, row->youth_n, row->cases, est, ci, total,
                     an_flag_name(row->flag), row->reasons);
         else
-            fprintf(out, "%-12s %11ld %8ld %8ld %8s %15s %22s  %-8s %s\n", row->county,
+            fprintf(out, "%-12s %11ld %8ld %8ld %8s %15s %22s  %-*s%s\n", row->county,
                     row->respondents, row->youth_n, row->cases, est, ci, total,
-                    an_flag_name(row->flag), row->reasons);
+                    row->reasons[0] != '\0' ? 10 : 0, an_flag_name(row->flag),
+                    row->reasons);
     }
     if (meta->nnotes > 0)
         fputc('\n', out);
