@@ -8,6 +8,7 @@
 
 PREV_COMMAND(db)
 PREV_COMMAND(init)
+PREV_COMMAND(ci)
 PREV_COMMAND(estimate)
 
 #endif
