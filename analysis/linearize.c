@@ -70,7 +70,8 @@ static int centred_residual_ss(const struct an_stratum_moments *s, long double r
     __int128 cyy = (__int128)s->n * s->syy - (__int128)s->sy * s->sy;
     __int128 cxx = (__int128)s->n * s->sxx - (__int128)s->sx * s->sx;
     __int128 cxy = (__int128)s->n * s->sxy - (__int128)s->sy * s->sx;
-    const __int128 lim = (__int128)AN_MOMENT_MAX;
+    /* Below 2^63 each, the products below stay under 2^126. */
+    const __int128 lim = (__int128)1 << 63;
 
     if (cyy < 0 || cxx < 0)
         return -1;
@@ -91,8 +92,8 @@ static int centred_residual_ss(const struct an_stratum_moments *s, long double r
         *q = ((long double)cxx * d * d + (long double)det / (long double)cxx) / n;
         return 0;
     }
-    /* Astronomically large strata: long double keeps 64 bits, enough
-     * here because each product above already exceeds 2^62. */
+    /* Astronomically large strata (n^2 var(y) above 2^63, far beyond any
+     * caseload survey): long double, with a 64-bit mantissa. */
     *q = ((long double)cyy - 2 * r * (long double)cxy + r * r * (long double)cxx) / n;
 #else
     long double cyy = n * s->syy - (long double)s->sy * s->sy;
