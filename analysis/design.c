@@ -139,7 +139,7 @@ static void flag_row(struct an_estimate_row *row)
 /* Estimate one domain (the strata m[0..k-1]) into row, whose header and
  * counts are set. Returns 0, or an error code with err filled. */
 static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_moments *m,
-                           size_t k, const struct an_county_sums *c,
+                           size_t k, const struct an_county_sums *c /* aligned with m */,
                            const struct an_estimate_options *opt, struct prev_error *err)
 {
     struct an_ratio_estimate est;
@@ -254,7 +254,7 @@ int an_estimate_rows(const struct an_county_sums *c, size_t ncounties,
             rows[i].youth_total = c[i].youth_total;
         }
         add_counts(&rows[i], &m[i], opt->measure);
-        if ((rc = estimate_domain(&rows[i], &m[i], 1, c, opt, err)) != 0)
+        if ((rc = estimate_domain(&rows[i], &m[i], 1, &c[i], opt, err)) != 0)
             return rc;
     }
 
