@@ -23,15 +23,8 @@
 
 static int group_setup(void **state)
 {
-    static const char *const pgenv[] = {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE",
-                                        "PGSERVICE", "PGUSER", "DATABASE_URL"};
-
     (void)state;
     gsl_set_error_handler_off();
-    /* meson's test_env sets these to "" so no outside server leaks in; an
-     * empty PGPORT makes initdb fail, so drop them, as with-cluster.sh does. */
-    for (size_t i = 0; i < sizeof pgenv / sizeof pgenv[0]; i++)
-        unsetenv(pgenv[i]);
     return pg_harness_start();
 }
 
