@@ -17,6 +17,10 @@
 # reference is survey 4.5's svyciprop(method = "wilson") formula applied to
 # svymean's estimate and se with t(df = degf).
 #
+# The script also checks that svyby(~y, ~fips, design, svymean) gives the
+# same estimate and se per county as subset(), the lonely-PSU county
+# included (both cut the design to the stratum).
+#
 # Where prevalence documents a different rule than R (docs/methods.md, "Where
 # results differ from R"), the expected interval is that rule, computed here
 # independently, and `source` names it; R's own interval stays in r_ci_low /
@@ -130,6 +134,13 @@ for (ds in datasets) {
     for (measure in measures) {
       des <- designs[[measure]]
       formula <- as.formula(paste0("~", measure))
+      # svyby() cuts the design per county as subset() does, lonely-PSU
+      # county included: check that the per-county numbers are the same.
+      by <- suppressWarnings(svyby(formula, ~fips, des, svymean))
+      for (f in counties) {
+        s <- suppressWarnings(svymean(formula, subset(des, fips == f)))
+        stopifnot(abs(by[f, 2] - coef(s)) < 1e-15, abs(by[f, 3] - SE(s)) < 1e-15)
+      }
       for (dom in c(counties, "04")) {
         d <- if (dom == "04") des else {
           f <- dom
