@@ -192,6 +192,11 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
             row->ci_low = ci.low;
             row->ci_high = ci.high;
         }
+    } else if (an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &ci) == 0) {
+        /* The method needs t(df) and df is 0 (one respondent): no interval,
+         * but n_eff does not depend on the method and the NCHS rules need
+         * it; Korn-Graubard computes it without t when se is 0. */
+        row->n_eff = ci.n_eff;
     }
     if (opt->has_frame) {
         total_base = opt->measure == AN_MEASURE_OFFICER_ANY ? (double)row->officers_total

@@ -199,6 +199,14 @@ static void test_estimate_lonely_psu_rules(void **state)
     /* the state: adjust adds the lonely PSU's squared deviation */
     assert_true(adj[EST_NCOUNTIES].se > cert[EST_NCOUNTIES].se);
     assert_close(adj[EST_NCOUNTIES].estimate, cert[EST_NCOUNTIES].estimate, 0, "estimate");
+    /* wilson needs t(df = 0): no interval, but n_eff is still n */
+    opt.lonely = AN_LONELY_ADJUST;
+    opt.method = AN_DESIGN_WILSON;
+    assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), 0);
+    sc = find(rows, "Santa Cruz");
+    assert_true(isnan(sc->ci_low) && isnan(sc->ci_high));
+    assert_close(sc->n_eff, (double)sc->youth_n, 0, "n_eff");
+    assert_non_null(strstr(sc->reasons, "no confidence interval"));
     /* fail: exit 65 naming the county */
     opt.lonely = AN_LONELY_FAIL;
     assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), PREV_EX_DATA);
