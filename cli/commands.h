@@ -10,5 +10,6 @@ PREV_COMMAND(db)
 PREV_COMMAND(init)
 PREV_COMMAND(ci)
 PREV_COMMAND(estimate)
+PREV_COMMAND(synth)
 
 #endif
