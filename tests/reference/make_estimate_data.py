@@ -3,8 +3,9 @@
 
     /usr/bin/python3 tests/reference/make_estimate_data.py
 
-writes tests/reference/data/estimate_{a,b,c,d}/{responses,frame}.csv. The
-files are committed; rerunning gives the same bytes (fixed seeds, Python's
+writes tests/reference/data/estimate_{a,b,c,d}/{responses,frame}.csv in the
+columns of codebook v1 (counties by name, as in sample-data/; all counties
+of a set in one responses file). The files are committed; rerunning gives the same bytes (fixed seeds, Python's
 random module only). Each set has a county with two respondents, a census
 county (respondents = officers_total), a lonely-PSU county (one respondent,
 not a census) and a county with no respondents; set c adds a county with no
@@ -17,11 +18,13 @@ import math
 import os
 import random
 
+# (name, respondent code prefix), in fips order; the prefixes are those of
+# the sample data (synth/counties.c).
 COUNTIES = [
-    ("04001", "Apache"), ("04003", "Cochise"), ("04005", "Coconino"), ("04007", "Gila"),
-    ("04009", "Graham"), ("04011", "Greenlee"), ("04012", "La Paz"), ("04013", "Maricopa"),
-    ("04015", "Mohave"), ("04017", "Navajo"), ("04019", "Pima"), ("04021", "Pinal"),
-    ("04023", "Santa Cruz"), ("04025", "Yavapai"), ("04027", "Yuma"),
+    ("Apache", "APA"), ("Cochise", "CHS"), ("Coconino", "CCN"), ("Gila", "GIL"),
+    ("Graham", "GRA"), ("Greenlee", "GRN"), ("La Paz", "LAP"), ("Maricopa", "MAR"),
+    ("Mohave", "MOH"), ("Navajo", "NAV"), ("Pima", "PIM"), ("Pinal", "PIN"),
+    ("Santa Cruz", "SCZ"), ("Yavapai", "YAV"), ("Yuma", "YUM"),
 ]
 
 # name: (seed, survey year, respondents range, caseload range, special counties,
@@ -50,7 +53,7 @@ def binomial(rng, n, p):
 def generate(spec):
     rng = random.Random(spec["seed"])
     frame, responses = [], []
-    for fips, name in COUNTIES:
+    for name, code in COUNTIES:
         if name in spec["none"]:
             n = 0
         elif name == spec["two"]:
@@ -81,13 +84,13 @@ def generate(spec):
                 confirmed = binomial(rng, caseload, beta(rng, rate_c, 8))
             suspected = binomial(rng, caseload - confirmed, beta(rng, rate_s, 8))
             caseloads.append(caseload)
-            responses.append(dict(survey_year=spec["year"], fips=fips,
-                                  respondent_id="%s-%s-%03d" % (spec["year"], fips[2:], i + 1),
+            responses.append(dict(survey_year=spec["year"], county=name,
+                                  respondent_id="%s-%d-%04d" % (code, spec["year"], i + 1),
                                   role="probation_officer", caseload=caseload,
                                   confirmed=confirmed, suspected=suspected))
         mean_caseload = sum(caseloads) / n if n else rng.uniform(10, 30)
         youth = round(officers * mean_caseload * rng.uniform(0.9, 1.1))
-        frame.append(dict(survey_year=spec["year"], fips=fips, officers_total=officers,
+        frame.append(dict(survey_year=spec["year"], county=name, officers_total=officers,
                           youth_total=max(youth, sum(caseloads))))
     return frame, responses
 
@@ -102,9 +105,9 @@ def write(path, rows, fields):
 
 def main():
     here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
-    rfields = ["survey_year", "fips", "respondent_id", "role", "caseload", "confirmed",
+    rfields = ["survey_year", "county", "respondent_id", "role", "caseload", "confirmed",
                "suspected"]
-    ffields = ["survey_year", "fips", "officers_total", "youth_total"]
+    ffields = ["survey_year", "county", "officers_total", "youth_total"]
     for name, spec in SETS.items():
         frame, responses = generate(spec)
         write(os.path.join(here, name, "responses.csv"), responses, rfields)

@@ -9,7 +9,7 @@
 #
 # The design, as docs/methods.md states it: every respondent's caseload is
 # expanded to 0/1 youth rows (one row per respondent for officer_any),
-#   svydesign(ids = ~respondent_id, strata = ~fips, fpc = ~officers_total)
+#   svydesign(ids = ~respondent_id, strata = ~county, fpc = ~officers_total)
 # (no fpc when the data set has no frame), each county a subset() of it and
 # the state the whole design. Per domain: svymean() for the estimate and its
 # se, degf() for df, svyciprop(method = "beta" | "xlogit" | "mean") for
@@ -17,7 +17,7 @@
 # reference is survey 4.5's svyciprop(method = "wilson") formula applied to
 # svymean's estimate and se with t(df = degf).
 #
-# The script also checks that svyby(~y, ~fips, design, svymean) gives the
+# The script also checks that svyby(~y, ~county, design, svymean) gives the
 # same estimate and se per county as subset(), the lonely-PSU county
 # included (both cut the design to the stratum).
 #
@@ -103,12 +103,12 @@ fmt <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
 rows <- list()
 for (ds in datasets) {
   resp <- read.csv(file.path(datadir, ds, "responses.csv"),
-                   colClasses = c(fips = "character", respondent_id = "character"))
+                   colClasses = c(county = "character", respondent_id = "character"))
   frame_path <- file.path(datadir, ds, "frame.csv")
   has_frame <- file.exists(frame_path)
   if (has_frame) {
-    frame <- read.csv(frame_path, colClasses = c(fips = "character"))
-    resp <- merge(resp, frame[, c("fips", "officers_total")], by = "fips")
+    frame <- read.csv(frame_path, colClasses = c(county = "character"))
+    resp <- merge(resp, frame[, c("county", "officers_total")], by = "county")
   }
   stopifnot(all(resp$caseload >= 1))
   # One row per youth: the first `confirmed` of a caseload are confirmed
@@ -122,13 +122,13 @@ for (ds in datasets) {
   officers$officer_any <- as.numeric(resp$confirmed > 0)
   make_design <- function(data) {
     if (has_frame)
-      svydesign(ids = ~respondent_id, strata = ~fips, fpc = ~officers_total, data = data)
+      svydesign(ids = ~respondent_id, strata = ~county, fpc = ~officers_total, data = data)
     else
-      suppressWarnings(svydesign(ids = ~respondent_id, strata = ~fips, data = data))
+      suppressWarnings(svydesign(ids = ~respondent_id, strata = ~county, data = data))
   }
   designs <- list(confirmed = make_design(youth), any = make_design(youth),
                   officer_any = make_design(officers))
-  counties <- sort(unique(resp$fips))
+  counties <- sort(unique(resp$county))
   for (lonely in c("adjust", "certainty")) {
     options(survey.lonely.psu = lonely)
     for (measure in measures) {
@@ -136,15 +136,15 @@ for (ds in datasets) {
       formula <- as.formula(paste0("~", measure))
       # svyby() cuts the design per county as subset() does, lonely-PSU
       # county included: check that the per-county numbers are the same.
-      by <- suppressWarnings(svyby(formula, ~fips, des, svymean))
+      by <- suppressWarnings(svyby(formula, ~county, des, svymean))
       for (f in counties) {
-        s <- suppressWarnings(svymean(formula, subset(des, fips == f)))
+        s <- suppressWarnings(svymean(formula, subset(des, county == f)))
         stopifnot(abs(by[f, 2] - coef(s)) < 1e-15, abs(by[f, 3] - SE(s)) < 1e-15)
       }
-      for (dom in c(counties, "04")) {
-        d <- if (dom == "04") des else {
+      for (dom in c(counties, "Arizona")) {
+        d <- if (dom == "Arizona") des else {
           f <- dom
-          suppressWarnings(subset(des, fips == f))
+          suppressWarnings(subset(des, county == f))
         }
         m <- suppressWarnings(svymean(formula, d, deff = TRUE))
         m_rep <- suppressWarnings(svymean(formula, d, deff = "replace"))
@@ -156,7 +156,7 @@ for (ds in datasets) {
           e <- suppressWarnings(expected(method, formula, d, p, se, n, df))
           rows[[length(rows) + 1]] <- data.frame(
             dataset = ds, lonely_psu = lonely, measure = measure, method = method,
-            fips = dom, n = n, estimate = fmt(p), se = fmt(se), df = df,
+            county = dom, n = n, estimate = fmt(p), se = fmt(se), df = df,
             ci_low = fmt(e[[1]][1]), ci_high = fmt(e[[1]][2]), source = e[[2]],
             r_ci_low = fmt(e[[3]][1]), r_ci_high = fmt(e[[3]][2]),
             r_deff = fmt(as.numeric(deff(m))), r_deff_replace = fmt(as.numeric(deff(m_rep))),

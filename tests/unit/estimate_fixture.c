@@ -34,10 +34,11 @@ static int split(char *line, char **field, int max)
     return n;
 }
 
-static int county_index(const char *fips)
+/* Codebook v1 names a county by name or by FIPS code. */
+static int county_index(const char *key)
 {
     for (int i = 0; i < EST_NCOUNTIES; i++)
-        if (strcmp(fips, county_fips[i]) == 0)
+        if (strcmp(key, county_names[i]) == 0 || strcmp(key, county_fips[i]) == 0)
             return i;
     return -1;
 }
@@ -71,7 +72,7 @@ int est_load_dataset(const char *name, struct est_dataset *out)
     }
     fgets(line, sizeof line, fp);   /* header */
     while (fgets(line, sizeof line, fp) != NULL) {
-        /* survey_year,fips,respondent_id,role,caseload,confirmed,suspected */
+        /* survey_year,county,respondent_id,role,caseload,confirmed,suspected */
         int i;
         long x, c, a;
         struct an_county_sums *s;
@@ -135,7 +136,7 @@ int est_load_goldens(struct est_golden **out, size_t *n)
     }
     fgets(line, sizeof line, fp);
     while (fgets(line, sizeof line, fp) != NULL) {
-        /* dataset,lonely_psu,measure,method,fips,n,estimate,se,df,ci_low,
+        /* dataset,lonely_psu,measure,method,county,n,estimate,se,df,ci_low,
          * ci_high,source,r_ci_low,r_ci_high,r_deff,r_deff_replace */
         struct est_golden *e;
         if (split(line, f, 20) != 16) {
@@ -156,7 +157,7 @@ int est_load_goldens(struct est_golden **out, size_t *n)
             fprintf(stderr, "%s: unknown name on line %zu\n", path, len + 1);
             goto done;
         }
-        snprintf(e->fips, sizeof e->fips, "%s", f[4]);
+        snprintf(e->county, sizeof e->county, "%s", f[4]);
         e->n = num(f[5]);
         e->estimate = num(f[6]);
         e->se = num(f[7]);
@@ -188,7 +189,7 @@ static void check(struct est_compare_stats *st, const char *what, const struct e
             st->mismatches++;
             fprintf(stderr, "%s %s %s %s %s: %s: ours %.17g, R %.17g (one is empty)\n",
                     g->dataset, an_lonely_psu_name(g->lonely), an_measure_name(g->measure),
-                    an_design_method_name(g->method), g->fips, what, ours, want);
+                    an_design_method_name(g->method), g->county, what, ours, want);
         }
         return;
     }
@@ -199,7 +200,7 @@ static void check(struct est_compare_stats *st, const char *what, const struct e
         st->mismatches++;
         fprintf(stderr, "%s %s %s %s %s: %s: ours %.17g, R %.17g (diff %.3g) [%s]\n",
                 g->dataset, an_lonely_psu_name(g->lonely), an_measure_name(g->measure),
-                an_design_method_name(g->method), g->fips, what, ours, want, d, g->source);
+                an_design_method_name(g->method), g->county, what, ours, want, d, g->source);
     }
 }
 
@@ -214,7 +215,7 @@ void est_compare(const struct est_golden *g, size_t ng, const char *dataset,
         for (size_t i = 0; i < ng && e == NULL; i++)
             if (strcmp(g[i].dataset, dataset) == 0 && g[i].lonely == opt->lonely
                 && g[i].measure == opt->measure && g[i].method == opt->method
-                && strcmp(g[i].fips, row->fips) == 0)
+                && strcmp(g[i].county, row->county) == 0)
                 e = &g[i];
         if (e == NULL) {
             /* R has no domain without data: we must list it empty. */
@@ -222,7 +223,7 @@ void est_compare(const struct est_golden *g, size_t ng, const char *dataset,
                 || strcmp(row->reasons, "no data") != 0) {
                 st->mismatches++;
                 fprintf(stderr, "%s %s: no golden, but the row is not an empty 'no data' row\n",
-                        dataset, row->fips);
+                        dataset, row->county);
             }
             continue;
         }

@@ -30,7 +30,7 @@ struct est_golden {
     enum an_lonely_psu lonely;
     enum an_measure measure;
     enum an_design_method method;
-    char fips[8];
+    char county[32];                               /* or "Arizona" */
     double n, estimate, se, df, ci_low, ci_high;   /* NaN when empty */
     char source[32];
     double r_deff_replace;
