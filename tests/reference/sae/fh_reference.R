@@ -45,7 +45,8 @@ out_rows <- list()
 emit <- function(dataset, method, quantity, value) {
   out_rows[[length(out_rows) + 1]] <<- data.frame(
     dataset = dataset, method = method, quantity = quantity,
-    index = seq_along(value) - 1L, value = sprintf("%.17g", value))
+    index = seq_along(value) - 1L,
+    value = ifelse(is.na(value), "nan", sprintf("%.17g", value)))
 }
 
 design <- function(d) {
@@ -218,6 +219,87 @@ for (name in c("sample_like", "covariate", "boundary")) {
     }, pr_s$eblup, A_s * (1 - pr_s$gamma))
     emit("sample_like_arcsine", "reml", "back_bc", back)
   }
+}
+
+# ---- analysis/sae.c: from estimate rows to the sae_* columns -------------
+# fh_rows.csv holds direct estimates as `prevalence estimate` reports them
+# (the state row last). The rules, as docs/methods.md states them:
+# a county's direct variance se^2 is used when se > 0, 0 < p < 1 and it has
+# at least 3 respondents; otherwise D = p_bar (1 - p_bar) deff_bar / n with
+# p_bar the youth_n-weighted mean of the direct estimates and deff_bar the
+# mean design effect se^2 n / (p (1 - p)) of the usable counties (at least
+# 1). Arcsine: y = asin(sqrt(p)), D = se^2 / (4 p (1 - p)) or deff_bar/(4 n).
+# Counties without respondents get x'beta with MSE A + x'(X'V^-1X)^-1 x.
+# CI: estimate -+ z sqrt(mse) clamped to [0, 1]; under arcsine the interval
+# is sin^2 of the transformed-scale interval (clamped to [0, pi/2]) and the
+# MSE the delta method sin(2 mu)^2 mse*. Benchmark ratio: youth_total-
+# weighted mean of the direct estimates over that of the model-based ones.
+rows <- read.csv(file.path(here, "fh_rows.csv"), colClasses = c(fips = "character"))
+cty <- rows[rows$fips != "04", ]
+has <- cty$has_estimate == 1
+usable <- has & cty$se > 0 & cty$estimate > 0 & cty$estimate < 1 &
+  cty$respondents >= 3 & cty$youth_n > 0
+p_bar <- sum(cty$youth_n[has] * cty$estimate[has]) / sum(cty$youth_n[has])
+deff_bar <- max(1, mean(with(cty[usable, ], se^2 * youth_n / (estimate * (1 - estimate)))))
+z <- qnorm(0.975)
+sin2c <- function(t) sin(pmin(pmax(t, 0), pi / 2))^2
+back_bc <- function(mu, var) {
+  if (var == 0) return(sin2c(mu))
+  sd <- sqrt(var)
+  integrate(function(t) sin(t)^2 * dnorm(t, mu, sd), 0, pi / 2,
+            rel.tol = 1e-13, abs.tol = 0)$value + pnorm(pi / 2, mu, sd, lower.tail = FALSE)
+}
+for (cfg in list(list(name = "rows_none", tr = "none", cov = FALSE, method = "reml"),
+                 list(name = "rows_poverty_ml", tr = "none", cov = TRUE, method = "ml"),
+                 list(name = "rows_arcsine", tr = "arcsine", cov = FALSE, method = "reml"))) {
+  p <- cty$estimate
+  n <- cty$youth_n
+  if (cfg$tr == "none") {
+    yy <- p
+    DD <- ifelse(usable, cty$se^2, p_bar * (1 - p_bar) * deff_bar / n)
+  } else {
+    yy <- asin(sqrt(p))
+    DD <- ifelse(usable, cty$se^2 / (4 * p * (1 - p)), deff_bar / (4 * n))
+  }
+  Xall <- if (cfg$cov) cbind(1, cty$poverty) else matrix(1, nrow(cty), 1)
+  ll <- if (cfg$method == "ml") loglik_ml else loglik_reml
+  A <- maximise(ll, yy[has], DD[has], Xall[has, , drop = FALSE], cfg$method)
+  pr <- prasad_rao(A, yy[has], DD[has], Xall[has, , drop = FALSE], cfg$method)
+  Cinv <- solve(gls_at(A, yy[has], DD[has], Xall[has, , drop = FALSE])$XtVX)
+  mu <- mse_star <- post <- weight <- rep(NA, nrow(cty))
+  mu[has] <- pr$eblup
+  mse_star[has] <- pr$mse
+  post[has] <- A * (1 - pr$gamma)
+  weight[has] <- pr$gamma
+  for (i in which(!has)) {
+    xi <- Xall[i, ]
+    mu[i] <- sum(xi * pr$beta)
+    mse_star[i] <- A + as.numeric(t(xi) %*% Cinv %*% xi)
+    post[i] <- A
+    weight[i] <- 0
+  }
+  if (cfg$tr == "none") {
+    est <- pmin(pmax(mu, 0), 1)
+    mse <- mse_star
+    lo <- pmin(pmax(mu - z * sqrt(mse_star), 0), 1)
+    hi <- pmin(pmax(mu + z * sqrt(mse_star), 0), 1)
+  } else {
+    est <- mapply(back_bc, mu, post)
+    mse <- sin(2 * mu)^2 * mse_star
+    lo <- sin2c(mu - z * sqrt(mse_star))
+    hi <- sin2c(mu + z * sqrt(mse_star))
+  }
+  w <- cty$youth_total[has]
+  emit(cfg$name, cfg$method, "sigma2_u", A)
+  emit(cfg$name, cfg$method, "p_bar", p_bar)
+  emit(cfg$name, cfg$method, "deff_bar", deff_bar)
+  emit(cfg$name, cfg$method, "benchmark_ratio", sum(w * p[has]) / sum(w * est[has]))
+  emit(cfg$name, cfg$method, "sae_estimate", est)
+  emit(cfg$name, cfg$method, "sae_mse", mse)
+  emit(cfg$name, cfg$method, "sae_ci_low", lo)
+  emit(cfg$name, cfg$method, "sae_ci_high", hi)
+  emit(cfg$name, cfg$method, "sae_weight", weight)
+  emit(cfg$name, cfg$method, "sae_variance", ifelse(has, DD, NA))
 }
 
 write.csv(do.call(rbind, out_rows), file.path(here, "fh_goldens.csv"),
