@@ -114,7 +114,7 @@ static void header_row(struct cov_reader *r)
                 fail_at(r, r->line, name, "%s", "this column name appears twice");
                 return;
             }
-        snprintf(c->names[c->ncols++], AN_COV_NAME_MAX, "%s", name);
+        snprintf(c->names[c->ncols++], AN_COV_NAME_MAX, "%.63s", name);   /* length checked above */
     }
     if (!have_county) {
         fail_at(r, r->line, "header", "%s", "no column named county");
@@ -165,12 +165,12 @@ static void on_row_end(int term, void *data)
         if (strcasecmp(c->county[k], r->fields[r->county_col]) == 0) {
             char msg[96];
 
-            snprintf(msg, sizeof msg, "%s appears twice (first on line %ld)",
+            snprintf(msg, sizeof msg, "%.31s appears twice (first on line %ld)",
                      r->fields[r->county_col], c->line[k]);
             fail_at(r, r->line, "county", "%s", msg);
             return;
         }
-    snprintf(c->county[c->nrows], sizeof c->county[c->nrows], "%s", r->fields[r->county_col]);
+    snprintf(c->county[c->nrows], sizeof c->county[c->nrows], "%.31s", r->fields[r->county_col]);
     c->line[c->nrows] = r->line;
     for (size_t f = 0; f < r->field; f++) {
         double v = 0.0;
