@@ -78,11 +78,14 @@ int an_fh_loglik(size_t m, const double *y, const double *D, const gsl_matrix *X
 /* asin(sqrt(p)) for 0 <= p <= 1. */
 double an_fh_arcsine(double p);
 
-/* Bias-corrected back-transformation (Slud & Maiti 2006, as used by R's
- * emdi for its "bc" option): E[sin^2(T)] for T ~ N(mu, var) with T clamped
- * to [0, pi/2], i.e. the mean of the proportion under the model's posterior
- * of the transformed area mean, var = A (1 - gamma_i). var = 0 gives
- * sin^2(clamp(mu)). Returns NaN if the integration fails. */
+/* Bias-corrected back-transformation (Sugasawa & Kubokawa 2017; Hadam,
+ * Wuerz & Kreutzmann 2020; R's emdi, backtransformation = "bc"):
+ * E[sin^2(T)] for T ~ N(mu, var) with T clamped to [0, pi/2], the mean of
+ * the proportion under the model's conditional distribution of the
+ * transformed area mean, var = A (1 - gamma_i). emdi integrates over
+ * [0, pi/2] only, so its mass above pi/2 counts 0 where here it counts 1
+ * (a proportion of 100%); the two agree whenever that mass is negligible.
+ * var = 0 gives sin^2(clamp(mu)). Returns NaN if the integration fails. */
 double an_fh_arcsine_back(double mu, double var);
 
 /* The standard normal quantile for a two-sided interval at level. */
