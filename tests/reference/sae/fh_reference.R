@@ -41,94 +41,14 @@
 suppressPackageStartupMessages(library(nlme))
 
 here <- "tests/reference/sae"
+source(file.path(here, "fh_lib.R"))
+
 out_rows <- list()
 emit <- function(dataset, method, quantity, value) {
   out_rows[[length(out_rows) + 1]] <<- data.frame(
     dataset = dataset, method = method, quantity = quantity,
     index = seq_along(value) - 1L,
     value = ifelse(is.na(value), "nan", sprintf("%.17g", value)))
-}
-
-design <- function(d) {
-  covs <- setdiff(names(d), c("county", "y", "D", "youth_n"))
-  cbind(1, as.matrix(d[, covs, drop = FALSE]))
-}
-
-gls_at <- function(A, y, D, X) {
-  v <- A + D
-  XtVX <- crossprod(X, X / v)
-  beta <- solve(XtVX, crossprod(X, y / v))
-  r <- as.vector(y - X %*% beta)
-  list(v = v, XtVX = XtVX, beta = as.vector(beta), r = r)
-}
-
-loglik_ml <- function(A, y, D, X) {
-  g <- gls_at(A, y, D, X)
-  -0.5 * (length(y) * log(2 * pi) + sum(log(g$v)) + sum(g$r^2 / g$v))
-}
-
-loglik_reml <- function(A, y, D, X) {
-  g <- gls_at(A, y, D, X)
-  -0.5 * ((length(y) - ncol(X)) * log(2 * pi) + sum(log(g$v)) +
-            as.numeric(determinant(g$XtVX, logarithm = TRUE)$modulus) +
-            sum(g$r^2 / g$v))
-}
-
-# Derivatives of the two likelihoods in A: REML -1/2 tr(P) + 1/2 y'P^2 y
-# with the projection P = V^-1 - V^-1 X (X'V^-1X)^-1 X'V^-1; ML
-# -1/2 tr(V^-1) + 1/2 r'V^-2 r with the GLS residuals r.
-score <- function(A, y, D, X, method) {
-  v <- A + D
-  Vi <- diag(1 / v)
-  P <- Vi - Vi %*% X %*% solve(t(X) %*% Vi %*% X) %*% t(X) %*% Vi
-  if (method == "ml")
-    return(-0.5 * sum(1 / v) + 0.5 * sum((P %*% y)^2))   # P y = V^-1 r
-  -0.5 * sum(diag(P)) + 0.5 * as.numeric(t(y) %*% P %*% P %*% y)
-}
-
-# Maximise over A >= 0 with optimize(); the boundary is compared explicitly
-# because optimize() never returns an end point of its interval. The
-# likelihood is flat to 1e-14 near its peak, so optimize() places the
-# maximum only to about 1e-7 relative; the answer is then polished by
-# solving score(A) = 0 with uniroot() in a narrow bracket around it (and
-# must not move by more than 1e-6 relative).
-maximise <- function(ll, y, D, X, method) {
-  upper <- 10 * (var(y) + max(D))
-  o <- optimize(function(A) ll(A, y, D, X), c(0, upper), maximum = TRUE,
-                tol = 1e-16)
-  if (ll(0, y, D, X) >= o$objective) return(0)
-  lo <- o$maximum * (1 - 1e-5)
-  hi <- o$maximum * (1 + 1e-5)
-  if (!(score(lo, y, D, X, method) > 0 && score(hi, y, D, X, method) < 0))
-    stop("the score does not change sign around optimize()'s maximum")
-  root <- uniroot(function(A) score(A, y, D, X, method), c(lo, hi), tol = 1e-300)$root
-  if (abs(root - o$maximum) > 1e-6 * o$maximum) stop("optimize() and the score root differ")
-  root
-}
-
-prasad_rao <- function(A, y, D, X, method) {
-  g <- gls_at(A, y, D, X)
-  v <- g$v
-  Cinv <- solve(g$XtVX)
-  gamma <- A / v
-  synth <- as.vector(X %*% g$beta)
-  eblup <- gamma * y + (1 - gamma) * synth
-  g1 <- gamma * D
-  g2 <- (1 - gamma)^2 * rowSums((X %*% Cinv) * X)
-  vbar <- 2 / sum(1 / v^2)
-  g3 <- D^2 / v^3 * vbar
-  mse <- g1 + g2 + 2 * g3
-  if (method == "ml") {
-    b_ml <- -sum(diag(Cinv %*% crossprod(X, X / v^2))) / sum(1 / v^2)
-    mse <- mse - b_ml * (1 - gamma)^2
-  }
-  # SE of A-hat from the expected information of the method:
-  # ML 1/2 sum V^-2, REML 1/2 tr(P^2), P = V^-1 - V^-1 X C X' V^-1.
-  Vi <- diag(1 / v)
-  P <- Vi - Vi %*% X %*% Cinv %*% t(X) %*% Vi
-  info <- if (method == "ml") 0.5 * sum(1 / v^2) else 0.5 * sum(diag(P %*% P))
-  list(sigma2_u_se = 1 / sqrt(info), beta = g$beta, gamma = gamma, synthetic = synth, eblup = eblup,
-       g1 = g1, g2 = g2, g3 = g3, mse = mse, std_resid = (y - synth) / sqrt(v))
 }
 
 emit_fit <- function(name, method, A, ll, y, D, X) {
@@ -211,95 +131,24 @@ for (name in c("sample_like", "covariate", "boundary")) {
     Ds <- 1 / (4 * n_eff)
     A_s <- maximise(loglik_reml, ys, Ds, X, "reml")
     pr_s <- emit_fit("sample_like_arcsine", "reml", A_s, loglik_reml, ys, Ds, X)
-    back <- mapply(function(mu, var) {
-      sd <- sqrt(var)
-      integrate(function(t) sin(t)^2 * dnorm(t, mu, sd), 0, pi / 2,
-                rel.tol = 1e-13, abs.tol = 0)$value +
-        pnorm(pi / 2, mu, sd, lower.tail = FALSE)
-    }, pr_s$eblup, A_s * (1 - pr_s$gamma))
+    back <- mapply(back_bc, pr_s$eblup, A_s * (1 - pr_s$gamma))
     emit("sample_like_arcsine", "reml", "back_bc", back)
   }
 }
 
 # ---- analysis/sae.c: from estimate rows to the sae_* columns -------------
 # fh_rows.csv holds direct estimates as `prevalence estimate` reports them
-# (the state row last). The rules, as docs/methods.md states them:
-# a county's direct variance se^2 is used when se > 0, 0 < p < 1 and it has
-# at least 3 respondents; otherwise D = p_bar (1 - p_bar) deff_bar / n with
-# p_bar the youth_n-weighted mean of the direct estimates and deff_bar the
-# mean design effect se^2 n / (p (1 - p)) of the usable counties (at least
-# 1). Arcsine: y = asin(sqrt(p)), D = se^2 / (4 p (1 - p)) or deff_bar/(4 n).
-# Counties without respondents get x'beta with MSE A + x'(X'V^-1X)^-1 x.
-# CI: estimate -+ z sqrt(mse) clamped to [0, 1]; under arcsine the interval
-# is sin^2 of the transformed-scale interval (clamped to [0, pi/2]) and the
-# MSE the delta method sin(2 mu)^2 mse*. Benchmark ratio: youth_total-
-# weighted mean of the direct estimates over that of the model-based ones.
+# (the state row last); the rules are in fh_lib.R, sae_columns().
 rows <- read.csv(file.path(here, "fh_rows.csv"), colClasses = c(fips = "character"))
 cty <- rows[rows$fips != "04", ]
-has <- cty$has_estimate == 1
-usable <- has & cty$se > 0 & cty$estimate > 0 & cty$estimate < 1 &
-  cty$respondents >= 3 & cty$youth_n > 0
-p_bar <- sum(cty$youth_n[has] * cty$estimate[has]) / sum(cty$youth_n[has])
-deff_bar <- max(1, mean(with(cty[usable, ], se^2 * youth_n / (estimate * (1 - estimate)))))
-z <- qnorm(0.975)
-sin2c <- function(t) sin(pmin(pmax(t, 0), pi / 2))^2
-back_bc <- function(mu, var) {
-  if (var == 0) return(sin2c(mu))
-  sd <- sqrt(var)
-  integrate(function(t) sin(t)^2 * dnorm(t, mu, sd), 0, pi / 2,
-            rel.tol = 1e-13, abs.tol = 0)$value + pnorm(pi / 2, mu, sd, lower.tail = FALSE)
-}
 for (cfg in list(list(name = "rows_none", tr = "none", cov = FALSE, method = "reml"),
                  list(name = "rows_poverty_ml", tr = "none", cov = TRUE, method = "ml"),
                  list(name = "rows_arcsine", tr = "arcsine", cov = FALSE, method = "reml"))) {
-  p <- cty$estimate
-  n <- cty$youth_n
-  if (cfg$tr == "none") {
-    yy <- p
-    DD <- ifelse(usable, cty$se^2, p_bar * (1 - p_bar) * deff_bar / n)
-  } else {
-    yy <- asin(sqrt(p))
-    DD <- ifelse(usable, cty$se^2 / (4 * p * (1 - p)), deff_bar / (4 * n))
-  }
   Xall <- if (cfg$cov) cbind(1, cty$poverty) else matrix(1, nrow(cty), 1)
-  ll <- if (cfg$method == "ml") loglik_ml else loglik_reml
-  A <- maximise(ll, yy[has], DD[has], Xall[has, , drop = FALSE], cfg$method)
-  pr <- prasad_rao(A, yy[has], DD[has], Xall[has, , drop = FALSE], cfg$method)
-  Cinv <- solve(gls_at(A, yy[has], DD[has], Xall[has, , drop = FALSE])$XtVX)
-  mu <- mse_star <- post <- weight <- rep(NA, nrow(cty))
-  mu[has] <- pr$eblup
-  mse_star[has] <- pr$mse
-  post[has] <- A * (1 - pr$gamma)
-  weight[has] <- pr$gamma
-  for (i in which(!has)) {
-    xi <- Xall[i, ]
-    mu[i] <- sum(xi * pr$beta)
-    mse_star[i] <- A + as.numeric(t(xi) %*% Cinv %*% xi)
-    post[i] <- A
-    weight[i] <- 0
-  }
-  if (cfg$tr == "none") {
-    est <- pmin(pmax(mu, 0), 1)
-    mse <- mse_star
-    lo <- pmin(pmax(mu - z * sqrt(mse_star), 0), 1)
-    hi <- pmin(pmax(mu + z * sqrt(mse_star), 0), 1)
-  } else {
-    est <- mapply(back_bc, mu, post)
-    mse <- sin(2 * mu)^2 * mse_star
-    lo <- sin2c(mu - z * sqrt(mse_star))
-    hi <- sin2c(mu + z * sqrt(mse_star))
-  }
-  w <- cty$youth_total[has]
-  emit(cfg$name, cfg$method, "sigma2_u", A)
-  emit(cfg$name, cfg$method, "p_bar", p_bar)
-  emit(cfg$name, cfg$method, "deff_bar", deff_bar)
-  emit(cfg$name, cfg$method, "benchmark_ratio", sum(w * p[has]) / sum(w * est[has]))
-  emit(cfg$name, cfg$method, "sae_estimate", est)
-  emit(cfg$name, cfg$method, "sae_mse", mse)
-  emit(cfg$name, cfg$method, "sae_ci_low", lo)
-  emit(cfg$name, cfg$method, "sae_ci_high", hi)
-  emit(cfg$name, cfg$method, "sae_weight", weight)
-  emit(cfg$name, cfg$method, "sae_variance", ifelse(has, DD, NA))
+  cols <- sae_columns(cty, cfg$tr, Xall, cfg$method)
+  for (q in c("sigma2_u", "p_bar", "deff_bar", "benchmark_ratio", "sae_estimate", "sae_mse",
+              "sae_ci_low", "sae_ci_high", "sae_weight", "sae_variance"))
+    emit(cfg$name, cfg$method, q, cols[[q]])
 }
 
 write.csv(do.call(rbind, out_rows), file.path(here, "fh_goldens.csv"),
