@@ -4,10 +4,13 @@
 #   Rscript tests/reference/sae/fh_sample_data.R      (from the repository root)
 #
 # 1. The direct county estimates with R's survey package, with the design of
-#    `prevalence estimate` (docs/methods.md): one row per youth on a caseload,
+#    `prevalence estimate` (docs/methods.md): PSU = respondent,
 #    svydesign(ids = ~respondent_id, strata = ~county, fpc = ~officers_total),
-#    lonely PSUs "adjust", each county a subset() of the design. A census
-#    county's se is rounding noise in R (about 1e-17): taken as exactly 0.
+#    lonely PSUs "adjust", each county a subset() of the design, and the
+#    ratio estimator svyratio(~confirmed, ~caseload). (Expanding caseloads to
+#    one row per youth would drop the respondents with caseload 0 -- the
+#    supervisors in Maricopa and Pima -- as PSUs and change the variance.)
+#    A census county's se is rounding noise in R (about 1e-17): taken as 0.
 #    Written to fh_sample_2025_rows.csv (the input of tests/unit/test_sae.c).
 # 2. The sae_* columns from them (fh_lib.R, sae_columns()), REML and ML,
 #    untransformed and arcsine, written to fh_sample_goldens.csv.
@@ -23,11 +26,7 @@ frame <- read.csv(file.path(dir, "frame.csv"))
 resp <- do.call(rbind, lapply(list.files(dir, "^responses-.*\\.csv$", full.names = TRUE),
                               read.csv, colClasses = c(respondent_id = "character")))
 resp <- merge(resp, frame[, c("county", "officers_total", "youth_total")], by = "county")
-idx <- rep(seq_len(nrow(resp)), resp$caseload)
-k <- sequence(resp$caseload)
-youth <- resp[idx, ]
-youth$confirmed <- as.numeric(k <= resp$confirmed[idx])
-des <- svydesign(ids = ~respondent_id, strata = ~county, fpc = ~officers_total, data = youth)
+des <- svydesign(ids = ~respondent_id, strata = ~county, fpc = ~officers_total, data = resp)
 
 fips <- c(Apache = "04001", Cochise = "04003", Coconino = "04005", Gila = "04007",
           Graham = "04009", Greenlee = "04011", `La Paz` = "04012", Maricopa = "04013",
@@ -40,7 +39,7 @@ rows <- do.call(rbind, lapply(names(fips), function(cn) {
     return(data.frame(county = cn, fips = fips[[cn]], respondents = 0, youth_n = 0,
                       youth_total = fr$youth_total, has_estimate = 0, estimate = 0, se = 0))
   d <- suppressWarnings(subset(des, county == cn))
-  m <- suppressWarnings(svymean(~confirmed, d))
+  m <- suppressWarnings(svyratio(~confirmed, ~caseload, d))
   se <- as.numeric(SE(m))
   if (se < 1e-12) se <- 0
   data.frame(county = cn, fips = fips[[cn]], respondents = nrow(r), youth_n = sum(r$caseload),
