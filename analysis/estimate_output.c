@@ -9,6 +9,7 @@
 
 #include "design.h"
 #include "parse.h"
+#include "sae_output.h"
 
 const char *const an_estimate_columns[] = {
     "survey_year", "county", "fips", "measure", "method", "level", "respondents",
@@ -109,12 +110,28 @@ static void csv_text(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void write_csv(FILE *out, const struct an_estimate_row *rows, size_t nrows)
+/* The --small-area columns of row r, after the others. */
+static struct cell sae_cell(const struct an_sae_row *row, int k)
+{
+    double v = 0.0;
+    const char *t = NULL;
+
+    switch (an_sae_cell(row, k, &v, &t)) {
+    case AN_SAE_CELL_REAL: return cell_real(v);
+    case AN_SAE_CELL_TEXT: return cell_text(t);
+    default: return (struct cell){CELL_NULL, 0, 0, NULL};
+    }
+}
+
+static void write_csv(FILE *out, const struct an_estimate_meta *meta,
+                      const struct an_estimate_row *rows, size_t nrows)
 {
     char buf[40];
 
     for (int k = 0; an_estimate_columns[k] != NULL; k++)
         fprintf(out, "%s%s", k > 0 ? "," : "", an_estimate_columns[k]);
+    for (int k = 0; meta->sae != NULL && an_sae_columns[k] != NULL; k++)
+        fprintf(out, ",%s", an_sae_columns[k]);
     fputc('\n', out);
     for (size_t r = 0; r < nrows; r++) {
         for (int k = 0; an_estimate_columns[k] != NULL; k++) {
@@ -124,6 +141,14 @@ static void write_csv(FILE *out, const struct an_estimate_row *rows, size_t nrow
             if (c.kind == CELL_INT)
                 fprintf(out, "%lld", c.i);
             else if (c.kind == CELL_REAL)
+                fputs(prev_fmt_double(buf, sizeof buf, c.r), out);
+            else if (c.kind == CELL_TEXT)
+                csv_text(out, c.s);
+        }
+        for (int k = 0; meta->sae != NULL && an_sae_columns[k] != NULL; k++) {
+            struct cell c = sae_cell(&meta->sae[r], k);
+            fputc(',', out);
+            if (c.kind == CELL_REAL)
                 fputs(prev_fmt_double(buf, sizeof buf, c.r), out);
             else if (c.kind == CELL_TEXT)
                 csv_text(out, c.s);
@@ -166,6 +191,9 @@ static json_t *build_json(const struct an_estimate_meta *meta,
         for (int k = 0; ok && an_estimate_columns[k] != NULL; k++)
             ok = json_object_set_new(obj, an_estimate_columns[k],
                                      json_cell(row_cell(&rows[r], k))) == 0;
+        for (int k = 0; ok && meta->sae != NULL && an_sae_columns[k] != NULL; k++)
+            ok = json_object_set_new(obj, an_sae_columns[k],
+                                     json_cell(sae_cell(&meta->sae[r], k))) == 0;
     }
     json_decref(notes);
     json_decref(arr);
@@ -322,6 +350,44 @@ static void write_people(FILE *out, bool markdown, const struct an_estimate_meta
         fprintf(out, "%s%s\n", markdown ? "- " : "Note: ", meta->notes[i]);
 }
 
+/* --small-area for people: one table per measure after the direct ones,
+ * so the direct table keeps its layout. */
+static void write_people_sae(FILE *out, bool markdown, const struct an_estimate_row *rows,
+                             const struct an_sae_row *sae, size_t nrows)
+{
+    char est[32], ci[64], cilabel[32], weight[16];
+
+    for (size_t r = 0; r < nrows; r++) {
+        const struct an_estimate_row *row = &rows[r];
+        const struct an_sae_row *m = &sae[r];
+
+        if (r == 0 || row->measure != rows[r - 1].measure) {
+            snprintf(cilabel, sizeof cilabel, "%g%% CI", 100 * row->level);
+            fprintf(out, "\n%sModel-based (Fay-Herriot): %s\n%s", markdown ? "### " : "",
+                    measure_title(row->measure), markdown ? "\n" : "");
+            if (markdown)
+                fprintf(out, "| County | Estimate | %s | Weight | Variance | Flag | Reasons "
+                        "|\n|---|--:|--:|--:|---|---|---|\n", cilabel);
+            else
+                fprintf(out, "%-12s %8s %15s %6s  %-8s  %-8s  %s\n", "County", "Estimate",
+                        cilabel, "Weight", "Variance", "Flag", "Reasons");
+        }
+        if (!m->has_sae)
+            continue;
+        pct(est, sizeof est, m->estimate);
+        interval(ci, sizeof ci, m->ci_low, m->ci_high);
+        snprintf(weight, sizeof weight, "%.2f", m->weight);
+        if (markdown)
+            fprintf(out, "| %s | %s | %s | %s | %s | %s | %s |\n", row->county, est, ci, weight,
+                    m->synthetic ? "none" : an_sae_variance_source_name(m->variance_source),
+                    an_flag_name(m->flag), m->reasons);
+        else
+            fprintf(out, "%-12s %8s %15s %6s  %-8s  %-*s%s\n", row->county, est, ci, weight,
+                    m->synthetic ? "none" : an_sae_variance_source_name(m->variance_source),
+                    m->reasons[0] != '\0' ? 10 : 0, an_flag_name(m->flag), m->reasons);
+    }
+}
+
 int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate_meta *meta,
                       const struct an_estimate_row *rows, size_t nrows,
                       struct prev_error *err)
@@ -331,7 +397,7 @@ int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate
 
     switch (format) {
     case AN_FORMAT_CSV:
-        write_csv(out, rows, nrows);
+        write_csv(out, meta, rows, nrows);
         break;
     case AN_FORMAT_JSON:
         if ((doc = build_json(meta, rows, nrows)) == NULL) {
@@ -344,6 +410,8 @@ int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate
     case AN_FORMAT_TABLE:
     case AN_FORMAT_MD:
         write_people(out, format == AN_FORMAT_MD, meta, rows, nrows);
+        if (meta->sae != NULL)
+            write_people_sae(out, format == AN_FORMAT_MD, rows, meta->sae, nrows);
         break;
     }
     if (fflush(out) != 0 || ferror(out))

@@ -7,6 +7,7 @@
 
 #include "estimate.h"
 #include "prev_error.h"
+#include "sae.h"
 
 /* Writers for `prevalence estimate` rows. CSV and JSON carry every number
  * at full precision (empty / null when missing) under the column names of
@@ -27,6 +28,8 @@ struct an_estimate_meta {
     enum an_lonely_psu lonely;
     size_t nnotes;
     char notes[AN_MAX_NOTES][200];   /* plain-words caveats (no frame, lonely PSU) */
+    const struct an_sae_row *sae;    /* NULL, or one per row: the --small-area
+                                      * columns (an_sae_columns) appended */
 };
 
 /* The CSV/JSON column names in order, NULL-terminated. */
