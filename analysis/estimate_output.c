@@ -420,3 +420,15 @@ done:
     json_decref(doc);
     return rc;
 }
+
+json_t *an_estimate_json(const struct an_estimate_meta *meta,
+                         const struct an_estimate_row *rows, size_t nrows)
+{
+    return build_json(meta, rows, nrows);
+}
+
+void an_estimate_json_write(FILE *out, const json_t *doc)
+{
+    json_write(out, doc, 0);
+    fputc('\n', out);
+}

@@ -1,10 +1,11 @@
-/* estimates.json: for analysts, not for publication. The rows are exactly
- * what `prevalence estimate --format json` prints for the two measures
- * (estimate_output.c writes them, so the columns cannot drift), with a
- * "manifest" saying where the numbers came from. */
+/* estimates.json: for analysts, not for publication. The document is the
+ * one `prevalence estimate --format json` prints for the two measures
+ * (estimate_output.c builds and writes it, so columns and number form
+ * cannot drift), with a "manifest" saying where the numbers came from. */
 #include "report.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,11 +59,8 @@ int an_write_estimates_json(FILE *out, const struct an_report_input *in,
 {
     struct an_estimate_meta meta;
     struct an_estimate_row *rows = NULL;
-    char *text = NULL;
-    size_t len = 0, n = in->ncounties + 1;
-    FILE *mem = NULL;
+    size_t n = in->ncounties + 1;
     json_t *doc = NULL, *m = NULL;
-    json_error_t jerr;
     int rc = 0;
 
     memset(&meta, 0, sizeof meta);
@@ -79,31 +77,16 @@ int an_write_estimates_json(FILE *out, const struct an_report_input *in,
     }
     memcpy(rows, in->rows, n * sizeof *rows);
     memcpy(rows + n, in->officer_rows, n * sizeof *rows);
-    if ((mem = open_memstream(&text, &len)) == NULL) {
-        rc = prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "out of memory");
-        goto done;
-    }
-    if ((rc = an_estimate_write(mem, AN_FORMAT_JSON, &meta, rows, 2 * n, err)) != 0)
-        goto done;
-    if (fclose(mem) != 0) {
-        mem = NULL;
-        rc = prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "out of memory");
-        goto done;
-    }
-    mem = NULL;
-    /* Reals keep every digit: jansson parses them with strtod. */
-    if ((doc = json_loadb(text, len, 0, &jerr)) == NULL || !json_is_object(doc) ||
-        (m = manifest(in)) == NULL || json_object_set_new(doc, "manifest", m) != 0) {
+    /* json_object_set_new takes m even when it fails. */
+    if ((doc = an_estimate_json(&meta, rows, 2 * n)) == NULL || (m = manifest(in)) == NULL ||
+        json_object_set_new(doc, "manifest", m) != 0) {
         rc = prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "cannot build the document");
         goto done;
     }
-    if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) != 0 ||
-        fputc('\n', out) == EOF || ferror(out))
+    an_estimate_json_write(out, doc);
+    if (ferror(out))
         rc = prev_fail(err, PREV_EX_IOERR, "estimates.json", "cannot write");
 done:
-    if (mem != NULL)
-        fclose(mem);
-    free(text);
     free(rows);
     json_decref(doc);
     return rc;
