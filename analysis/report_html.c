@@ -298,6 +298,8 @@ static void write_officers(FILE *out, const struct an_report_input *in,
 static void write_methods(FILE *out, const struct an_report_input *in,
                           const struct an_pub_table *t)
 {
+    char nchs_suppress[400], nchs_review[200];
+
     fputs("<section id=\"methods\" class=\"methods\">\n<h2>Methods and notes</h2>\n", out);
     fputs("<h3>Survey design</h3>\n<p>Every juvenile probation officer in Arizona is asked, "
           "once a year, how many youth on their caseload are confirmed (and suspected) minor "
@@ -325,13 +327,14 @@ static void write_methods(FILE *out, const struct an_report_input *in,
           "with a single respondent: ", out);
     html(out, lonely_words(in->lonely));
     fputs(".</p>\n", out);
+    an_nchs_describe(nchs_suppress, sizeof nchs_suppress, nchs_review, sizeof nchs_review);
     fputs("<h3>Reliability (NCHS standard)</h3>\n<p>Each estimate is checked against the "
           "National Center for Health Statistics Data Presentation Standards for Proportions "
-          "(Parker et al. 2017). An estimate is <em>suppressed</em> when its effective sample "
-          "size is below 30, when its confidence interval is 0.30 wide or more, or when the "
-          "interval is wider than 0.05 and more than 130% of the estimate. It is shown but "
-          "<em>flagged for review</em> when it has fewer than 8 degrees of freedom or is 0% "
-          "or 100%.</p>\n", out);
+          "(Parker et al. 2017). ", out);
+    html(out, nchs_suppress);
+    fputc(' ', out);
+    html(out, nchs_review);
+    fputs("</p>\n", out);
     fputs("<h3>Small-cell protection</h3>\n<p>", out);
     fprintf(out, "No count of victims from 1 to %ld is published, in the tables, the figures "
                  "or the files next to this page. Such a count is shown as "

@@ -307,6 +307,7 @@ static void test_html_is_self_contained(void **state)
     assert_non_null(strstr(buf, "<table id=\"officer-table\">"));
     assert_non_null(strstr(buf, "No count of victims from 1 to 9 is published"));
     assert_non_null(strstr(buf, "Korn-Graubard"));
+    assert_non_null(strstr(buf, "effective sample size is below 30"));
     assert_int_equal(count(buf, "<svg "), 2);
     free(buf);
 }
