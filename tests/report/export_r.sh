@@ -30,5 +30,8 @@ bundle b2025 --year 2025
 bundle b2024 --year 2024 --lonely-psu certainty --method wilson
 bundle b2023 --year 2023 --measure any --method logit --level 0.9
 bundle b2025w --year 2025 --method wald
+# Without a frame: equal weights, no fpc, no totals; frame.csv is a header.
+drop_frame 2023 || { echo "FAIL: cannot drop the 2023 frame"; exit 1; }
+bundle b2023nf --year 2023
 [ $status -eq 0 ] && echo "export bundles: reproduced in R"
 exit $status

@@ -10,3 +10,8 @@ load_year() {   # load_year YEAR
     python3 "$report_tests/load_sample.py" "$PREVALENCE_SOURCE_DIR/sample-data" "$1" \
         | "$PREVALENCE_BIN" -q db psql -q -v ON_ERROR_STOP=1 -f - >/dev/null
 }
+
+drop_frame() {   # drop_frame YEAR: as if the year had no frame loaded
+    "$PREVALENCE_BIN" -q db psql -q -v ON_ERROR_STOP=1 \
+        -c "UPDATE frames SET active = false WHERE survey_year = $1" >/dev/null
+}

@@ -27,6 +27,9 @@ check r2023 10 --year 2023 --measure any --method wilson
 check r2025m5 5 --year 2025 --method logit --level 0.9
 check r2025m1 1 --year 2025
 check r2025m40 40 --year 2025
+# Without a frame: no officers, coverage or estimated totals to publish.
+drop_frame 2023 || { echo "FAIL: cannot drop the 2023 frame"; exit 1; }
+check r2023nf 10 --year 2023
 
 # Byte-identical when run again (SOURCE_DATE_EPOCH fixes the time).
 "$PREVALENCE_BIN" -q report --year 2025 --out "$work/again" || status=1
