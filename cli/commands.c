@@ -7,5 +7,7 @@
 const struct cli_command cli_commands[] = {
     {"db", "start, stop or inspect the embedded PostgreSQL cluster", cmd_db, cmd_db_help},
     {"init", "create or upgrade the database schema", cmd_init, cmd_init_help},
+    {"load", "check survey files and load them as batches", cmd_load, cmd_load_help},
+    {"check", "check survey files without loading them", cmd_check, cmd_check_help},
     {NULL, NULL, NULL, NULL},
 };

@@ -8,5 +8,7 @@
 
 PREV_COMMAND(db)
 PREV_COMMAND(init)
+PREV_COMMAND(load)
+PREV_COMMAND(check)
 
 #endif

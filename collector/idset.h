@@ -14,6 +14,8 @@ struct col_idset_entry {
     /* the row itself, to list it in a rejects file after the fact */
     uint16_t caseload, confirmed, suspected;
     uint8_t county, role;
+    uint8_t rejected;         /* the row had problems of its own */
+    uint8_t loaded_county;    /* county of the loaded row (with loaded_batch) */
 };
 
 struct col_idset;

@@ -242,7 +242,7 @@ static bool check_unique(struct col_scan *sc, const struct col_record *rec, bool
             e->confirmed = (uint16_t)rec->confirmed;
             e->suspected = (uint16_t)rec->suspected;
         } else {
-            e->loaded_batch = -1;     /* marks a row already rejected */
+            e->rejected = 1;
         }
         return true;
     }
