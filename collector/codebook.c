@@ -89,6 +89,9 @@ const char *col_trim(const char *s, size_t *len)
 {
     size_t n = *len;
 
+    if (n == 0 || (s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' && s[n - 1] != '\t'))
+        return s;
+
     while (n > 0 && (*s == ' ' || *s == '\t')) {
         s++;
         n--;
@@ -114,12 +117,20 @@ int col_county_by_fips(const char *fips)
 
 int col_county_find(const char *s)
 {
+    /* name lengths, in col_counties order */
+    static const unsigned char name_len[COL_NCOUNTIES] = {6, 7, 8, 4, 6, 8, 6, 8, 6, 6,
+                                                          4, 5, 10, 7, 4};
     size_t len = strlen(s);
     const char *t = col_trim(s, &len);
 
+    if (len == 5 && t[0] == '0') {
+        for (int i = 0; i < COL_NCOUNTIES; i++)
+            if (memcmp(t, col_counties[i].fips, 5) == 0)
+                return i;
+        return -1;
+    }
     for (int i = 0; i < COL_NCOUNTIES; i++)
-        if (equal_nocase(t, len, col_counties[i].name)
-            || (len == 5 && memcmp(t, col_counties[i].fips, 5) == 0))
+        if (name_len[i] == len && strncasecmp(t, col_counties[i].name, len) == 0)
             return i;
     return -1;
 }

@@ -64,6 +64,7 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
     sc.diag = &diag;
     sc.rejects = o->rejects;
     sc.progress = &progress;
+    sc.size_hint = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
     if ((rc = col_scan_init(&sc, err)) != 0)
         goto done;
     scan_ready = true;

@@ -141,13 +141,15 @@ static void on_field(void *field, size_t len, void *data)
         r->arena = grown;
         r->arena_cap = cap;
     }
-    if (memchr(s, '\0', len) != NULL)
-        flags |= COL_FIELD_NUL;
-    /* Fast path: most fields are plain ASCII. */
-    for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+    /* One pass for the common case: printable ASCII needs no more. */
+    for (i = 0; i < len && (unsigned char)(s[i] - 1) < 0x7f; i++)
         ;
-    if (i < len && !col_utf8_valid(s + i, len - i))
-        flags |= COL_FIELD_BAD_UTF8;
+    if (i < len) {
+        if (memchr(s + i, '\0', len - i) != NULL)
+            flags |= COL_FIELD_NUL;
+        if (!col_utf8_valid(s + i, len - i))
+            flags |= COL_FIELD_BAD_UTF8;
+    }
     memcpy(r->arena + r->arena_len, s, len);
     r->arena[r->arena_len + len] = '\0';
     r->offset[r->nfields] = r->arena_len;

@@ -31,9 +31,24 @@ void col_idset_free(struct col_idset *s);
 int col_idset_insert(struct col_idset *s, int year, const char *id, size_t len,
                      uint64_t line, struct col_idset_entry **entry);
 
+/* The hash of a key, to compute it once for a prefetch and an insert. */
+uint64_t col_idset_hash(int year, const char *id, size_t len);
+
+/* Start bringing the key's slot into the cache: call it as soon as a
+ * row's key is known and do other work before inserting. */
+void col_idset_prefetch(const struct col_idset *s, uint64_t hash);
+
+/* col_idset_insert with the key's hash already computed. */
+int col_idset_insert_hashed(struct col_idset *s, uint64_t hash, int year, const char *id,
+                            size_t len, uint64_t line, struct col_idset_entry **entry);
+
 /* The entry, or NULL. The pointer stays valid until the next insert. */
 struct col_idset_entry *col_idset_find(struct col_idset *s, int year, const char *id,
                                        size_t len);
+
+/* Make room for about n respondents (a guess from the file size); 0, or
+ * -1 when out of memory. */
+int col_idset_reserve(struct col_idset *s, size_t n);
 
 size_t col_idset_count(const struct col_idset *s);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -95,6 +96,12 @@ int col_loader_begin(struct col_loader *l, PGconn *conn, enum col_kind kind,
     }
     l->cap = COPY_CHUNK + 512;
     if (kind == COL_KIND_RESPONSES) {
+        /* Reading the file and inserting the rows overlap only as far as
+         * the socket lets the reader run ahead of the server; the default
+         * 200 KiB is a few milliseconds of work. A bigger buffer rides out
+         * moments when one side is not scheduled. Best effort. */
+        int sndbuf = 4 << 20;
+        setsockopt(PQsocket(conn), SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
         res = PQexec(conn, "COPY responses (batch_id, survey_year, fips, respondent_id, role,"
                            " caseload, confirmed, suspected) FROM STDIN");
         if (PQresultStatus(res) != PGRES_COPY_IN) {
@@ -158,7 +165,8 @@ int col_loader_sink(void *ctx, const struct col_record *rec, uint64_t line,
     *o++ = '\t';
     o += put_str(o, col_counties[rec->county].fips);
     *o++ = '\t';
-    o += put_str(o, rec->respondent_id);
+    memcpy(o, rec->respondent_id, rec->respondent_id_len);
+    o += rec->respondent_id_len;
     *o++ = '\t';
     o += put_str(o, col_role_name(rec->role));
     *o++ = '\t';

@@ -51,6 +51,7 @@ struct col_scan {
     struct col_diag *diag;
     struct col_rejects *rejects;      /* may be NULL */
     struct col_progress *progress;    /* may be NULL */
+    uint64_t size_hint;               /* file size when known, to size tables */
     col_row_sink sink;                /* may be NULL */
     void *sink_ctx;
 
@@ -66,6 +67,9 @@ struct col_scan {
     struct col_idset *ids;    /* responses: (year, respondent_id) */
     struct col_csv_stats stats;
     struct prev_error *sink_err;      /* private: where the sink reports */
+    uint64_t pf_hash;                 /* private: key hash of the current row */
+    int pf_year;
+    size_t pf_len;
 };
 
 /* Allocate the tables; 70 when out of memory. */

@@ -33,6 +33,7 @@ struct col_record {
     int survey_year;
     int county;                                   /* index in col_counties */
     char respondent_id[COL_RESPONDENT_ID_MAX + 1];
+    size_t respondent_id_len;
     enum col_role role;
     int caseload, confirmed, suspected;
     int officers_total, youth_total;
