@@ -10,5 +10,7 @@ PREV_COMMAND(db)
 PREV_COMMAND(init)
 PREV_COMMAND(load)
 PREV_COMMAND(check)
+PREV_COMMAND(batches)
+PREV_COMMAND(status)
 
 #endif
