@@ -100,10 +100,9 @@ static bool embedded_exists(void)
 
 static void skipped_note(const char *why)
 {
-    fprintf(stderr, "prevalence: %s; checked without loaded data, so these checks were "
-                    "skipped: respondents already loaded for the year, frames already loaded, "
-                    "respondents and caseload against a loaded frame's officers_total and "
-                    "youth_total, and what --replace would retire\n", why);
+    fprintf(stderr, "prevalence: %s: skipped the checks against loaded data (respondents "
+                    "already loaded, frames already loaded, officers_total and youth_total of "
+                    "loaded frames, --replace)\n", why);
 }
 
 static void plural(char *buf, size_t size, uint64_t n, const char *word)
