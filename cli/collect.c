@@ -100,6 +100,8 @@ static bool embedded_exists(void)
 
 static void skipped_note(const char *why)
 {
+    if (cli_globals.quiet)
+        return;
     fprintf(stderr, "prevalence: %s: skipped the checks against loaded data (respondents "
                     "already loaded, frames already loaded, officers_total and youth_total of "
                     "loaded frames, --replace)\n", why);

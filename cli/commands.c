@@ -12,5 +12,8 @@ const struct cli_command cli_commands[] = {
     {"batches", "list loaded batches with their provenance", cmd_batches, cmd_batches_help},
     {"status", "per county: respondents, frame totals, what is missing", cmd_status,
      cmd_status_help},
+    {"synth", "write synthetic survey data (sample data, benchmarks)", cmd_synth, cmd_synth_help},
+    {"ci", "confidence interval for X cases out of N (no database)", cmd_ci, cmd_ci_help},
+    {"estimate", "prevalence per county and statewide (design-based, with intervals)", cmd_estimate, cmd_estimate_help},
     {NULL, NULL, NULL, NULL},
 };

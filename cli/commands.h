@@ -12,5 +12,8 @@ PREV_COMMAND(load)
 PREV_COMMAND(check)
 PREV_COMMAND(batches)
 PREV_COMMAND(status)
+PREV_COMMAND(synth)
+PREV_COMMAND(ci)
+PREV_COMMAND(estimate)
 
 #endif

@@ -330,24 +330,50 @@ static bool looks_like_date(const char *s, size_t len)
         int y = digits_value(s, 4), m = digits_value(s + 4, 2), d = digits_value(s + 6, 2);
         return y >= 1900 && y <= 2100 && valid_month_day(m, d);
     }
-    /* 14-Mar-2010, Mar-14-2010, 14March2010: one month word, digits and
-     * date separators, nothing else. */
-    for (size_t i = 0; i < len; i++) {
-        size_t used = 0, ndigits = 0;
-        bool rest_ok = true;
-        if (!isalpha((unsigned char)s[i]))
-            continue;
-        if (month_from_name(s + i, len - i, &used) == 0)
-            return false;
-        for (size_t q = 0; q < len && rest_ok; q++) {
-            if (q >= i && q < i + used)
-                continue;
-            if (is_digit(s[q]))
-                ndigits++;
-            else if (strchr("-/. ,", s[q]) == NULL)
-                rest_ok = false;
+    /* 14-Mar-2010, Mar-14-2010, March 14 2009, 14Mar2010: one month word,
+     * a day (1 or 2 digits, 1..31) and a year (2 or 4 digits), date
+     * separators and nothing else. "MAR-2025-0014" (a Maricopa code) has
+     * no day, so it stays a code. */
+    {
+        int months = 0, nruns = 0, month_pos = 0;
+        size_t run_len[3] = {0};
+        int run_val[3] = {0};
+        size_t i = 0;
+        while (i < len) {
+            size_t used = 0;
+            if (isalpha((unsigned char)s[i])) {
+                if (month_from_name(s + i, len - i, &used) == 0 || ++months > 1)
+                    return false;
+                month_pos = nruns;
+                i += used;
+            } else if (is_digit(s[i])) {
+                size_t start = i;
+                while (i < len && is_digit(s[i]))
+                    i++;
+                if (nruns == 2 || i - start > 4)
+                    return false;
+                run_len[nruns] = i - start;
+                run_val[nruns] = digits_value(s + start, i - start);
+                nruns++;
+            } else if (strchr("-/. ,", s[i]) != NULL) {
+                i++;
+            } else {
+                return false;
+            }
         }
-        return rest_ok && ndigits >= 3 && ndigits <= 8;
+        if (months != 1 || nruns != 2)
+            return false;
+        for (int d = 0; d < 2; d++) {
+            int y = 1 - d;
+            bool day_ok = run_len[d] <= 2 && run_val[d] >= 1 && run_val[d] <= 31;
+            bool year_ok = run_len[y] == 2
+                           || (run_len[y] == 4 && run_val[y] >= 1900 && run_val[y] <= 2100);
+            /* the year comes last, unless the month separates it from the
+             * day (2010-Mar-14) */
+            bool order_ok = d == 0 || month_pos == 1;
+            if (day_ok && year_ok && order_ok)
+                return true;
+        }
     }
     return false;
 }

@@ -251,8 +251,15 @@ bool col_validate_row(const struct col_header *h, const struct col_csv_row *row,
         have_suspected = number(h, row, COL_SUSPECTED, 0, COL_CASELOAD_MAX,
                                 "a whole number from 0 to the caseload", &out->suspected, p);
         ok &= have_caseload && have_confirmed && have_suspected;
-        if (have_caseload && have_confirmed && have_suspected
-            && out->confirmed + out->suspected > out->caseload) {
+        /* Point at the number a person has to fix: confirmed when it alone
+         * is too big, else the sum. */
+        if (have_caseload && have_confirmed && out->confirmed > out->caseload) {
+            col_problem_add(p, COL_CONFIRMED, false, false,
+                            "confirmed (%d) is more than the caseload (%d)", out->confirmed,
+                            out->caseload);
+            ok = false;
+        } else if (have_caseload && have_confirmed && have_suspected
+                   && out->confirmed + out->suspected > out->caseload) {
             col_problem_add(p, COL_SUSPECTED, false, false,
                             "confirmed + suspected (%d + %d = %d) is more than the caseload "
                             "(%d)", out->confirmed, out->suspected,

@@ -242,7 +242,13 @@ static int run_as_server(const struct db_embedded *em, char *const argv[],
         }
         if (chdir("/") != 0)
             _exit(125);
-        unsetenv("PGDATA");
+        /* The server and its tools read PG* variables too (an empty
+         * PGPORT makes initdb fail): none of the caller's apply here. */
+        static const char *pgvars[] = {"PGDATA", "PGPORT", "PGHOST", "PGHOSTADDR",
+                                       "PGDATABASE", "PGUSER", "PGSERVICE", "PGOPTIONS",
+                                       "PGPASSWORD", "PGTZ", "PGCLIENTENCODING", NULL};
+        for (int i = 0; pgvars[i] != NULL; i++)
+            unsetenv(pgvars[i]);
         execv(argv[0], argv);
         _exit(127);
     }

@@ -21,6 +21,11 @@ int pg_harness_start(void)
     const char *base = getenv("TMPDIR");
 
     prev_error_clear(&err);
+    /* Nothing of the caller's libpq environment may reach another server. */
+    static const char *pgvars[] = {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE",
+                                   "PGSERVICE", "PGUSER", "DATABASE_URL", NULL};
+    for (int i = 0; pgvars[i] != NULL; i++)
+        unsetenv(pgvars[i]);
     snprintf(tmpdir, sizeof tmpdir, "%s/prevalence-db.XXXXXX",
              base != NULL && base[0] != '\0' ? base : "/tmp");
     if (mkdtemp(tmpdir) == NULL || chmod(tmpdir, 0755) != 0) {

@@ -137,12 +137,20 @@ static void test_firewall_value_date(void **state)
     want_value("14-Mar-2009", COL_PII_DATE);
     want_value("March 14 2009", COL_PII_DATE);
     want_value("Sept-14-2009", COL_PII_DATE);
+    want_value("14Mar2010", COL_PII_DATE);
+    want_value("mar.14.09", COL_PII_DATE);
+    want_value("2010-Mar-14", COL_PII_DATE);
     /* near misses that are codes */
     want_value("2009-13-14", COL_PII_NONE);
     want_value("20091399", COL_PII_NONE);
     want_value("Decoy123", COL_PII_NONE);
     want_value("MAR-17", COL_PII_NONE);
     want_value("PO-2009-03", COL_PII_NONE);
+    /* county-year-number codes whose county starts like a month */
+    want_value("MAR-2025-0014", COL_PII_NONE);
+    want_value("MAR-2025-14", COL_PII_NONE);
+    want_value("Mar2024", COL_PII_NONE);
+    want_value("MAR-14-2010-3", COL_PII_NONE);
 }
 
 static void test_firewall_value_codes_pass(void **state)

@@ -160,6 +160,9 @@ static void test_validate_confirmed_plus_suspected(void **state)
                         "suspected: confirmed + suspected (6 + 5 = 11) is more than the "
                         "caseload (10)\n");
     assert_false(ok);
+    assert_string_equal(validate(&h, "2025|Pima|A||12|14|0", &r, &ok),
+                        "confirmed: confirmed (14) is more than the caseload (12)\n");
+    assert_false(ok);
     validate(&h, "2025|Pima|A||11|6|5", &r, &ok);
     assert_true(ok);
     validate(&h, "2025|Pima|A||0|0|0", &r, &ok);

@@ -1,0 +1,136 @@
+/* common/: strict number parsing, round-trip formatting, atomic files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "parse.h"
+#include "sha256.h"
+
+static void test_parse_long_accepts_plain_numbers(void **state)
+{
+    long v = 0;
+    (void)state;
+    assert_true(prev_parse_long("42", 0, 100, &v));
+    assert_int_equal(v, 42);
+    assert_true(prev_parse_long("  7 ", 0, 100, &v));
+    assert_int_equal(v, 7);
+    assert_true(prev_parse_long("-3", -5, 5, &v));
+    assert_int_equal(v, -3);
+}
+
+static void test_parse_long_rejects_garbage_and_range(void **state)
+{
+    long v = 99;
+    (void)state;
+    assert_false(prev_parse_long("", 0, 100, &v));
+    assert_false(prev_parse_long("  ", 0, 100, &v));
+    assert_false(prev_parse_long("12abc", 0, 100, &v));
+    assert_false(prev_parse_long("1.5", 0, 100, &v));
+    assert_false(prev_parse_long("101", 0, 100, &v));
+    assert_false(prev_parse_long("-1", 0, 100, &v));
+    assert_false(prev_parse_long("99999999999999999999999", 0, 100, &v));
+    assert_false(prev_parse_long(NULL, 0, 100, &v));
+    assert_int_equal(v, 99);   /* untouched on failure */
+}
+
+static void test_parse_double_rejects_nan_and_inf(void **state)
+{
+    double v = 0;
+    (void)state;
+    assert_true(prev_parse_double("0.95", 0, 1, &v));
+    assert_true(fabs(v - 0.95) < 1e-15);
+    assert_false(prev_parse_double("nan", -1e300, 1e300, &v));
+    assert_false(prev_parse_double("inf", -1e300, 1e300, &v));
+    assert_false(prev_parse_double("1e999", -1e300, 1e300, &v));
+    assert_false(prev_parse_double("0.95x", 0, 1, &v));
+    assert_false(prev_parse_double("1.5", 0, 1, &v));
+}
+
+static void test_fmt_double_round_trips(void **state)
+{
+    const double xs[] = {0.1, 1.0 / 3.0, 0.0614, 1e-300, 123456789.125, 0.0, -2.5e-7};
+    char buf[40];
+    (void)state;
+    for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+        prev_fmt_double(buf, sizeof buf, xs[i]);
+        if (strtod(buf, NULL) != xs[i])
+            fail_msg("%.17g printed as %s does not read back", xs[i], buf);
+    }
+    assert_string_equal(prev_fmt_double(buf, sizeof buf, 0.1), "0.1");
+}
+
+static void test_atomic_file_commit_and_abort(void **state)
+{
+    char dir[] = "/tmp/prev-atomic.XXXXXX";
+    struct prev_atomic_file af;
+    char path[128], tmp_seen[sizeof af.tmp_path];
+    struct prev_error err;
+    struct stat st;
+    FILE *fp;
+    (void)state;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    assert_int_equal(prev_atomic_open(&af, path, &err), 0);
+    fputs("hello\n", af.fp);
+    /* Before commit only the temporary file exists. */
+    assert_int_not_equal(stat(path, &st), 0);
+    snprintf(tmp_seen, sizeof tmp_seen, "%s", af.tmp_path);
+    assert_int_equal(stat(tmp_seen, &st), 0);
+    assert_int_equal(prev_atomic_commit(&af, &err), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_not_equal(stat(tmp_seen, &st), 0);
+
+    /* Abort leaves the old content and no temporary file. */
+    assert_int_equal(prev_atomic_open(&af, path, &err), 0);
+    fputs("half", af.fp);
+    snprintf(tmp_seen, sizeof tmp_seen, "%s", af.tmp_path);
+    prev_atomic_abort(&af);
+    assert_int_not_equal(stat(tmp_seen, &st), 0);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    char line[16] = "";
+    assert_non_null(fgets(line, sizeof line, fp));
+    fclose(fp);
+    assert_string_equal(line, "hello\n");
+
+    /* An unwritable place gives 73 and a message naming the path. */
+    assert_int_equal(prev_atomic_open(&af, "/nonexistent-dir/x.csv", &err), 73);
+    assert_string_equal(err.where, "/nonexistent-dir/x.csv");
+    unlink(path);
+    rmdir(dir);
+}
+
+static void test_sha256_known_vector(void **state)
+{
+    struct prev_sha256 *h = prev_sha256_new();
+    char hex[65];
+    (void)state;
+    assert_non_null(h);
+    assert_int_equal(prev_sha256_update(h, "abc", 3), 0);
+    assert_int_equal(prev_sha256_final(h, hex), 0);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_long_accepts_plain_numbers),
+        cmocka_unit_test(test_parse_long_rejects_garbage_and_range),
+        cmocka_unit_test(test_parse_double_rejects_nan_and_inf),
+        cmocka_unit_test(test_fmt_double_round_trips),
+        cmocka_unit_test(test_atomic_file_commit_and_abort),
+        cmocka_unit_test(test_sha256_known_vector),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
