@@ -301,11 +301,15 @@ static int copy_cells(struct col_loader *l, const struct col_scan *sc, bool fram
     return rc;
 }
 
+/* The rows of replaced batches stop counting and the batches are marked
+ * superseded by ours, in one call: prevalence_supersede (sql/003_roles.sql)
+ * runs as the schema's owner, so the collector role needs no UPDATE on
+ * responses or frames. */
 static int retire(struct col_loader *l, const struct col_dbcheck *dc, struct prev_error *err)
 {
-    char *list = NULL, sql[256];
+    char *list = NULL;
     size_t cap = 24 * dc->nreplaced + 8, o = 0;
-    const char *params[2];
+    const char *params[3];
     PGresult *res = NULL;
     int rc = 0;
 
@@ -318,25 +322,13 @@ static int retire(struct col_loader *l, const struct col_dbcheck *dc, struct pre
         o += (size_t)snprintf(list + o, cap - o, "%s%lld", i > 0 ? "," : "",
                               (long long)dc->replaced[i]);
     snprintf(list + o, cap - o, "}");
-    params[0] = list;
-    params[1] = l->batch_text;
-    /* Rows first: frames' unique index must be free before the new frame
-     * rows go in. */
-    snprintf(sql, sizeof sql, "UPDATE %s SET active = false WHERE batch_id = ANY ($1::bigint[])",
-             l->kind == COL_KIND_FRAME ? "frames" : "responses");
-    res = PQexecParams(l->conn, sql, 1, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        rc = db_fail(err, PREV_EX_UNAVAILABLE, l->conn, res, "retiring replaced rows");
-        goto done;
-    }
-    PQclear(res);
-    res = PQexecParams(l->conn,
-                       "UPDATE batches SET superseded = true, superseded_by = $2::bigint,"
-                       " superseded_at = now() WHERE batch_id = ANY ($1::bigint[])",
-                       2, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+    params[0] = col_kind_name(l->kind);
+    params[1] = list;
+    params[2] = l->batch_text;
+    res = PQexecParams(l->conn, "SELECT prevalence_supersede($1, $2::bigint[], $3::bigint)",
+                       3, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
         rc = db_fail(err, PREV_EX_UNAVAILABLE, l->conn, res, "retiring replaced batches");
-done:
     PQclear(res);
     free(list);
     return rc;
