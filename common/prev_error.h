@@ -16,6 +16,7 @@ enum prev_exit {
     PREV_EX_OSERR = 71,        /* system call failed (fork, setuid) */
     PREV_EX_CANTCREAT = 73,    /* cannot create an output file */
     PREV_EX_IOERR = 74,        /* read/write failed */
+    PREV_EX_NOPERM = 77,       /* the database role lacks a privilege (SQLSTATE 42501) */
     PREV_EX_CONFIG = 78        /* configuration problem (PostgreSQL binaries, paths) */
 };
 

@@ -62,6 +62,12 @@ int db_fail(struct prev_error *err, int code, PGconn *conn, const PGresult *res,
     const char *text = msg;
     if (strncmp(text, "ERROR:  ", 8) == 0)
         text += 8;
+    /* A refused privilege is not an outage: say which role is missing
+     * rather than "database unavailable". */
+    if (state != NULL && strcmp(state, "42501") == 0)
+        return prev_fail(err, PREV_EX_NOPERM, "", "%s: %s (SQLSTATE %s); the database user "
+                         "lacks the role this command needs (docs/security.md)",
+                         what, text, state);
     if (state != NULL)
         return prev_fail(err, code, "", "%s: %s (SQLSTATE %s)", what, text, state);
     return prev_fail(err, code, "", "%s: %s", what, text);

@@ -30,7 +30,8 @@ int db_connect(const char *opt_db, bool quiet, bool need_schema, PGconn **out,
                struct prev_error *err);
 
 /* Fill err from a failed result or connection, keeping the SQLSTATE:
- * "what: message (SQLSTATE 23505)". Returns code. */
+ * "what: message (SQLSTATE 23505)". Returns code, except for a refused
+ * privilege (SQLSTATE 42501): 77 (PREV_EX_NOPERM), whatever code says. */
 int db_fail(struct prev_error *err, int code, PGconn *conn, const PGresult *res,
             const char *what);
 
