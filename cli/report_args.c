@@ -91,7 +91,10 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     if (!have_year)
         return cli_usage_error(cmd, "missing --year");
-    if (a->out_dir == NULL)
+    /* publish writes to the database only. */
+    if (strcmp(cmd, "publish") == 0 && a->out_dir != NULL)
+        return cli_usage_error(cmd, "--out applies to 'report' and 'export', not 'publish'");
+    if (a->out_dir == NULL && strcmp(cmd, "publish") != 0)
         return cli_usage_error(cmd, "missing --out FOLDER");
     a->opt.survey_year = (int)year;
     return 0;

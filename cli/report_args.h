@@ -14,7 +14,8 @@ struct report_args {
 };
 
 /* Parse argv for the command `self`; publishes: the command writes
- * published tables (report), so --min-cell applies. Returns 0, CLI_OPT_HELP (help was
+ * published tables (report, publish), so --min-cell applies; 'publish'
+ * takes no --out. Returns 0, CLI_OPT_HELP (help was
  * printed) or PREV_EX_USAGE (the error was printed). */
 int report_args_parse(int argc, char **argv, const struct cli_command *self,
                       bool publishes, struct report_args *a);
