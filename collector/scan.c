@@ -153,6 +153,17 @@ static int check_header(struct col_scan *sc, const struct col_csv_row *row)
                            "file as 'CSV UTF-8')", f + 1);
             continue;
         }
+        /* A header field that is itself an identifying value (a file
+         * whose header row is missing starts with data) must not be
+         * echoed as a column name either. */
+        if ((kind = col_firewall_value(row->value[f], row->len[f])) != COL_PII_NONE) {
+            header_problem(&hr, NULL,
+                           "header field %zu holds what looks like %s, not a column name "
+                           "(is the header row missing?); the survey must not identify "
+                           "anyone, so the file is refused", f + 1, col_pii_describe(kind));
+            pii = true;
+            continue;
+        }
         kind = col_firewall_column(row->value[f]);
         if (kind != COL_PII_NONE) {
             header_problem(&hr, h->display[f],
