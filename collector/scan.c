@@ -148,20 +148,21 @@ static int check_header(struct col_scan *sc, const struct col_csv_row *row)
      * that carries a person's name is refused whatever else it holds. */
     for (size_t f = 0; f < row->nfields; f++) {
         enum col_pii kind;
-        if (row->flags[f] & (COL_FIELD_BAD_UTF8 | COL_FIELD_NUL)) {
-            header_problem(&hr, NULL, "header field %zu is not valid UTF-8 text (save the "
-                           "file as 'CSV UTF-8')", f + 1);
-            continue;
-        }
         /* A header field that is itself an identifying value (a file
          * whose header row is missing starts with data) must not be
-         * echoed as a column name either. */
+         * echoed as a column name either, readable text or not (the
+         * unknown-column message shows unreadable bytes as '?'). */
         if ((kind = col_firewall_value(row->value[f], row->len[f])) != COL_PII_NONE) {
             header_problem(&hr, NULL,
                            "header field %zu holds what looks like %s, not a column name "
                            "(is the header row missing?); the survey must not identify "
                            "anyone, so the file is refused", f + 1, col_pii_describe(kind));
             pii = true;
+            continue;
+        }
+        if (row->flags[f] & (COL_FIELD_BAD_UTF8 | COL_FIELD_NUL)) {
+            header_problem(&hr, NULL, "header field %zu is not valid UTF-8 text (save the "
+                           "file as 'CSV UTF-8')", f + 1);
             continue;
         }
         kind = col_firewall_column(row->value[f]);
