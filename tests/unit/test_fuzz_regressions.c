@@ -127,12 +127,29 @@ static void test_fuzz_scan_header_holding_phone_number_is_refused(void **state)
     free(diag);
 }
 
+/* fuzz_scan: a header field that looks like an e-mail address but is not
+ * valid UTF-8 skipped the firewall (only "not valid UTF-8" was said) and
+ * was then echoed, '?' for the bad bytes, as an unknown column. */
+static void test_fuzz_scan_header_email_with_bad_utf8_is_refused(void **state)
+{
+    char *diag = NULL;
+    struct col_scan *sc = scan_file("scan-header-email-with-bad-utf8.csv", &diag);
+
+    (void)state;
+    assert_true(sc->refused_privacy);
+    assert_null(strstr(diag, "caseloa25-Laprobation_o@"));
+    assert_non_null(strstr(diag, "header field 5 holds what looks like an e-mail address"));
+    col_scan_free(sc);
+    free(diag);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fuzz_regressions_replay),
         cmocka_unit_test(test_fuzz_seeds_replay),
         cmocka_unit_test(test_fuzz_scan_header_holding_phone_number_is_refused),
+        cmocka_unit_test(test_fuzz_scan_header_email_with_bad_utf8_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
