@@ -314,6 +314,10 @@ static bool looks_like_date(const char *s, size_t len)
     int runs = digit_groups(s, len, "-/.", start, n, sep);
 
     if (runs == 3 && sep[0] == sep[1]) {
+        /* Every date form below has runs of at most 4 digits; a longer
+         * run would overflow digits_value. */
+        if (n[0] > 4 || n[1] > 4 || n[2] > 4)
+            return false;
         int a = digits_value(s + start[0], n[0]);
         int b = digits_value(s + start[1], n[1]);
         int c = digits_value(s + start[2], n[2]);
