@@ -41,4 +41,13 @@ int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate
                       const struct an_estimate_row *rows, size_t nrows,
                       struct prev_error *err);
 
+/* The JSON document an_estimate_write prints, for a caller that adds to it
+ * before writing (the report's estimates.json adds "manifest"). NULL when
+ * out of memory; the caller json_decref()s it. */
+struct json_t;
+struct json_t *an_estimate_json(const struct an_estimate_meta *meta,
+                                const struct an_estimate_row *rows, size_t nrows);
+/* Write a document in an_estimate_write's layout and number form. */
+void an_estimate_json_write(FILE *out, const struct json_t *doc);
+
 #endif

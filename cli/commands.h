@@ -15,5 +15,7 @@ PREV_COMMAND(status)
 PREV_COMMAND(synth)
 PREV_COMMAND(ci)
 PREV_COMMAND(estimate)
+PREV_COMMAND(report)
+PREV_COMMAND(export)
 
 #endif
