@@ -117,10 +117,14 @@ int col_county_by_fips(const char *fips)
 
 int col_county_find(const char *s)
 {
+    return col_county_find_n(s, strlen(s));
+}
+
+int col_county_find_n(const char *s, size_t len)
+{
     /* name lengths, in col_counties order */
     static const unsigned char name_len[COL_NCOUNTIES] = {6, 7, 8, 4, 6, 8, 6, 8, 6, 6,
                                                           4, 5, 10, 7, 4};
-    size_t len = strlen(s);
     const char *t = col_trim(s, &len);
 
     if (len == 5 && t[0] == '0') {
@@ -147,7 +151,11 @@ const char *col_role_name(enum col_role r)
 
 bool col_role_parse(const char *s, enum col_role *out)
 {
-    size_t len = strlen(s);
+    return col_role_parse_n(s, strlen(s), out);
+}
+
+bool col_role_parse_n(const char *s, size_t len, enum col_role *out)
+{
     const char *t = col_trim(s, &len);
 
     if (len == 0 || equal_nocase(t, len, "probation_officer"))

@@ -58,12 +58,15 @@ bool col_column_required(enum col_kind kind, enum col_column c);
  * and "Santa Cruz" with their space) or its 5-digit FIPS code. Returns
  * the index in col_counties, or -1. */
 int col_county_find(const char *s);
+/* The same for s[0..len) (not necessarily NUL-terminated). */
+int col_county_find_n(const char *s, size_t len);
 /* Index of a FIPS code such as "04013", or -1. */
 int col_county_by_fips(const char *fips);
 
 const char *col_role_name(enum col_role r);
 /* Empty (after trimming) means probation_officer; any case accepted. */
 bool col_role_parse(const char *s, enum col_role *out);
+bool col_role_parse_n(const char *s, size_t len, enum col_role *out);
 
 /* ---- header ------------------------------------------------------------- */
 

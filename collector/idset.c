@@ -9,9 +9,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+/* 40 bytes: a million respondents are 40 MB here, and every page of it
+ * is zeroed by the kernel before first use, so size matters. */
 struct entry {
     struct col_idset_entry pub;
-    uint64_t hash;
     uint32_t id_off;          /* into the arena */
     uint16_t year;
     uint8_t len;
@@ -90,7 +91,7 @@ int col_idset_reserve(struct col_idset *s, size_t n)
 {
     /* Growing by doubling would rehash a million entries ten times;
      * a good guess up front costs one allocation. */
-    while (s->nslots < 2 * n)
+    while (s->nslots * 7 < n * 10)
         if (grow_slots(s) != 0)
             return -1;
     if (n > s->cap_entries) {
@@ -108,10 +109,11 @@ size_t col_idset_count(const struct col_idset *s)
     return s->count;
 }
 
-static bool same(const struct col_idset *s, const struct entry *e, uint64_t h, int year,
-                 const char *id, size_t len)
+/* The slot's tag already matched 32 bits of the hash. */
+static bool same(const struct col_idset *s, const struct entry *e, int year, const char *id,
+                 size_t len)
 {
-    return e->hash == h && e->year == (uint16_t)year && e->len == len
+    return e->year == (uint16_t)year && e->len == len
            && memcmp(s->arena + e->id_off, id, len) == 0;
 }
 
@@ -133,7 +135,7 @@ static size_t probe(const struct col_idset *s, uint64_t h, int year, const char 
 
     while (s->slots[i] != 0
            && ((s->slots[i] & 0xffffffff00000000ULL) != tag
-               || !same(s, &s->entries[slot_entry(s->slots[i])], h, year, id, len)))
+               || !same(s, &s->entries[slot_entry(s->slots[i])], year, id, len)))
         i = (i + 1) & mask;
     return i;
 }
@@ -146,10 +148,12 @@ static int grow_slots(struct col_idset *s)
     if (slots == NULL)
         return -1;
     for (size_t e = 0; e < s->count; e++) {
-        size_t i = (size_t)s->entries[e].hash & mask;
+        const struct entry *en = &s->entries[e];
+        uint64_t h = hash_key(en->year, s->arena + en->id_off, en->len);
+        size_t i = (size_t)h & mask;
         while (slots[i] != 0)
             i = (i + 1) & mask;
-        slots[i] = slot_value(s->entries[e].hash, e);
+        slots[i] = slot_value(h, e);
     }
     free(s->slots);
     s->slots = slots;
@@ -202,7 +206,6 @@ int col_idset_insert_hashed(struct col_idset *s, uint64_t h, int year, const cha
     e = &s->entries[s->count];
     memset(e, 0, sizeof *e);
     e->pub.line = line;
-    e->hash = h;
     e->year = (uint16_t)year;
     e->len = (uint8_t)len;
     e->id_off = (uint32_t)s->arena_len;
@@ -211,8 +214,8 @@ int col_idset_insert_hashed(struct col_idset *s, uint64_t h, int year, const cha
     s->slots[slot] = slot_value(h, s->count);
     s->count++;
     *entry = &e->pub;
-    /* Keep the table at most half full so probes stay short. */
-    if (s->count * 2 > s->nslots && grow_slots(s) != 0)
+    /* At most 70% full: probes stay short, and the table stays small. */
+    if (s->count * 10 > s->nslots * 7 && grow_slots(s) != 0)
         return -1;
     return 0;
 }

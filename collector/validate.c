@@ -125,7 +125,7 @@ static bool year(const struct col_header *h, const struct col_csv_row *row, int 
 static bool county(const struct col_header *h, const struct col_csv_row *row, int *out,
                    struct col_problems *p)
 {
-    char buf[64], quoted[96];
+    char quoted[96];
     size_t len = 0;
     unsigned char flags = 0;
     const char *s = field_text(h, row, COL_COUNTY, &len, &flags, p);
@@ -136,12 +136,8 @@ static bool county(const struct col_header *h, const struct col_csv_row *row, in
         col_problem_add(p, COL_COUNTY, false, false, "county is empty");
         return false;
     }
-    if (len < sizeof buf) {
-        memcpy(buf, s, len);
-        buf[len] = '\0';
-        if ((*out = col_county_find(buf)) >= 0)
-            return true;
-    }
+    if ((*out = col_county_find_n(s, len)) >= 0)
+        return true;
     col_quote_value(s, len, flags, quoted, sizeof quoted);
     col_problem_add(p, COL_COUNTY, false, false,
                     "%s is not an Arizona county; write its name (such as Maricopa or "
@@ -198,7 +194,7 @@ static bool respondent(const struct col_header *h, const struct col_csv_row *row
 static bool role(const struct col_header *h, const struct col_csv_row *row,
                  enum col_role *out, struct col_problems *p)
 {
-    char buf[32], quoted[96];
+    char quoted[96];
     size_t len = 0;
     unsigned char flags = 0;
     const char *s;
@@ -208,12 +204,8 @@ static bool role(const struct col_header *h, const struct col_csv_row *row,
         return true;
     if ((s = field_text(h, row, COL_ROLE, &len, &flags, p)) == NULL)
         return false;
-    if (len < sizeof buf) {
-        memcpy(buf, s, len);
-        buf[len] = '\0';
-        if (col_role_parse(buf, out))
-            return true;
-    }
+    if (col_role_parse_n(s, len, out))
+        return true;
     col_quote_value(s, len, flags, quoted, sizeof quoted);
     col_problem_add(p, COL_ROLE, false, false,
                     "role must be probation_officer, supervisor or other (or empty for "
