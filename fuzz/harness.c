@@ -266,6 +266,12 @@ static int check_row(void *ctx, const struct col_csv_row *row)
             broken("accepted respondent_id of a wrong length", FUZZ_NAME);
         if (col_firewall_value(rec.respondent_id, rec.respondent_id_len) != COL_PII_NONE)
             broken("accepted an identifying respondent_id", rec.respondent_id);
+        /* The loader writes it into COPY text unescaped (loader.c): only
+         * these bytes keep that safe, and the database's rule is the same. */
+        if (rec.respondent_id_len == 0
+            || strspn(rec.respondent_id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                         "0123456789_-") != rec.respondent_id_len)
+            broken("accepted a respondent_id outside [A-Za-z0-9_-]", rec.respondent_id);
         if (rec.county < 0 || rec.county >= COL_NCOUNTIES || rec.survey_year < COL_YEAR_MIN
             || rec.survey_year > COL_YEAR_MAX || rec.caseload < 0
             || rec.caseload > COL_CASELOAD_MAX || rec.confirmed < 0 || rec.suspected < 0

@@ -19,7 +19,9 @@ void fuzz_scan_one(const uint8_t *data, size_t size);
 
 /* The CSV reader alone, then each row through col_header_map and
  * col_validate_row. Promises: rows and fields within the limits, lengths
- * and flags true to the bytes, problems never quote an identifying value. */
+ * and flags true to the bytes, problems never quote an identifying value,
+ * an accepted row is inside the codebook's ranges and its respondent_id
+ * holds only [A-Za-z0-9_-] (what makes the loader's COPY text safe). */
 void fuzz_csv_one(const uint8_t *data, size_t size);
 
 /* The firewall's and the message formatters' pure functions on one value.
