@@ -62,11 +62,17 @@ static void placeholder_sha(char out[65])
 int col_loader_begin(struct col_loader *l, PGconn *conn, enum col_kind kind,
                      const char *file_name, struct prev_error *err)
 {
-    char sha[65];
+    char sha[65], name[1024];
     const char *params[4];
     PGresult *res = NULL;
+    size_t len = strlen(file_name);
     int rc = 0;
 
+    /* The name goes into a UTF-8 database and is shown again by `batches`:
+     * bytes that are not UTF-8 (a Latin-1 file system) or control
+     * characters become '?' rather than failing the load or reaching a
+     * terminal. The sha256 identifies the file; the name is for people. */
+    col_display(file_name, len, !col_utf8_valid(file_name, len), name, sizeof name);
     memset(l, 0, sizeof l[0]);
     l->conn = conn;
     l->kind = kind;
@@ -76,7 +82,7 @@ int col_loader_begin(struct col_loader *l, PGconn *conn, enum col_kind kind,
     placeholder_sha(sha);
     params[0] = col_kind_name(kind);
     params[1] = sha;
-    params[2] = file_name;
+    params[2] = name;
     params[3] = PREV_VERSION;
     res = PQexecParams(conn,
                        "INSERT INTO batches (kind, sha256, file_name, row_count, tool_version)"
