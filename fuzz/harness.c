@@ -30,7 +30,8 @@ static void broken(const char *what, const char *detail)
 struct texts {
     char **secret;
     size_t nsecret, capsecret;
-    char **plain;
+    char **plain;             /* may hold NUL bytes: see plain_len */
+    size_t *plain_len;
     size_t nplain, capplain;
 };
 
@@ -61,6 +62,7 @@ static void texts_free(struct texts *t)
         free(t->plain[i]);
     free(t->secret);
     free(t->plain);
+    free(t->plain_len);
     memset(t, 0, sizeof *t);
 }
 
@@ -77,7 +79,13 @@ static void classify(struct texts *t, const char *s, size_t len)
                       || col_firewall_value(trimmed, tlen) != COL_PII_NONE);
 
     if (!secret) {
+        size_t cap = t->capplain;
         push(&t->plain, &t->nplain, &t->capplain, s, len);
+        if (t->capplain != cap
+            && (t->plain_len = realloc(t->plain_len, t->capplain * sizeof *t->plain_len))
+                   == NULL)
+            abort();
+        t->plain_len[t->nplain - 1] = len;
         return;
     }
     if (tlen < 6)
@@ -92,10 +100,20 @@ static int collect_row(void *ctx, const struct col_csv_row *row)
     return 0;
 }
 
+/* memmem, which strict C11 with POSIX does not declare. */
+static bool contains(const char *hay, size_t hay_len, const char *needle, size_t len)
+{
+    for (size_t i = 0; len <= hay_len && i <= hay_len - len; i++)
+        if (memcmp(hay + i, needle, len) == 0)
+            return true;
+    return false;
+}
+
 static bool in_plain(const struct texts *t, const char *needle)
 {
+    /* A field with a NUL byte is still one text after it. */
     for (size_t i = 0; i < t->nplain; i++)
-        if (strstr(t->plain[i], needle) != NULL)
+        if (contains(t->plain[i], t->plain_len[i], needle, strlen(needle)))
             return true;
     return false;
 }
