@@ -111,6 +111,70 @@ static void test_atomic_file_commit_and_abort(void **state)
     rmdir(dir);
 }
 
+/* A device is written in place, never renamed over: as root, a rename
+ * over /dev/null would replace it for everyone. /dev/full reports the
+ * full disk at commit. */
+static void test_atomic_file_device_written_in_place(void **state)
+{
+    struct prev_atomic_file af;
+    struct prev_error err;
+    struct stat st;
+
+    (void)state;
+    prev_error_clear(&err);
+    assert_int_equal(prev_atomic_open(&af, "/dev/null", &err), 0);
+    fputs("discarded\n", af.fp);
+    assert_int_equal(prev_atomic_commit(&af, &err), 0);
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+
+    assert_int_equal(prev_atomic_open(&af, "/dev/full", &err), 0);
+    fputs("no room\n", af.fp);
+    assert_int_equal(prev_atomic_commit(&af, &err), PREV_EX_IOERR);
+    assert_non_null(strstr(err.msg, "No space left on device"));
+    assert_int_equal(stat("/dev/full", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "/dev/full.tmp.%ld", (long)getpid());
+        assert_int_equal(access(tmp, F_OK), -1);
+    }
+}
+
+/* A symbolic link to a file: the file is replaced, the link stays. */
+static void test_atomic_file_follows_a_link(void **state)
+{
+    char dir[] = "/tmp/prev-atomic-link.XXXXXX";
+    char target[64], link_path[64], buf[32] = "";
+    struct prev_atomic_file af;
+    struct prev_error err;
+    struct stat st;
+    FILE *fp;
+
+    (void)state;
+    prev_error_clear(&err);
+    assert_non_null(mkdtemp(dir));
+    snprintf(target, sizeof target, "%s/real.csv", dir);
+    snprintf(link_path, sizeof link_path, "%s/link.csv", dir);
+    assert_non_null(fp = fopen(target, "w"));
+    fputs("old\n", fp);
+    fclose(fp);
+    assert_int_equal(symlink("real.csv", link_path), 0);
+    assert_int_equal(prev_atomic_open(&af, link_path, &err), 0);
+    fputs("new\n", af.fp);
+    assert_int_equal(prev_atomic_commit(&af, &err), 0);
+    assert_int_equal(lstat(link_path, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_non_null(fp = fopen(target, "r"));
+    assert_non_null(fgets(buf, sizeof buf, fp));
+    fclose(fp);
+    assert_string_equal(buf, "new\n");
+    assert_int_equal(prev_atomic_open(&af, dir, &err), PREV_EX_CANTCREAT);
+    unlink(link_path);
+    unlink(target);
+    rmdir(dir);
+}
+
 static void test_sha256_known_vector(void **state)
 {
     struct prev_sha256 *h = prev_sha256_new();
@@ -130,6 +194,8 @@ int main(void)
         cmocka_unit_test(test_parse_double_rejects_nan_and_inf),
         cmocka_unit_test(test_fmt_double_round_trips),
         cmocka_unit_test(test_atomic_file_commit_and_abort),
+        cmocka_unit_test(test_atomic_file_device_written_in_place),
+        cmocka_unit_test(test_atomic_file_follows_a_link),
         cmocka_unit_test(test_sha256_known_vector),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
