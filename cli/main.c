@@ -1,5 +1,6 @@
 /* prevalence: the command-line front end. It only parses the global
  * options and dispatches to a command (cli/cmd_*.c). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +47,23 @@ static int run_help(int argc, char **argv)
     return 0;
 }
 
+/* Results go to stdout; a full disk or a closed pipe there must not end
+ * in exit 0 (`prevalence batches > /dev/full`). A command that already
+ * failed keeps its own code and message. */
+static int finish_stdout(int rc)
+{
+    int flushed, saved;
+
+    errno = 0;
+    flushed = fflush(stdout) == 0;
+    saved = errno;
+    if ((flushed && !ferror(stdout)) || rc != 0)
+        return rc;
+    fprintf(stderr, "prevalence: <stdout>: cannot write the output: %s\n",
+            !flushed && saved != 0 ? strerror(saved) : "a write failed");
+    return PREV_EX_IOERR;
+}
+
 int main(int argc, char **argv)
 {
     const struct cli_command *c;
@@ -57,10 +75,10 @@ int main(int argc, char **argv)
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             print_main_help(stdout);
-            return 0;
+            return finish_stdout(0);
         } else if (strcmp(argv[i], "--version") == 0) {
             printf("prevalence %s\n", PREV_VERSION);
-            return 0;
+            return finish_stdout(0);
         } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
             cli_globals.quiet = true;
         } else if (strcmp(argv[i], "--db") == 0) {
@@ -78,9 +96,9 @@ int main(int argc, char **argv)
         return PREV_EX_USAGE;
     }
     if (strcmp(argv[i], "help") == 0)
-        return run_help(argc - i, argv + i);
+        return finish_stdout(run_help(argc - i, argv + i));
     if ((c = cli_find_command(argv[i])) == NULL)
         return cli_usage_error(NULL, "no such command '%s'", argv[i]);
     optind = 1;
-    return c->run(argc - i, argv + i);
+    return finish_stdout(c->run(argc - i, argv + i));
 }
