@@ -234,7 +234,7 @@ struct csv_ctx {
     const uint8_t *data;
     size_t size;
     uint64_t rows, last_line;
-    bool have_header;
+    bool have_header, split_line;
     struct col_header header;
     struct texts *t;
 };
@@ -249,8 +249,12 @@ static int check_row(void *ctx, const struct col_csv_row *row)
     c->rows++;
     if (row->nfields == 0 || row->nfields > COL_CSV_FIELDS_MAX)
         broken("field count out of range", FUZZ_NAME);
-    if (row->line <= c->last_line)
+    if (row->line < c->last_line || row->line == 0)
         broken("lines go backwards", FUZZ_NAME);
+    /* Two rows starting on one line: only a bare carriage return splits a
+     * line, and the reader must then refuse the file (checked at the end). */
+    if (row->line == c->last_line)
+        c->split_line = true;
     c->last_line = row->line;
     for (size_t f = 0; f < row->nfields; f++) {
         bool has_nul = memchr(row->value[f], '\0', row->len[f]) != NULL;
@@ -328,6 +332,8 @@ void fuzz_csv_one(const uint8_t *data, size_t size)
     fclose(fp);
     if (rc != 0 && rc != PREV_EX_DATA)
         broken("col_csv_read failed other than as bad data", err.msg);
+    if (c.split_line && rc != PREV_EX_DATA)
+        broken("two rows on one line, and the file was not refused", FUZZ_NAME);
     if (rc == PREV_EX_DATA && (err.where[0] == '\0' || err.msg[0] == '\0'))
         broken("a data error without a location or a message", FUZZ_NAME);
     if (rc == 0 && (stats.rows != c.rows || stats.bytes != size))

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "csv_reader.h"
 #include "diag.h"
 #include "firewall.h"
 #include "harness.h"
@@ -161,6 +162,38 @@ static void test_fuzz_firewall_long_digit_run_is_not_a_date(void **state)
         assert_int_not_equal(col_firewall_value(values[i], strlen(values[i])), COL_PII_DATE);
 }
 
+static int count_row(void *ctx, const struct col_csv_row *row)
+{
+    (void)row;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* fuzz_csv: a bare carriage return inside an unquoted field splits the
+ * line into two rows that both start on line 3 (the harness had assumed
+ * one row per line); the reader then refuses the file at that line. */
+static void test_fuzz_csv_bare_cr_refused_at_its_line(void **state)
+{
+    char path[1024];
+    struct prev_error err;
+    size_t size = 0;
+    uint8_t *data;
+    FILE *in;
+    int rows = 0;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/fuzz/regressions/csv-bare-cr-splits-a-line.csv",
+             PREV_SOURCE_DIR);
+    data = read_all(path, &size);
+    assert_non_null(in = fmemopen(data, size, "rb"));
+    prev_error_clear(&err);
+    assert_int_equal(col_csv_read(in, "f.csv", count_row, NULL, &rows, NULL, &err), 65);
+    assert_string_equal(err.where, "f.csv:3");
+    assert_non_null(strstr(err.msg, "carriage return"));
+    fclose(in);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_fuzz_scan_header_holding_phone_number_is_refused),
         cmocka_unit_test(test_fuzz_scan_header_email_with_bad_utf8_is_refused),
         cmocka_unit_test(test_fuzz_firewall_long_digit_run_is_not_a_date),
+        cmocka_unit_test(test_fuzz_csv_bare_cr_refused_at_its_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
