@@ -428,6 +428,44 @@ static void test_hostile_output_paths(void **state)
     assert_int_equal(sec_long(db, "SELECT count(*) FROM batches"), 16);
 }
 
+/* An identifying value is never repeated: not on the terminal, not in the
+ * rejects file, not in the server's log (the collector never sends a row
+ * of a file with an error, and statement parameters are not logged). */
+static void test_hostile_identifying_values_never_logged(void **state)
+{
+    static const char *const files[] = {
+        "bad/phone-respondent-id.csv", "bad/pii-column.csv",
+    };
+    static const char *const secrets[] = {
+        "602-555-0143", "2009-03-14", "2008-11-02", "2010-06-27",
+    };
+    char rejects[1200], rejects_text[1 << 16] = "", log_path[1200], line[4096];
+    FILE *fp;
+
+    (void)state;
+    load_sample_2025();
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        snprintf(rejects, sizeof rejects, "%s/rejects-%zu.csv", dir, f);
+        RUN("load", "--rejects", rejects, "responses", sample(files[f]));
+        expect_exit(65, files[f]);
+        assert_non_null(fp = fopen(rejects, "r"));
+        rejects_text[fread(rejects_text, 1, sizeof rejects_text - 1, fp)] = '\0';
+        fclose(fp);
+        for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
+            if (strstr(run.err, secrets[i]) != NULL || strstr(run.out, secrets[i]) != NULL
+                || strstr(rejects_text, secrets[i]) != NULL)
+                fail_msg("%s repeated '%s':\n%s\n%s", files[f], secrets[i], run.err,
+                         rejects_text);
+    }
+    snprintf(log_path, sizeof log_path, "%s/home/server.log", pg_harness_tmpdir());
+    assert_non_null(fp = fopen(log_path, "r"));
+    while (fgets(line, sizeof line, fp) != NULL)
+        for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
+            if (strstr(line, secrets[i]) != NULL)
+                fail_msg("the server log holds '%s': %s", secrets[i], line);
+    fclose(fp);
+}
+
 /* After every hostile run above (same cluster), the server never saw a
  * statement it could not parse. */
 static void test_hostile_server_log_has_no_syntax_error(void **state)
@@ -463,6 +501,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hostile_covariates_and_ignore_column, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_hostile_output_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_identifying_values_never_logged, setup,
+                                        teardown),
         cmocka_unit_test(test_hostile_server_log_has_no_syntax_error),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
