@@ -35,6 +35,7 @@ struct reader {
     uint64_t line;            /* line being fed */
     uint64_t rows;
     int cr_rows;              /* rows ended by '\r' in the current line */
+    bool in_quotes;           /* a quoted field runs on past the line fed */
 
     int stop;                 /* on_row's non-zero answer, or our own error */
     uint64_t error_line;
@@ -190,6 +191,21 @@ static bool is_blank(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Whether a quoted field is open after s[0..n), given whether one was
+ * open before it. In text libcsv accepts in strict mode, every '"' opens
+ * a quoted field, closes it, or is half of a doubled quote inside it, so
+ * each one flips the state. */
+static bool quotes_before(bool open, const unsigned char *s, size_t n)
+{
+    const unsigned char *end = s + n, *q;
+
+    while (s < end && (q = memchr(s, '"', (size_t)(end - s))) != NULL) {
+        open = !open;
+        s = q + 1;
+    }
+    return open;
+}
+
 /* Feed one physical line (or the part of it in the buffer). */
 static void feed_line(struct reader *r, const unsigned char *s, size_t n, bool has_lf)
 {
@@ -228,8 +244,13 @@ static void feed_line(struct reader *r, const unsigned char *s, size_t n, bool h
     }
     /* A CR directly before the LF ends a row (CRLF); any other CR that
      * ends a row is an old Mac line ending, which would make every line
-     * number we report wrong. */
+     * number we report wrong. The final CR ends no row when a quoted field
+     * runs through it: then it is field content, and a row that a CR
+     * ended on this line was ended by a bare one. */
     allowed_cr = (n >= 2 && has_lf && s[n - 2] == '\r') || (!has_lf && n >= 1 && s[n - 1] == '\r');
+    if (allowed_cr && quotes_before(r->in_quotes, s, n - (has_lf ? 2 : 1)))
+        allowed_cr = 0;
+    r->in_quotes = quotes_before(r->in_quotes, s, n);
     if (r->cr_rows > allowed_cr)
         fail_at(r, r->line, PREV_EX_DATA,
                 "a carriage return without a line feed ends a row; save the file with "
