@@ -194,6 +194,41 @@ static void test_fuzz_csv_bare_cr_refused_at_its_line(void **state)
     free(data);
 }
 
+/* fuzz_csv: a bare CR ended the header row, and the line's final CRLF,
+ * inside a quoted field of the next row, made it look like a CRLF line:
+ * the file was read with two rows on line 1. Now refused at line 1. */
+static void test_fuzz_csv_bare_cr_not_hidden_by_quoted_crlf(void **state)
+{
+    char path[1024];
+    struct prev_error err;
+    size_t size = 0;
+    uint8_t *data;
+    FILE *in;
+    int rows = 0;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/fuzz/regressions/csv-bare-cr-hidden-by-quoted-crlf.csv",
+             PREV_SOURCE_DIR);
+    data = read_all(path, &size);
+    assert_non_null(in = fmemopen(data, size, "rb"));
+    prev_error_clear(&err);
+    assert_int_equal(col_csv_read(in, "f.csv", count_row, NULL, &rows, NULL, &err), 65);
+    assert_string_equal(err.where, "f.csv:1");
+    assert_non_null(strstr(err.msg, "carriage return"));
+    fclose(in);
+    free(data);
+
+    /* A CRLF inside quotes at the end of a line is still fine. */
+    {
+        static const char ok[] = "a,b\r\n\"x\r\ny\",2\r\n";
+        rows = 0;
+        assert_non_null(in = fmemopen((void *)ok, sizeof ok - 1, "rb"));
+        assert_int_equal(col_csv_read(in, "ok.csv", count_row, NULL, &rows, NULL, &err), 0);
+        assert_int_equal(rows, 2);
+        fclose(in);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_fuzz_scan_header_email_with_bad_utf8_is_refused),
         cmocka_unit_test(test_fuzz_firewall_long_digit_run_is_not_a_date),
         cmocka_unit_test(test_fuzz_csv_bare_cr_refused_at_its_line),
+        cmocka_unit_test(test_fuzz_csv_bare_cr_not_hidden_by_quoted_crlf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
