@@ -377,6 +377,12 @@ static void test_analyst_reads_and_writes_nothing(void **state)
     snprintf(out_dir, sizeof out_dir, "%s/bundle", dir);
     RUN_AS("t_analyst", "export", "--year", "2025", "--out", out_dir);
     sec_expect_status(&run, 0);
+    RUN_AS("t_analyst", "batches");
+    sec_expect_status(&run, 0);
+    RUN_AS("t_analyst", "status", "--year", "2025");
+    sec_expect_status(&run, 0);
+    RUN_AS("t_analyst", "check", "responses", sample("2024/responses-pima.csv"));
+    sec_expect_status(&run, 0);
     RUN_AS("t_analyst", "load", "responses", sample("2024/responses-pima.csv"));
     sec_expect_status(&run, 77);
     sec_expect_err(&run, "SQLSTATE 42501");
