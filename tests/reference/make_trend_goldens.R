@@ -43,10 +43,14 @@ counties <- c("04001" = "Apache", "04003" = "Cochise", "04005" = "Coconino",
               "04017" = "Navajo", "04019" = "Pima", "04021" = "Pinal",
               "04023" = "Santa Cruz", "04025" = "Yavapai", "04027" = "Yuma")
 
+# A folder of survey years in the codebook v1 layout (YEAR/responses*.csv,
+# YEAR/frame.csv; counties by name).
 read_dataset <- function(dir) {
-  rd <- function(pattern) do.call(rbind, lapply(sort(Sys.glob(file.path(dir, pattern))),
-                                                read.csv, colClasses = c(fips = "character")))
-  d <- merge(rd("responses-*.csv"), rd("frame-*.csv"), by = c("survey_year", "fips"))
+  rd <- function(pattern) do.call(rbind, lapply(sort(Sys.glob(file.path(dir, "*", pattern))),
+                                                read.csv, stringsAsFactors = FALSE))
+  d <- merge(rd("responses*.csv"), rd("frame.csv"), by = c("survey_year", "county"))
+  d$fips <- names(counties)[match(d$county, counties)]
+  stopifnot(!is.na(d$fips))
   d$any <- d$confirmed + d$suspected
   d$officer_any <- as.numeric(d$confirmed > 0)
   d$stratum <- interaction(d$fips, d$survey_year, drop = TRUE)

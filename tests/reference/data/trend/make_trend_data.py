@@ -11,10 +11,10 @@ script; the same seed always gives the same bytes:
   gap/          the same with another seed, except that La Paz did not take
                 part in 2024: no frame row and no responses that year.
 
-Files per data set and year, in the shape of the responses and frames
-tables (sql/001_init.sql):
-  responses-YEAR.csv  survey_year,fips,respondent_id,role,caseload,confirmed,suspected
-  frame-YEAR.csv      survey_year,fips,officers_total,youth_total
+Files per data set and year in the codebook v1 layout of sample-data/
+(one folder per year, all counties in one responses file):
+  YEAR/responses.csv  survey_year,county,respondent_id,role,caseload,confirmed,suspected
+  YEAR/frame.csv      survey_year,county,officers_total,youth_total
 
 Usage: make_trend_data.py   (run from anywhere; rewrites the files)
 """
@@ -24,23 +24,24 @@ import random
 HERE = os.path.dirname(os.path.abspath(__file__))
 YEARS = (2023, 2024, 2025)
 
-# fips, name, officers in the county, base rate of confirmed victims per youth
+# fips, name, respondent_id prefix, officers in the county, base rate of
+# confirmed victims per youth
 COUNTIES = [
-    ("04001", "Apache", 9, 0.030),
-    ("04003", "Cochise", 16, 0.028),
-    ("04005", "Coconino", 15, 0.034),
-    ("04007", "Gila", 8, 0.040),
-    ("04009", "Graham", 6, 0.025),
-    ("04011", "Greenlee", 3, 0.020),
-    ("04012", "La Paz", 5, 0.035),
-    ("04013", "Maricopa", 260, 0.031),
-    ("04015", "Mohave", 24, 0.036),
-    ("04017", "Navajo", 12, 0.029),
-    ("04019", "Pima", 110, 0.038),
-    ("04021", "Pinal", 38, 0.027),
-    ("04023", "Santa Cruz", 7, 0.022),
-    ("04025", "Yavapai", 22, 0.033),
-    ("04027", "Yuma", 25, 0.030),
+    ("04001", "Apache", "APA", 9, 0.030),
+    ("04003", "Cochise", "CHS", 16, 0.028),
+    ("04005", "Coconino", "CCN", 15, 0.034),
+    ("04007", "Gila", "GIL", 8, 0.040),
+    ("04009", "Graham", "GRA", 6, 0.025),
+    ("04011", "Greenlee", "GRN", 3, 0.020),
+    ("04012", "La Paz", "LAP", 5, 0.035),
+    ("04013", "Maricopa", "MAR", 260, 0.031),
+    ("04015", "Mohave", "MOH", 24, 0.036),
+    ("04017", "Navajo", "NAV", 12, 0.029),
+    ("04019", "Pima", "PIM", 110, 0.038),
+    ("04021", "Pinal", "PIN", 38, 0.027),
+    ("04023", "Santa Cruz", "SCZ", 7, 0.022),
+    ("04025", "Yavapai", "YAV", 22, 0.033),
+    ("04027", "Yuma", "YUM", 25, 0.030),
 ]
 CENSUS = {"04011"}          # every officer answers
 YEAR_SHIFT = {2023: -0.004, 2024: 0.0, 2025: 0.005}
@@ -50,7 +51,7 @@ def binom(rng, n, p):
     return sum(1 for _ in range(n) if rng.random() < p)
 
 
-def survey(rng, year, fips, officers, rate):
+def survey(rng, year, fips, name, code, officers, rate):
     """Rows of one county and year: (frame row, response rows)."""
     caseloads = [max(0, int(rng.gauss(17, 6))) for _ in range(officers)]
     if fips in CENSUS:
@@ -66,9 +67,9 @@ def survey(rng, year, fips, officers, rate):
         confirmed = binom(rng, c, p)
         suspected = binom(rng, c - confirmed, 0.04)
         role = "supervisor" if rng.random() < 0.05 else "probation_officer"
-        rows.append((year, fips, "R%d%s%03d" % (year, fips[2:], i), role, c,
+        rows.append((year, name, "%s-%d-%04d" % (code, year, i + 1), role, c,
                      confirmed, suspected))
-    return (year, fips, officers, sum(caseloads)), rows
+    return (year, name, officers, sum(caseloads)), rows
 
 
 def write(path, header, rows):
@@ -81,12 +82,12 @@ def write(path, header, rows):
 
 def dataset(name, seed, missing=()):
     rng = random.Random(seed)
-    out = os.path.join(HERE, name)
-    os.makedirs(out, exist_ok=True)
     for year in YEARS:
+        out = os.path.join(HERE, name, str(year))
+        os.makedirs(out, exist_ok=True)
         frame, responses = [], []
-        for fips, _, officers, rate in COUNTIES:
-            f, rows = survey(rng, year, fips, officers, rate)
+        for fips, county, code, officers, rate in COUNTIES:
+            f, rows = survey(rng, year, fips, county, code, officers, rate)
             if (year, fips) in missing:
                 continue
             if fips == "04011" and year == 2024:
@@ -94,11 +95,11 @@ def dataset(name, seed, missing=()):
                 rows = [r[:5] + (0, r[6]) for r in rows]
             frame.append(f)
             responses.extend(rows)
-        write(os.path.join(out, "responses-%d.csv" % year),
-              "survey_year,fips,respondent_id,role,caseload,confirmed,suspected",
+        write(os.path.join(out, "responses.csv"),
+              "survey_year,county,respondent_id,role,caseload,confirmed,suspected",
               responses)
-        write(os.path.join(out, "frame-%d.csv" % year),
-              "survey_year,fips,officers_total,youth_total", frame)
+        write(os.path.join(out, "frame.csv"),
+              "survey_year,county,officers_total,youth_total", frame)
 
 
 dataset("three-years", 20230501)
