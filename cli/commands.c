@@ -7,5 +7,6 @@
 const struct cli_command cli_commands[] = {
     {"db", "start, stop or inspect the embedded PostgreSQL cluster", cmd_db, cmd_db_help},
     {"init", "create or upgrade the database schema", cmd_init, cmd_init_help},
+    {"synth", "write synthetic survey data (sample data, benchmarks)", cmd_synth, cmd_synth_help},
     {NULL, NULL, NULL, NULL},
 };

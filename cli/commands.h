@@ -8,5 +8,6 @@
 
 PREV_COMMAND(db)
 PREV_COMMAND(init)
+PREV_COMMAND(synth)
 
 #endif
