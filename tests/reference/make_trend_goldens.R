@@ -1,8 +1,9 @@
 #!/usr/bin/Rscript
 # Golden values for `prevalence trend` (analysis/trend.c), from R survey.
 #
-# For each data set under tests/reference/data/trend/ (made by
-# make_trend_data.py there) and each measure, this fits ONE design over all
+# For each data set (the two under tests/reference/data/trend/, made by
+# make_trend_data.py there, and the committed sample-data/, made by
+# `prevalence synth`) and each measure, this fits ONE design over all
 # survey years: strata = county x survey year, PSU = respondent, fpc = the
 # county's officers in that year (weights follow from it). Years are
 # independent samples, so the covariance of two years' estimates is zero and
@@ -33,7 +34,12 @@
 #
 # Usage: Rscript tests/reference/make_trend_goldens.R   (from the repository root)
 suppressPackageStartupMessages(library(survey))
-options(survey.lonely.psu = "adjust")   # the data have no lonely PSU
+# sample-data/ has a lonely PSU (Graham: one respondent of two officers each
+# year). A ratio's linearized scores sum to zero over the domain, so the
+# "adjust" rule's grand mean is 0 and the state's se is the same in this
+# combined design as in the per-year design `prevalence estimate` uses;
+# Graham's own se is 0 (and df 0) in both.
+options(survey.lonely.psu = "adjust")
 
 level <- 0.95
 here <- "tests/reference"
@@ -94,9 +100,11 @@ domain_rows <- function(dataset, measure, des, county, fips, all_years) {
       con <- svycontrast(est, setNames(c(-1, 1), c(a, b)))
       r$d <- as.numeric(coef(con)); r$se <- as.numeric(SE(con))
       r$df <- df[a] + df[b]
-      tq <- qt(1 - (1 - level) / 2, r$df)
+      # No t quantile below 1 df (a lonely county in both years): no
+      # interval and no p-value, as in analysis/trend.c.
+      tq <- if (r$df >= 1) qt(1 - (1 - level) / 2, r$df) else NA
       r$lo <- r$d - tq * r$se; r$hi <- r$d + tq * r$se
-      if (r$se > 0) r$pv <- 2 * pt(-abs(r$d / r$se), r$df)
+      if (r$se > 0 && r$df >= 1) r$pv <- 2 * pt(-abs(r$d / r$se), r$df)
       if (p[a] > 0 && p[b] > 0) {
         lr <- svycontrast(est, eval(bquote(quote(log(.(as.name(b)) / .(as.name(a)))))))
         r$ratio <- exp(as.numeric(coef(lr)))
@@ -125,8 +133,11 @@ domain_rows <- function(dataset, measure, des, county, fips, all_years) {
       p_value = s$pv, p_holm = NA)
 }
 
-for (dataset in c("three-years", "gap")) {
-  d <- read_dataset(file.path(here, "data", "trend", dataset))
+datasets <- c("three-years" = file.path(here, "data", "trend", "three-years"),
+              "gap" = file.path(here, "data", "trend", "gap"),
+              "sample-data" = "sample-data")
+for (dataset in names(datasets)) {
+  d <- read_dataset(datasets[[dataset]])
   des <- svydesign(ids = ~1, strata = ~stratum, fpc = ~officers_total, data = d)
   all_years <- sort(unique(d$survey_year))
   for (measure in c("confirmed", "any", "officer_any")) {
