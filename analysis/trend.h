@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "estimate.h"
 #include "nchs.h"
 
 /* Change across annual surveys: differences and ratios between two years,
@@ -99,5 +100,39 @@ int an_trend_adjust_changes(struct an_trend_change *rows, size_t n, enum an_tren
 
 /* The same for slopes: all rows are one family. */
 int an_trend_adjust_slopes(struct an_trend_slope *rows, size_t n, enum an_trend_adjust a);
+
+/* ---- series from estimate rows (analysis/trend_series.c) ---------------- */
+
+/* One county (or the state) across the survey years of a trend. */
+struct an_trend_series {
+    char county[32];
+    char fips[8];
+    struct an_trend_point *points;          /* nyears, in year order */
+    const struct an_estimate_row **rows;    /* nyears; NULL: no row that year */
+    struct an_trend_change *changes;        /* nchanges: consecutive, then first-last */
+    size_t nchanges;
+    struct an_trend_slope slope;
+};
+
+struct an_trend_result {
+    size_t nyears;
+    int *years;                             /* the survey years present, ascending */
+    size_t nseries;
+    struct an_trend_series *series;         /* in order of first appearance in rows */
+};
+
+/* Group estimate rows (one measure and method; any number of years, in any
+ * order) into series by fips, and compute every series' changes and slope
+ * at `level`, adjusting the p-values with `adjust` (families: see
+ * an_trend_adjust_changes; all series' slopes). A county without a row in
+ * some year, or a row without an estimate, is "no data" that year.
+ * The result points into rows: keep them alive while it is used.
+ * Returns 0; -1 on invalid input (rows of different measures or methods,
+ * two rows of one county in one year, a row the pure functions reject) or
+ * when memory runs out. On success the CALLER frees with
+ * an_trend_result_free(); on failure *out holds nothing to free. */
+int an_trend_build(const struct an_estimate_row *rows, size_t nrows, double level,
+                   enum an_trend_adjust adjust, struct an_trend_result *out);
+void an_trend_result_free(struct an_trend_result *r);
 
 #endif

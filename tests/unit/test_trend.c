@@ -635,6 +635,117 @@ static void test_adjust_names_round_trip(void **state)
     assert_false(an_trend_adjust_parse(NULL, &a));
 }
 
+/* ---- series from estimate rows ------------------------------------------ */
+
+static struct an_estimate_row erow(int year, const char *county, const char *fips, bool has,
+                                   double p, double se, double df, enum an_flag flag)
+{
+    struct an_estimate_row r;
+
+    memset(&r, 0, sizeof r);
+    r.survey_year = year;
+    snprintf(r.county, sizeof r.county, "%s", county);
+    snprintf(r.fips, sizeof r.fips, "%s", fips);
+    r.measure = AN_MEASURE_CONFIRMED;
+    r.method = AN_DESIGN_KORN_GRAUBARD;
+    r.level = 0.95;
+    r.has_estimate = has;
+    r.estimate = has ? p : NAN;
+    r.se = has ? se : NAN;
+    r.df = has ? df : NAN;
+    r.flag = flag;
+    return r;
+}
+
+static void test_build_groups_rows_into_series(void **state)
+{
+    /* Years out of order, La Paz without respondents in 2024. */
+    struct an_estimate_row rows[9];
+    struct an_trend_result r;
+    struct an_trend_change direct;
+    size_t i;
+    (void)state;
+
+    rows[0] = erow(2025, "Apache", "04001", true, 0.05, 0.010, 4, AN_FLAG_REVIEW);
+    rows[1] = erow(2025, "La Paz", "04012", true, 0.02, 0.008, 3, AN_FLAG_SUPPRESS);
+    rows[2] = erow(2025, "Arizona", "04", true, 0.04, 0.003, 120, AN_FLAG_PRESENT);
+    rows[3] = erow(2023, "Apache", "04001", true, 0.03, 0.012, 5, AN_FLAG_REVIEW);
+    rows[4] = erow(2023, "La Paz", "04012", true, 0.01, 0.006, 2, AN_FLAG_SUPPRESS);
+    rows[5] = erow(2023, "Arizona", "04", true, 0.03, 0.003, 110, AN_FLAG_PRESENT);
+    rows[6] = erow(2024, "Apache", "04001", true, 0.04, 0.011, 4, AN_FLAG_REVIEW);
+    rows[7] = erow(2024, "La Paz", "04012", false, 0, 0, 0, AN_FLAG_SUPPRESS);
+    rows[8] = erow(2024, "Arizona", "04", true, 0.035, 0.003, 115, AN_FLAG_PRESENT);
+
+    assert_int_equal(an_trend_build(rows, 9, 0.95, AN_TREND_ADJUST_HOLM, &r), 0);
+    assert_int_equal(r.nyears, 3);
+    assert_int_equal(r.years[0], 2023);
+    assert_int_equal(r.years[2], 2025);
+    assert_int_equal(r.nseries, 3);
+    assert_string_equal(r.series[0].county, "Apache");
+    assert_string_equal(r.series[2].fips, "04");
+    assert_ptr_equal(r.series[0].rows[0], &rows[3]);
+    assert_ptr_equal(r.series[1].rows[1], &rows[7]);
+    assert_false(r.series[1].points[1].has_estimate);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(r.series[i].nchanges, 3);
+
+    /* La Paz: no data in 2024, so both consecutive changes are empty. */
+    assert_false(r.series[1].changes[0].defined);
+    assert_false(r.series[1].changes[1].defined);
+    assert_true(r.series[1].changes[2].defined);
+    assert_int_equal(r.series[1].changes[2].flag, AN_FLAG_SUPPRESS);
+    assert_false(r.series[1].slope.defined);
+
+    /* The state: as computed alone; Holm over the family 2023-2025 of
+     * three rows (Apache, La Paz and the state all have a p-value). */
+    assert_int_equal(an_trend_change(&r.series[2].points[0], &r.series[2].points[2], 0.95,
+                                     &direct), 0);
+    near(r.series[2].changes[2].p_value, direct.p_value, 0, "p", "build");
+    {
+        double p[3] = {r.series[0].changes[2].p_value, r.series[1].changes[2].p_value,
+                       r.series[2].changes[2].p_value};
+        assert_int_equal(an_trend_holm(p, 3, p), 0);
+        near(r.series[0].changes[2].p_adjusted, p[0], 0, "holm 0", "build");
+        near(r.series[1].changes[2].p_adjusted, p[1], 0, "holm 1", "build");
+        near(r.series[2].changes[2].p_adjusted, p[2], 0, "holm 2", "build");
+    }
+    /* 2023-2024: La Paz has no p-value, so the family is two. */
+    {
+        double p[2] = {r.series[0].changes[0].p_value, r.series[2].changes[0].p_value};
+        assert_int_equal(an_trend_holm(p, 2, p), 0);
+        near(r.series[2].changes[0].p_adjusted, p[1], 0, "holm 2023-2024", "build");
+        assert_true(isnan(r.series[1].changes[0].p_adjusted));
+    }
+    /* Slopes: Apache and the state are defined; one family of two. */
+    assert_true(r.series[0].slope.defined && r.series[2].slope.defined);
+    assert_true(r.series[2].slope.p_adjusted >= r.series[2].slope.p_value);
+    an_trend_result_free(&r);
+    an_trend_result_free(&r);   /* cleared: a second free is harmless */
+}
+
+static void test_build_rejects_mixed_or_duplicate_rows(void **state)
+{
+    struct an_estimate_row rows[2];
+    struct an_trend_result r;
+    (void)state;
+
+    rows[0] = erow(2024, "Pima", "04019", true, 0.05, 0.01, 20, AN_FLAG_PRESENT);
+    rows[1] = rows[0];
+    assert_int_equal(an_trend_build(rows, 2, 0.95, AN_TREND_ADJUST_NONE, &r), -1);
+    rows[1].survey_year = 2025;
+    rows[1].measure = AN_MEASURE_ANY;
+    assert_int_equal(an_trend_build(rows, 2, 0.95, AN_TREND_ADJUST_NONE, &r), -1);
+    rows[1].measure = AN_MEASURE_CONFIRMED;
+    assert_int_equal(an_trend_build(rows, 2, 0.95, AN_TREND_ADJUST_NONE, &r), 0);
+    assert_int_equal(r.nyears, 2);
+    assert_int_equal(r.series[0].nchanges, 1);
+    assert_false(r.series[0].slope.defined);
+    an_trend_result_free(&r);
+    assert_int_equal(an_trend_build(NULL, 0, 0.95, AN_TREND_ADJUST_NONE, &r), 0);
+    assert_int_equal(r.nseries, 0);
+    an_trend_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest golden[] = {
@@ -658,6 +769,8 @@ int main(void)
         cmocka_unit_test(test_holm_monotone_and_order_preserving),
         cmocka_unit_test(test_adjust_changes_families_by_comparison),
         cmocka_unit_test(test_adjust_names_round_trip),
+        cmocka_unit_test(test_build_groups_rows_into_series),
+        cmocka_unit_test(test_build_rejects_mixed_or_duplicate_rows),
     };
     int failed;
 
