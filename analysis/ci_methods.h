@@ -63,7 +63,10 @@ struct an_design_interval {
 };
 
 /* Returns 0, or -1 on invalid input (p outside [0,1], se < 0, n <= 0,
- * level outside (0,1), df < 1 for methods that need t quantiles). */
+ * level outside (0,1), df < 1 for methods that need t quantiles).
+ * A t quantile is needed always by wilson, and by the others only when
+ * 0 < p < 1 and se > 0 (so p = 0 in a one-PSU domain still gets its
+ * Clopper-Pearson limit). df = INFINITY means the normal. */
 int an_ci_design(enum an_design_method m, const struct an_design_input *in,
                  struct an_design_interval *out);
 

@@ -10,7 +10,10 @@
  * The CSV/JSON columns are a public contract (docs/commands/estimate.md):
  * survey_year, county, fips, measure, method, level, respondents,
  * officers_total, youth_n, cases, estimate, se, ci_low, ci_high, df, deff,
- * n_eff, total_estimate, total_ci_low, total_ci_high, flag, reasons. */
+ * n_eff, total_estimate, total_ci_low, total_ci_high, flag, reasons.
+ * A number without a value (no respondents, no interval, no frame) is NaN;
+ * officers_total and youth_total are -1 without a frame. Filled by
+ * an_estimate_rows() (design.h). */
 
 enum an_measure {
     AN_MEASURE_CONFIRMED,     /* confirmed / caseload (youth level, ratio) */

@@ -9,5 +9,7 @@
 PREV_COMMAND(db)
 PREV_COMMAND(init)
 PREV_COMMAND(synth)
+PREV_COMMAND(ci)
+PREV_COMMAND(estimate)
 
 #endif

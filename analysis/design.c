@@ -1,0 +1,274 @@
+/* Domains of `prevalence estimate`: per-county sums -> county and state
+ * rows (estimate, linearized se, interval, design effect, NCHS flag). */
+#include "design.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const measure_names[AN_MEASURE_N] = {
+    [AN_MEASURE_CONFIRMED] = "confirmed",
+    [AN_MEASURE_ANY] = "any",
+    [AN_MEASURE_OFFICER_ANY] = "officer_any",
+};
+
+const char *an_measure_name(enum an_measure m)
+{
+    if ((int)m < 0 || m >= AN_MEASURE_N)
+        return "?";
+    return measure_names[m];
+}
+
+bool an_measure_parse(const char *name, enum an_measure *out)
+{
+    for (int m = 0; m < AN_MEASURE_N; m++) {
+        if (strcmp(name, measure_names[m]) == 0) {
+            *out = (enum an_measure)m;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *an_lonely_psu_name(enum an_lonely_psu r)
+{
+    switch (r) {
+    case AN_LONELY_ADJUST:
+        return "adjust";
+    case AN_LONELY_CERTAINTY:
+        return "certainty";
+    case AN_LONELY_FAIL:
+        return "fail";
+    }
+    return "?";
+}
+
+bool an_lonely_psu_parse(const char *name, enum an_lonely_psu *out)
+{
+    static const enum an_lonely_psu all[] = {AN_LONELY_ADJUST, AN_LONELY_CERTAINTY,
+                                             AN_LONELY_FAIL};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (strcmp(name, an_lonely_psu_name(all[i])) == 0) {
+            *out = all[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+void an_county_moments(const struct an_county_sums *c, enum an_measure m, bool has_frame,
+                       struct an_stratum_moments *out)
+{
+    out->n = c->respondents;
+    out->pop = has_frame ? c->officers_total : 0;
+    /* Equal weights without a frame: the ratio is then the unweighted
+     * pooled ratio and only its standard error loses the fpc. */
+    out->weight = (has_frame && c->respondents > 0)
+                      ? (double)c->officers_total / (double)c->respondents
+                      : 1.0;
+    switch (m) {
+    case AN_MEASURE_CONFIRMED:
+        out->sy = c->confirmed;
+        out->syy = c->confirmed_sq;
+        out->sxy = c->confirmed_caseload;
+        out->sx = c->caseload;
+        out->sxx = c->caseload_sq;
+        break;
+    case AN_MEASURE_ANY:
+        out->sy = c->any;
+        out->syy = c->any_sq;
+        out->sxy = c->any_caseload;
+        out->sx = c->caseload;
+        out->sxx = c->caseload_sq;
+        break;
+    default:
+        /* A respondent-level proportion is the ratio with x = 1; y is 0/1 so
+         * y^2 = xy = y. */
+        out->sy = c->officers_confirmed;
+        out->syy = c->officers_confirmed;
+        out->sxy = c->officers_confirmed;
+        out->sx = c->respondents;
+        out->sxx = c->respondents;
+        break;
+    }
+}
+
+static void empty_numbers(struct an_estimate_row *row)
+{
+    row->has_estimate = false;
+    row->estimate = row->se = row->ci_low = row->ci_high = NAN;
+    row->df = row->deff = row->n_eff = NAN;
+    row->has_total = false;
+    row->total_estimate = row->total_ci_low = row->total_ci_high = NAN;
+}
+
+/* The fixed part of a row: names and counts. */
+static void row_header(struct an_estimate_row *row, const struct an_estimate_options *opt,
+                       const char *name, const char *fips)
+{
+    memset(row, 0, sizeof *row);
+    row->survey_year = opt->survey_year;
+    snprintf(row->county, sizeof row->county, "%s", name);
+    snprintf(row->fips, sizeof row->fips, "%s", fips);
+    row->measure = opt->measure;
+    row->method = opt->method;
+    row->level = opt->level;
+    row->officers_total = -1;
+    row->youth_total = -1;
+    empty_numbers(row);
+}
+
+static void flag_row(struct an_estimate_row *row)
+{
+    struct an_nchs_input in = {
+        .has_estimate = row->has_estimate,
+        .p = row->estimate,
+        .low = row->ci_low,
+        .high = row->ci_high,
+        .n = (double)row->youth_n,
+        .n_eff = row->n_eff,
+        .df = row->df,
+    };
+    struct an_nchs_result res;
+
+    an_nchs_evaluate(&in, &res);
+    row->flag = res.flag;
+    snprintf(row->reasons, sizeof row->reasons, "%s", res.reasons);
+}
+
+/* Estimate one domain (the strata m[0..k-1]) into row, whose header and
+ * counts are set. Returns 0, or an error code with err filled. */
+static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_moments *m,
+                           size_t k, const struct an_county_sums *c /* aligned with m */,
+                           const struct an_estimate_options *opt, struct prev_error *err)
+{
+    struct an_ratio_estimate est;
+    struct an_design_input in;
+    struct an_design_interval ci;
+    double total_base;
+    int rc;
+
+    if (row->respondents == 0) {
+        flag_row(row);
+        return 0;
+    }
+    rc = an_linearize_moments(m, k, opt->lonely, &est);
+    if (rc == AN_LINEARIZE_LONELY)
+        return prev_fail(err, PREV_EX_DATA, "",
+                         "survey year %d, %s: one respondent out of %ld officers is a "
+                         "lonely PSU with no variance estimate (--lonely-psu fail); "
+                         "use --lonely-psu adjust or certainty",
+                         opt->survey_year, c[est.first_lonely].name,
+                         c[est.first_lonely].officers_total);
+    if (rc != AN_LINEARIZE_OK)
+        return prev_fail(err, PREV_EX_DATA, "",
+                         "survey year %d, %s: the response sums are impossible "
+                         "(negative variance); check the responses table",
+                         opt->survey_year, row->county);
+    if (!est.defined) {
+        /* Respondents, but no youth on any caseload: nothing to divide. */
+        flag_row(row);
+        snprintf(row->reasons, sizeof row->reasons, "no youth on caseloads");
+        return 0;
+    }
+    row->has_estimate = true;
+    row->estimate = fmin(1.0, fmax(0.0, est.ratio));
+    row->se = sqrt(est.variance);
+    row->df = (double)(est.psus - est.strata);
+    if (row->estimate > 0 && row->estimate < 1)
+        row->deff = row->se * row->se
+                    / (row->estimate * (1 - row->estimate) / (double)row->youth_n);
+
+    in = (struct an_design_input){
+        .p = row->estimate,
+        .se = row->se,
+        .n = (double)row->youth_n,
+        .df = row->df,
+        .level = opt->level,
+    };
+    if (an_ci_design(opt->method, &in, &ci) == 0) {
+        row->n_eff = ci.n_eff;
+        if (ci.defined) {
+            row->ci_low = ci.low;
+            row->ci_high = ci.high;
+        }
+    } else if (an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &ci) == 0) {
+        /* The method needs t(df) and df is 0 (one respondent): no interval,
+         * but n_eff does not depend on the method and the NCHS rules need
+         * it; Korn-Graubard computes it without t when se is 0. */
+        row->n_eff = ci.n_eff;
+    }
+    if (opt->has_frame) {
+        total_base = opt->measure == AN_MEASURE_OFFICER_ANY ? (double)row->officers_total
+                                                            : (double)row->youth_total;
+        row->has_total = true;
+        row->total_estimate = total_base * row->estimate;
+        row->total_ci_low = total_base * row->ci_low;
+        row->total_ci_high = total_base * row->ci_high;
+    }
+    flag_row(row);
+    return 0;
+}
+
+/* Unweighted counts of the domain for measure m. */
+static void add_counts(struct an_estimate_row *row, const struct an_stratum_moments *m,
+                       enum an_measure measure)
+{
+    row->respondents += m->n;
+    row->youth_n += measure == AN_MEASURE_OFFICER_ANY ? m->n : m->sx;
+    row->cases += m->sy;
+}
+
+int an_estimate_rows(const struct an_county_sums *c, size_t ncounties,
+                     const struct an_estimate_options *opt, struct an_estimate_row *rows,
+                     struct prev_error *err)
+{
+    struct an_stratum_moments m[64];
+    struct an_estimate_row *state = &rows[ncounties];
+    long state_officers = 0, state_youth = 0;
+    int rc;
+
+    if (ncounties > sizeof m / sizeof m[0])
+        return prev_fail(err, PREV_EX_SOFTWARE, "", "too many counties (%zu)", ncounties);
+    for (size_t i = 0; i < ncounties; i++) {
+        if (c[i].respondents < 0)
+            return prev_fail(err, PREV_EX_SOFTWARE, "", "%s: negative respondent count",
+                             c[i].name);
+        if (opt->has_frame && c[i].respondents > 0 && !c[i].has_frame)
+            return prev_fail(err, PREV_EX_DATA, "",
+                             "survey year %d: the frame has no row for %s, which has %lld "
+                             "respondents; load a complete frame for the year",
+                             opt->survey_year, c[i].name, (long long)c[i].respondents);
+        if (opt->has_frame && c[i].has_frame && c[i].respondents > c[i].officers_total)
+            return prev_fail(err, PREV_EX_DATA, "",
+                             "survey year %d, %s: %lld respondents but the frame counts "
+                             "only %ld officers; correct the frame or the responses",
+                             opt->survey_year, c[i].name, (long long)c[i].respondents,
+                             c[i].officers_total);
+        an_county_moments(&c[i], opt->measure, opt->has_frame, &m[i]);
+        if (opt->has_frame && c[i].has_frame) {
+            state_officers += c[i].officers_total;
+            state_youth += c[i].youth_total;
+        }
+    }
+
+    for (size_t i = 0; i < ncounties; i++) {
+        row_header(&rows[i], opt, c[i].name, c[i].fips);
+        if (opt->has_frame && c[i].has_frame) {
+            rows[i].officers_total = c[i].officers_total;
+            rows[i].youth_total = c[i].youth_total;
+        }
+        add_counts(&rows[i], &m[i], opt->measure);
+        if ((rc = estimate_domain(&rows[i], &m[i], 1, &c[i], opt, err)) != 0)
+            return rc;
+    }
+
+    row_header(state, opt, AN_STATE_NAME, AN_STATE_FIPS);
+    if (opt->has_frame) {
+        state->officers_total = state_officers;
+        state->youth_total = state_youth;
+    }
+    for (size_t i = 0; i < ncounties; i++)
+        add_counts(state, &m[i], opt->measure);
+    return estimate_domain(state, m, ncounties, c, opt, err);
+}

@@ -1,0 +1,60 @@
+#ifndef AN_DESIGN_H
+#define AN_DESIGN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "estimate.h"
+#include "linearize.h"
+#include "prev_error.h"
+
+/* Domains of `prevalence estimate`: each county (one stratum) and the state
+ * (all strata). Pure: turns per-county sums into output rows. The design
+ * (docs/methods.md, "Design and estimator"): strata = counties, PSU =
+ * respondent, weight officers_total/respondents, fpc from officers_total. */
+
+/* What one row of the estimate's GROUP BY query gives for a county: its
+ * frame and the sufficient statistics of its active responses. The PSU
+ * values are x = caseload, y = confirmed or confirmed + suspected (youth
+ * measures); x = 1, y = [confirmed >= 1] (officer_any). */
+struct an_county_sums {
+    char fips[8];
+    char name[32];
+    bool has_frame;               /* an active frame row for this county */
+    long officers_total;          /* from the frame, else -1 */
+    long youth_total;             /* from the frame, else -1 */
+    int64_t respondents;          /* n_h */
+    int64_t caseload, caseload_sq;
+    int64_t confirmed, confirmed_sq, confirmed_caseload;
+    int64_t any, any_sq, any_caseload;          /* any = confirmed + suspected */
+    int64_t officers_confirmed;   /* respondents with confirmed >= 1 */
+};
+
+struct an_estimate_options {
+    int survey_year;
+    enum an_measure measure;
+    enum an_design_method method;
+    double level;
+    enum an_lonely_psu lonely;
+    bool has_frame;    /* the year has a frame: weights and fpc from it */
+};
+
+/* The stratum moments of county c for measure m, with the weight and fpc
+ * of the design (has_frame false: weight 1, no fpc). */
+void an_county_moments(const struct an_county_sums *c, enum an_measure m, bool has_frame,
+                       struct an_stratum_moments *out);
+
+/* Fill rows[0 .. ncounties-1] with the counties in the given order and
+ * rows[ncounties] with the state (AN_STATE_NAME). Empty numbers are NaN.
+ * Errors: 65 with --lonely-psu fail and a lonely PSU (naming the county),
+ * 65 for sums no sample could give (respondents above officers_total),
+ * 70 on an interval the methods refuse. */
+int an_estimate_rows(const struct an_county_sums *c, size_t ncounties,
+                     const struct an_estimate_options *opt, struct an_estimate_row *rows,
+                     struct prev_error *err);
+
+const char *an_lonely_psu_name(enum an_lonely_psu r);
+bool an_lonely_psu_parse(const char *name, enum an_lonely_psu *out);
+
+#endif

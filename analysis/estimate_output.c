@@ -1,0 +1,422 @@
+/* CSV, JSON, Markdown and terminal tables of estimate rows. */
+#include "estimate_output.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "design.h"
+#include "parse.h"
+#include "sae_output.h"
+
+const char *const an_estimate_columns[] = {
+    "survey_year", "county", "fips", "measure", "method", "level", "respondents",
+    "officers_total", "youth_n", "cases", "estimate", "se", "ci_low", "ci_high", "df",
+    "deff", "n_eff", "total_estimate", "total_ci_low", "total_ci_high", "flag", "reasons",
+    NULL,
+};
+
+static const char *const format_names[] = {
+    [AN_FORMAT_TABLE] = "table",
+    [AN_FORMAT_CSV] = "csv",
+    [AN_FORMAT_JSON] = "json",
+    [AN_FORMAT_MD] = "md",
+};
+
+const char *an_format_name(enum an_format f)
+{
+    return (size_t)f < sizeof format_names / sizeof format_names[0] ? format_names[f] : "?";
+}
+
+bool an_format_parse(const char *name, enum an_format *out)
+{
+    for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++) {
+        if (strcmp(name, format_names[i]) == 0) {
+            *out = (enum an_format)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- one cell, typed ------------------------------------------------------ */
+
+enum cell_kind { CELL_NULL, CELL_INT, CELL_REAL, CELL_TEXT };
+
+struct cell {
+    enum cell_kind kind;
+    long long i;
+    double r;
+    const char *s;
+};
+
+static struct cell cell_int(long long v) { return (struct cell){CELL_INT, v, 0, NULL}; }
+static struct cell cell_text(const char *s) { return (struct cell){CELL_TEXT, 0, 0, s}; }
+
+static struct cell cell_real(double v)
+{
+    if (isnan(v))
+        return (struct cell){CELL_NULL, 0, 0, NULL};
+    return (struct cell){CELL_REAL, 0, v, NULL};
+}
+
+/* Column k of row, in an_estimate_columns order. */
+static struct cell row_cell(const struct an_estimate_row *row, int k)
+{
+    switch (k) {
+    case 0: return cell_int(row->survey_year);
+    case 1: return cell_text(row->county);
+    case 2: return cell_text(row->fips);
+    case 3: return cell_text(an_measure_name(row->measure));
+    case 4: return cell_text(an_design_method_name(row->method));
+    case 5: return cell_real(row->level);
+    case 6: return cell_int(row->respondents);
+    case 7:
+        return row->officers_total < 0 ? (struct cell){CELL_NULL, 0, 0, NULL}
+                                       : cell_int(row->officers_total);
+    case 8: return cell_int(row->youth_n);
+    case 9: return cell_int(row->cases);
+    case 10: return cell_real(row->has_estimate ? row->estimate : NAN);
+    case 11: return cell_real(row->has_estimate ? row->se : NAN);
+    case 12: return cell_real(row->has_estimate ? row->ci_low : NAN);
+    case 13: return cell_real(row->has_estimate ? row->ci_high : NAN);
+    case 14: return cell_real(row->has_estimate ? row->df : NAN);
+    case 15: return cell_real(row->has_estimate ? row->deff : NAN);
+    case 16: return cell_real(row->has_estimate ? row->n_eff : NAN);
+    case 17: return cell_real(row->has_total ? row->total_estimate : NAN);
+    case 18: return cell_real(row->has_total ? row->total_ci_low : NAN);
+    case 19: return cell_real(row->has_total ? row->total_ci_high : NAN);
+    case 20: return cell_text(an_flag_name(row->flag));
+    default: return cell_text(row->reasons);
+    }
+}
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+static void csv_text(FILE *out, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s != '\0'; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* The --small-area columns of row r, after the others. */
+static struct cell sae_cell(const struct an_sae_row *row, int k)
+{
+    double v = 0.0;
+    const char *t = NULL;
+
+    switch (an_sae_cell(row, k, &v, &t)) {
+    case AN_SAE_CELL_REAL: return cell_real(v);
+    case AN_SAE_CELL_TEXT: return cell_text(t);
+    default: return (struct cell){CELL_NULL, 0, 0, NULL};
+    }
+}
+
+static void write_csv(FILE *out, const struct an_estimate_meta *meta,
+                      const struct an_estimate_row *rows, size_t nrows)
+{
+    char buf[40];
+
+    for (int k = 0; an_estimate_columns[k] != NULL; k++)
+        fprintf(out, "%s%s", k > 0 ? "," : "", an_estimate_columns[k]);
+    for (int k = 0; meta->sae != NULL && an_sae_columns[k] != NULL; k++)
+        fprintf(out, ",%s", an_sae_columns[k]);
+    fputc('\n', out);
+    for (size_t r = 0; r < nrows; r++) {
+        for (int k = 0; an_estimate_columns[k] != NULL; k++) {
+            struct cell c = row_cell(&rows[r], k);
+            if (k > 0)
+                fputc(',', out);
+            if (c.kind == CELL_INT)
+                fprintf(out, "%lld", c.i);
+            else if (c.kind == CELL_REAL)
+                fputs(prev_fmt_double(buf, sizeof buf, c.r), out);
+            else if (c.kind == CELL_TEXT)
+                csv_text(out, c.s);
+        }
+        for (int k = 0; meta->sae != NULL && an_sae_columns[k] != NULL; k++) {
+            struct cell c = sae_cell(&meta->sae[r], k);
+            fputc(',', out);
+            if (c.kind == CELL_REAL)
+                fputs(prev_fmt_double(buf, sizeof buf, c.r), out);
+            else if (c.kind == CELL_TEXT)
+                csv_text(out, c.s);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+static json_t *json_cell(struct cell c)
+{
+    switch (c.kind) {
+    case CELL_INT: return json_integer(c.i);
+    case CELL_REAL: return json_real(c.r);
+    case CELL_TEXT: return json_string(c.s);
+    default: return json_null();
+    }
+}
+
+/* Returns the document, or NULL when out of memory. The caller json_decref()s.
+ * The arrays hang on the document from the start, so one decref frees all. */
+static json_t *build_json(const struct an_estimate_meta *meta,
+                          const struct an_estimate_row *rows, size_t nrows)
+{
+    json_t *doc = json_object(), *notes = json_array(), *arr = json_array();
+    bool ok = doc != NULL
+              && json_object_set_new(doc, "survey_year", json_integer(meta->survey_year)) == 0
+              && json_object_set_new(doc, "frame", json_boolean(meta->has_frame)) == 0
+              && json_object_set_new(doc, "lonely_psu",
+                                     json_string(an_lonely_psu_name(meta->lonely))) == 0
+              && json_object_set(doc, "notes", notes) == 0
+              && json_object_set(doc, "rows", arr) == 0;
+
+    for (size_t i = 0; ok && i < meta->nnotes; i++)
+        ok = json_array_append_new(notes, json_string(meta->notes[i])) == 0;
+    for (size_t r = 0; ok && r < nrows; r++) {
+        json_t *obj = json_object();
+        ok = obj != NULL && json_array_append_new(arr, obj) == 0;
+        for (int k = 0; ok && an_estimate_columns[k] != NULL; k++)
+            ok = json_object_set_new(obj, an_estimate_columns[k],
+                                     json_cell(row_cell(&rows[r], k))) == 0;
+        for (int k = 0; ok && meta->sae != NULL && an_sae_columns[k] != NULL; k++)
+            ok = json_object_set_new(obj, an_sae_columns[k],
+                                     json_cell(sae_cell(&meta->sae[r], k))) == 0;
+    }
+    json_decref(notes);
+    json_decref(arr);
+    if (!ok) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* jansson writes reals with %.17g (0.95 as 0.94999999999999996). The CSV's
+ * numbers are the shortest form that reads back to the same double, so the
+ * JSON document is built with jansson but written here, with the same
+ * numbers. Layout: one key per line at the top, one row object per line. */
+static void json_write(FILE *out, const json_t *v, int depth)
+{
+    char buf[40], *s = NULL;
+    const char *key;
+    json_t *item;
+    size_t i, k = 0;
+
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        fputc('{', out);
+        json_object_foreach((json_t *)v, key, item) {
+            json_t *name = json_string(key);
+            fputs(k++ == 0 ? "" : ",", out);
+            fputs(depth == 0 ? "\n  " : k > 1 ? " " : "", out);
+            json_write(out, name, depth + 1);
+            json_decref(name);
+            fputs(": ", out);
+            json_write(out, item, depth + 1);
+        }
+        fputs(depth == 0 ? "\n}" : "}", out);
+        break;
+    case JSON_ARRAY:
+        fputc('[', out);
+        json_array_foreach(v, i, item) {
+            fputs(i == 0 ? "\n    " : ",\n    ", out);
+            json_write(out, item, depth + 1);
+        }
+        fputs(json_array_size(v) > 0 ? "\n  ]" : "]", out);
+        break;
+    case JSON_STRING:
+        /* jansson escapes a bare string with JSON_ENCODE_ANY. */
+        s = json_dumps(v, JSON_ENCODE_ANY);
+        fputs(s != NULL ? s : "null", out);
+        free(s);
+        break;
+    case JSON_INTEGER:
+        fprintf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        break;
+    case JSON_REAL:
+        /* A real stays a real when read back: 0 is written 0.0. */
+        prev_fmt_double(buf, sizeof buf, json_real_value(v));
+        fprintf(out, "%s%s", buf, strpbrk(buf, ".e") == NULL ? ".0" : "");
+        break;
+    case JSON_TRUE:
+        fputs("true", out);
+        break;
+    case JSON_FALSE:
+        fputs("false", out);
+        break;
+    case JSON_NULL:
+        fputs("null", out);
+        break;
+    }
+}
+
+/* ---- for people: terminal table and Markdown ------------------------------ */
+
+static void pct(char *buf, size_t size, double p)
+{
+    if (isnan(p))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.1f%%", 100 * p);
+}
+
+static void interval(char *buf, size_t size, double lo, double hi)
+{
+    if (isnan(lo) || isnan(hi))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.1f%% - %.1f%%", 100 * lo, 100 * hi);
+}
+
+static void count_range(char *buf, size_t size, const struct an_estimate_row *row)
+{
+    if (!row->has_total || isnan(row->total_estimate))
+        snprintf(buf, size, "-");
+    else if (isnan(row->total_ci_low) || isnan(row->total_ci_high))
+        snprintf(buf, size, "%.0f", row->total_estimate);
+    else
+        snprintf(buf, size, "%.0f (%.0f - %.0f)", row->total_estimate, row->total_ci_low,
+                 row->total_ci_high);
+}
+
+static const char *measure_title(enum an_measure m)
+{
+    switch (m) {
+    case AN_MEASURE_CONFIRMED:
+        return "confirmed victims among youth on probation";
+    case AN_MEASURE_ANY:
+        return "confirmed or suspected victims among youth on probation";
+    default:
+        return "officers with at least one confirmed victim on their caseload";
+    }
+}
+
+static void write_people(FILE *out, bool markdown, const struct an_estimate_meta *meta,
+                         const struct an_estimate_row *rows, size_t nrows)
+{
+    char est[32], ci[64], total[96], cilabel[32];
+
+    for (size_t r = 0; r < nrows; r++) {
+        const struct an_estimate_row *row = &rows[r];
+        bool officers = row->measure == AN_MEASURE_OFFICER_ANY;
+
+        if (r == 0 || row->measure != rows[r - 1].measure) {
+            snprintf(cilabel, sizeof cilabel, "%g%% CI", 100 * row->level);
+            if (r > 0)
+                fputc('\n', out);
+            fprintf(out, "%sSurvey year %d: %s (%s, %s)\n%s", markdown ? "### " : "",
+                    row->survey_year, measure_title(row->measure),
+                    an_design_method_name(row->method), cilabel, markdown ? "\n" : "");
+            if (markdown)
+                fprintf(out, "| County | Respondents | %s | %s | Estimate | %s | %s | Flag "
+                        "| Reasons |\n|---|--:|--:|--:|--:|--:|--:|---|---|\n",
+                        officers ? "Officers" : "Youth", officers ? "With confirmed" : "Cases",
+                        cilabel, officers ? "Officers (est.)" : "Victims (est.)");
+            else
+                fprintf(out, "%-12s %11s %8s %8s %8s %15s %22s  %-8s  %s\n", "County",
+                        "Respondents", officers ? "Officers" : "Youth",
+                        officers ? "With" : "Cases", "Estimate", cilabel,
+                        officers ? "Officers (est.)" : "Victims (est.)", "Flag", "Reasons");
+        }
+        pct(est, sizeof est, row->has_estimate ? row->estimate : NAN);
+        interval(ci, sizeof ci, row->ci_low, row->ci_high);
+        count_range(total, sizeof total, row);
+        if (markdown)
+            fprintf(out, "| %s | %ld | %ld | %ld | %s | %s | %s | %s | %s |\n", row->county,
+                    row->respondents, row->youth_n, row->cases, est, ci, total,
+                    an_flag_name(row->flag), row->reasons);
+        else
+            fprintf(out, "%-12s %11ld %8ld %8ld %8s %15s %22s  %-*s%s\n", row->county,
+                    row->respondents, row->youth_n, row->cases, est, ci, total,
+                    row->reasons[0] != '\0' ? 10 : 0, an_flag_name(row->flag),
+                    row->reasons);
+    }
+    if (meta->nnotes > 0)
+        fputc('\n', out);
+    for (size_t i = 0; i < meta->nnotes; i++)
+        fprintf(out, "%s%s\n", markdown ? "- " : "Note: ", meta->notes[i]);
+}
+
+/* --small-area for people: one table per measure after the direct ones,
+ * so the direct table keeps its layout. */
+static void write_people_sae(FILE *out, bool markdown, const struct an_estimate_row *rows,
+                             const struct an_sae_row *sae, size_t nrows)
+{
+    char est[32], ci[64], cilabel[32], weight[16];
+
+    for (size_t r = 0; r < nrows; r++) {
+        const struct an_estimate_row *row = &rows[r];
+        const struct an_sae_row *m = &sae[r];
+
+        if (r == 0 || row->measure != rows[r - 1].measure) {
+            snprintf(cilabel, sizeof cilabel, "%g%% CI", 100 * row->level);
+            fprintf(out, "\n%sModel-based (Fay-Herriot): %s\n%s", markdown ? "### " : "",
+                    measure_title(row->measure), markdown ? "\n" : "");
+            if (markdown)
+                fprintf(out, "| County | Estimate | %s | Weight | Variance | Flag | Reasons "
+                        "|\n|---|--:|--:|--:|---|---|---|\n", cilabel);
+            else
+                fprintf(out, "%-12s %8s %15s %6s  %-8s  %-8s  %s\n", "County", "Estimate",
+                        cilabel, "Weight", "Variance", "Flag", "Reasons");
+        }
+        if (!m->has_sae)
+            continue;
+        pct(est, sizeof est, m->estimate);
+        interval(ci, sizeof ci, m->ci_low, m->ci_high);
+        snprintf(weight, sizeof weight, "%.2f", m->weight);
+        if (markdown)
+            fprintf(out, "| %s | %s | %s | %s | %s | %s | %s |\n", row->county, est, ci, weight,
+                    m->synthetic ? "none" : an_sae_variance_source_name(m->variance_source),
+                    an_flag_name(m->flag), m->reasons);
+        else
+            fprintf(out, "%-12s %8s %15s %6s  %-8s  %-*s%s\n", row->county, est, ci, weight,
+                    m->synthetic ? "none" : an_sae_variance_source_name(m->variance_source),
+                    m->reasons[0] != '\0' ? 10 : 0, an_flag_name(m->flag), m->reasons);
+    }
+}
+
+int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate_meta *meta,
+                      const struct an_estimate_row *rows, size_t nrows,
+                      struct prev_error *err)
+{
+    json_t *doc = NULL;
+    int rc = 0;
+
+    switch (format) {
+    case AN_FORMAT_CSV:
+        write_csv(out, meta, rows, nrows);
+        break;
+    case AN_FORMAT_JSON:
+        if ((doc = build_json(meta, rows, nrows)) == NULL) {
+            rc = prev_fail(err, PREV_EX_SOFTWARE, "", "cannot build the JSON output");
+            goto done;
+        }
+        json_write(out, doc, 0);
+        fputc('\n', out);
+        break;
+    case AN_FORMAT_TABLE:
+    case AN_FORMAT_MD:
+        write_people(out, format == AN_FORMAT_MD, meta, rows, nrows);
+        if (meta->sae != NULL)
+            write_people_sae(out, format == AN_FORMAT_MD, rows, meta->sae, nrows);
+        break;
+    }
+    if (fflush(out) != 0 || ferror(out))
+        rc = prev_fail(err, PREV_EX_IOERR, "<stdout>", "cannot write the output");
+done:
+    json_decref(doc);
+    return rc;
+}

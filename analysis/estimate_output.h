@@ -1,0 +1,44 @@
+#ifndef AN_ESTIMATE_OUTPUT_H
+#define AN_ESTIMATE_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "estimate.h"
+#include "prev_error.h"
+#include "sae.h"
+
+/* Writers for `prevalence estimate` rows. CSV and JSON carry every number
+ * at full precision (empty / null when missing) under the column names of
+ * the public contract (docs/commands/estimate.md); the table and Markdown
+ * round for people (percent with one decimal). */
+
+enum an_format { AN_FORMAT_TABLE, AN_FORMAT_CSV, AN_FORMAT_JSON, AN_FORMAT_MD };
+
+const char *an_format_name(enum an_format f);
+bool an_format_parse(const char *name, enum an_format *out);
+
+#define AN_MAX_NOTES 20
+
+/* What the rows share, for the JSON envelope and the table caption. */
+struct an_estimate_meta {
+    int survey_year;
+    bool has_frame;
+    enum an_lonely_psu lonely;
+    size_t nnotes;
+    char notes[AN_MAX_NOTES][200];   /* plain-words caveats (no frame, lonely PSU) */
+    const struct an_sae_row *sae;    /* NULL, or one per row: the --small-area
+                                      * columns (an_sae_columns) appended */
+};
+
+/* The CSV/JSON column names in order, NULL-terminated. */
+extern const char *const an_estimate_columns[];
+
+/* Write rows[0..nrows-1] to out. Returns 0, or 74 (err filled) when the
+ * write fails; 70 if JSON cannot be built. */
+int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate_meta *meta,
+                      const struct an_estimate_row *rows, size_t nrows,
+                      struct prev_error *err);
+
+#endif

@@ -1,0 +1,115 @@
+/* The one aggregate query behind `prevalence estimate`. */
+#include "estimate_query.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "parse.h"
+
+/* Respondents are the PSUs, so a PSU's totals are the row's own values and
+ * the variance needs only per-county counts, sums, sums of squares and
+ * cross products (docs/methods.md, "Variance by linearization"). Every
+ * product is at most 1000 * 1000, so int arithmetic cannot overflow, and
+ * sum(int) is an exact bigint. */
+static const char estimate_sql[] =
+    "WITH r AS (\n"
+    "  SELECT fips,\n"
+    "         count(*) AS n,\n"
+    "         sum(caseload) AS sx,\n"
+    "         sum(caseload * caseload) AS sxx,\n"
+    "         sum(confirmed) AS c,\n"
+    "         sum(confirmed * confirmed) AS cc,\n"
+    "         sum(confirmed * caseload) AS cx,\n"
+    "         sum(confirmed + suspected) AS a,\n"
+    "         sum((confirmed + suspected) * (confirmed + suspected)) AS aa,\n"
+    "         sum((confirmed + suspected) * caseload) AS ax,\n"
+    "         count(*) FILTER (WHERE confirmed > 0) AS o\n"
+    "    FROM responses\n"
+    "   WHERE active AND survey_year = $1::integer\n"
+    "   GROUP BY fips)\n"
+    "SELECT k.fips, k.name, f.officers_total, f.youth_total,\n"
+    "       coalesce(r.n, 0), coalesce(r.sx, 0), coalesce(r.sxx, 0),\n"
+    "       coalesce(r.c, 0), coalesce(r.cc, 0), coalesce(r.cx, 0),\n"
+    "       coalesce(r.a, 0), coalesce(r.aa, 0), coalesce(r.ax, 0),\n"
+    "       coalesce(r.o, 0)\n"
+    "  FROM counties k\n"
+    "  LEFT JOIN frames f\n"
+    "    ON f.fips = k.fips AND f.active AND f.survey_year = $1::integer\n"
+    "  LEFT JOIN r ON r.fips = k.fips\n"
+    " ORDER BY k.fips";
+
+enum { COL_FIPS, COL_NAME, COL_OFFICERS, COL_YOUTH, COL_N, COL_SX, COL_SXX, COL_C, COL_CC,
+       COL_CX, COL_A, COL_AA, COL_AX, COL_O, N_COLS };
+
+static bool get_int64(const PGresult *res, int row, int col, int64_t *out)
+{
+    long v;
+
+    if (!prev_parse_long(PQgetvalue(res, row, col), LONG_MIN, LONG_MAX, &v))
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
+int an_estimate_query(PGconn *conn, int survey_year, struct an_county_sums *out, size_t *n,
+                      bool *has_frame, long *respondents, struct prev_error *err)
+{
+    PGresult *res = NULL;
+    char year[16];
+    const char *params[1] = {year};
+    int rows, rc = 0;
+
+    *n = 0;
+    *has_frame = false;
+    *respondents = 0;
+    snprintf(year, sizeof year, "%d", survey_year);
+    res = PQexecParams(conn, estimate_sql, 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_fail(err, PREV_EX_UNAVAILABLE, conn, res, "estimate query");
+        goto done;
+    }
+    rows = PQntuples(res);
+    if (PQnfields(res) != N_COLS || rows < 1 || rows > AN_MAX_COUNTIES) {
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "", "estimate query: unexpected result shape "
+                       "(%d rows, %d columns)", rows, PQnfields(res));
+        goto done;
+    }
+    for (int i = 0; i < rows; i++) {
+        struct an_county_sums *c = &out[i];
+        int64_t officers = -1, youth = -1;
+        bool ok = true;
+
+        memset(c, 0, sizeof *c);
+        snprintf(c->fips, sizeof c->fips, "%s", PQgetvalue(res, i, COL_FIPS));
+        snprintf(c->name, sizeof c->name, "%s", PQgetvalue(res, i, COL_NAME));
+        c->has_frame = !PQgetisnull(res, i, COL_OFFICERS);
+        if (c->has_frame)
+            ok = get_int64(res, i, COL_OFFICERS, &officers) && get_int64(res, i, COL_YOUTH, &youth);
+        c->officers_total = (long)officers;
+        c->youth_total = (long)youth;
+        ok = ok && get_int64(res, i, COL_N, &c->respondents)
+             && get_int64(res, i, COL_SX, &c->caseload)
+             && get_int64(res, i, COL_SXX, &c->caseload_sq)
+             && get_int64(res, i, COL_C, &c->confirmed)
+             && get_int64(res, i, COL_CC, &c->confirmed_sq)
+             && get_int64(res, i, COL_CX, &c->confirmed_caseload)
+             && get_int64(res, i, COL_A, &c->any)
+             && get_int64(res, i, COL_AA, &c->any_sq)
+             && get_int64(res, i, COL_AX, &c->any_caseload)
+             && get_int64(res, i, COL_O, &c->officers_confirmed);
+        if (!ok) {
+            rc = prev_fail(err, PREV_EX_SOFTWARE, "", "estimate query: %s: a sum is not a "
+                           "whole number within range", c->name);
+            goto done;
+        }
+        if (c->has_frame)
+            *has_frame = true;
+        *respondents += (long)c->respondents;
+    }
+    *n = (size_t)rows;
+done:
+    PQclear(res);
+    return rc;
+}

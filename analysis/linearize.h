@@ -1,0 +1,71 @@
+#ifndef AN_LINEARIZE_H
+#define AN_LINEARIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "estimate.h"
+
+/* Ratio estimator R = Y/X for a stratified single-stage sample drawn
+ * without replacement, with its Taylor-linearized variance
+ *
+ *   z_hi = w_hi (y_hi - R x_hi) / X,
+ *   var  = sum_h (1 - f_h) n_h/(n_h - 1) sum_i (z_hi - zbar_h)^2
+ *
+ * (docs/methods.md, "Variance by linearization"). Pure computation: plain
+ * arrays in, numbers out; never touches PostgreSQL or files.
+ *
+ * Two ways in, giving the same numbers: per-PSU values (the direct
+ * formula, a reference and for small data), or per-stratum sufficient
+ * statistics (what one GROUP BY query returns for a million PSUs). */
+
+/* Sufficient statistics of one stratum. The PSU values y and x are counts
+ * (whole numbers), so the sums are exact integers. */
+struct an_stratum_moments {
+    int64_t n;        /* PSUs sampled in the stratum (respondents) */
+    int64_t pop;      /* PSUs in the population (officers_total) for the
+                       * finite population correction; 0: none */
+    double weight;    /* weight of each PSU: pop/n, or 1 without a frame */
+    int64_t sy, sx;   /* sum of y, sum of x */
+    int64_t syy, sxx, sxy;
+};
+
+struct an_ratio_estimate {
+    bool defined;     /* false when X == 0 (nothing to divide by) */
+    double ratio;     /* Y/X; NaN when !defined */
+    double variance;  /* NaN when !defined */
+    double y_hat, x_hat;
+    int64_t psus;     /* PSUs in the domain */
+    int64_t strata;   /* strata with at least one PSU */
+    int64_t census;   /* strata with n = pop (no sampling variance) */
+    int64_t lonely;   /* strata with one PSU that are not a census */
+    long first_lonely;/* index of the first lonely stratum, or -1 */
+};
+
+enum {
+    AN_LINEARIZE_OK = 0,
+    AN_LINEARIZE_INVALID = -1,   /* impossible input (n < 0, pop < n, ...) */
+    AN_LINEARIZE_LONELY = 1      /* rule is AN_LONELY_FAIL and a stratum has
+                                  * one PSU; out->first_lonely names it */
+};
+
+/* Estimate from nstrata strata of sufficient statistics (strata with n = 0
+ * are skipped). Lonely PSU (n = 1, not a census): AN_LONELY_ADJUST centres
+ * its value at the grand mean of all PSU values in the domain (R survey's
+ * "adjust"), AN_LONELY_CERTAINTY gives it no variance, AN_LONELY_FAIL
+ * returns AN_LINEARIZE_LONELY. Returns one of the AN_LINEARIZE_ codes;
+ * *out is filled on AN_LINEARIZE_OK and AN_LINEARIZE_LONELY. */
+int an_linearize_moments(const struct an_stratum_moments *s, size_t nstrata,
+                         enum an_lonely_psu rule, struct an_ratio_estimate *out);
+
+/* The same from per-PSU values: PSU i is in stratum stratum[i] (0 ..
+ * nstrata-1), has totals y[i], x[i] and weight w[i]; pop[h] is the
+ * population size of stratum h for the fpc (0: none). Two passes in double
+ * precision, like R's survey package; the reference for the moments form. */
+int an_linearize_direct(size_t npsu, const size_t *stratum, const double *y,
+                        const double *x, const double *w, size_t nstrata,
+                        const int64_t *pop, enum an_lonely_psu rule,
+                        struct an_ratio_estimate *out);
+
+#endif

@@ -1,0 +1,327 @@
+/* prevalence estimate: design-based prevalence per county and statewide. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "db.h"
+#include "design.h"
+#include "estimate_output.h"
+#include "estimate_query.h"
+#include "sae.h"
+#include "sae_covariates.h"
+#include "sae_output.h"
+
+const char cmd_estimate_help[] =
+    "usage: prevalence estimate --year YEAR [--measure confirmed|any|officer_any|all]\n"
+    "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
+    "           [--lonely-psu adjust|certainty|fail] [--format table|csv|json|md]\n"
+    "           [--small-area [--sae-fit reml|ml] [--covariates FILE.csv]\n"
+    "            [--sae-transform none|arcsine] [--diagnostics]]\n"
+    "\n"
+    "Estimate the share of youth on juvenile probation who are minor victims of sex\n"
+    "trafficking, for every county and for Arizona (last row), from the active\n"
+    "responses of one survey year. Design: strata = counties, PSU = respondent,\n"
+    "weight = officers_total / respondents, finite population correction from the\n"
+    "year's frame; ratio estimator with a Taylor-linearized standard error, as R's\n"
+    "survey package computes it (docs/methods.md).\n"
+    "\n"
+    "  --year YEAR        survey year (required)\n"
+    "  --measure M        confirmed (default): confirmed victims / youth on caseloads;\n"
+    "                     any: confirmed + suspected / youth on caseloads;\n"
+    "                     officer_any: share of respondents with a confirmed victim;\n"
+    "                     all: the three, one after the other\n"
+    "  --method M         interval: korn-graubard (default), wilson, logit, wald\n"
+    "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
+    "  --lonely-psu R     a county with one respondent that is not a census:\n"
+    "                     adjust (default; R's \"adjust\"), certainty (no variance),\n"
+    "                     fail (exit 65 naming the county)\n"
+    "  --format F         table (default on a terminal), csv (default otherwise),\n"
+    "                     json, md\n"
+    "  --small-area       add model-based county estimates (Fay-Herriot EBLUP):\n"
+    "                     sae_estimate, sae_mse, sae_ci_low, sae_ci_high, sae_weight,\n"
+    "                     sae_variance, sae_variance_source, sae_flag, sae_reasons\n"
+    "  --sae-fit F        between-county variance by reml (default) or ml\n"
+    "  --covariates FILE  county covariates (CSV: county plus numeric columns;\n"
+    "                     docs/codebook.md); default: intercept only\n"
+    "  --sae-transform T  none (default) or arcsine (arcsine-square-root scale,\n"
+    "                     bias-corrected back-transformation)\n"
+    "  --diagnostics      print the model's diagnostics on stderr\n"
+    "\n"
+    "All 15 counties are always listed; one without respondents has an empty\n"
+    "estimate and flag 'suppress' (no data). Without a frame for the year the\n"
+    "weights are equal, there is no finite population correction and the totals are\n"
+    "empty (a note says so on stderr and in JSON). Columns: docs/commands/estimate.md.\n"
+    "Exit codes: 0 ok, 64 usage, 65 no responses for the year, an inconsistent\n"
+    "frame or a lonely PSU with --lonely-psu fail, 69 database unavailable.\n";
+
+enum {
+    OPT_YEAR = 1, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_FORMAT,
+    OPT_SMALL_AREA, OPT_SAE_FIT, OPT_COVARIATES, OPT_SAE_TRANSFORM, OPT_DIAGNOSTICS
+};
+
+struct estimate_args {
+    long year;
+    bool all_measures;
+    enum an_measure measure;
+    enum an_design_method method;
+    double level;
+    enum an_lonely_psu lonely;
+    enum an_format format;
+    bool small_area, diagnostics;
+    bool sae_option;              /* a small-area option was given */
+    enum an_fh_method sae_fit;
+    enum an_sae_transform sae_transform;
+    const char *covariates;       /* or NULL */
+};
+
+/* Returns 0, CLI_OPT_HELP or PREV_EX_USAGE. */
+static int parse_args(int argc, char **argv, struct estimate_args *a)
+{
+    static const struct cli_command self = {"estimate", "", NULL, cmd_estimate_help};
+    static const struct option longopts[] = {
+        {"year", required_argument, NULL, OPT_YEAR},
+        {"measure", required_argument, NULL, OPT_MEASURE},
+        {"method", required_argument, NULL, OPT_METHOD},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"lonely-psu", required_argument, NULL, OPT_LONELY},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"small-area", no_argument, NULL, OPT_SMALL_AREA},
+        {"sae-fit", required_argument, NULL, OPT_SAE_FIT},
+        {"covariates", required_argument, NULL, OPT_COVARIATES},
+        {"sae-transform", required_argument, NULL, OPT_SAE_TRANSFORM},
+        {"diagnostics", no_argument, NULL, OPT_DIAGNOSTICS},
+        {NULL, 0, NULL, 0},
+    };
+    bool have_year = false;
+    int c;
+
+    *a = (struct estimate_args){
+        .measure = AN_MEASURE_CONFIRMED,
+        .method = AN_DESIGN_KORN_GRAUBARD,
+        .level = 0.95,
+        .lonely = AN_LONELY_ADJUST,
+        .format = cli_stdout_is_tty() ? AN_FORMAT_TABLE : AN_FORMAT_CSV,
+        .sae_fit = AN_FH_REML,
+        .sae_transform = AN_SAE_TRANSFORM_NONE,
+    };
+    while ((c = cli_getopt(argc, argv, &self, "", longopts)) != CLI_OPT_END) {
+        switch (c) {
+        case CLI_OPT_HELP:
+            return CLI_OPT_HELP;
+        case OPT_YEAR:
+            if (!cli_long_arg("estimate", "--year", optarg, 2000, 2100, &a->year))
+                return PREV_EX_USAGE;
+            have_year = true;
+            break;
+        case OPT_MEASURE:
+            a->all_measures = strcmp(optarg, "all") == 0;
+            if (!a->all_measures && !an_measure_parse(optarg, &a->measure))
+                return cli_usage_error("estimate", "--measure expects confirmed, any, "
+                                       "officer_any or all, not '%s'", optarg);
+            break;
+        case OPT_METHOD:
+            if (!an_design_method_parse(optarg, &a->method))
+                return cli_usage_error("estimate", "--method expects korn-graubard, wilson, "
+                                       "logit or wald, not '%s'", optarg);
+            break;
+        case OPT_LEVEL:
+            if (!cli_double_arg("estimate", "--level", optarg, 0, 1, &a->level))
+                return PREV_EX_USAGE;
+            if (a->level <= 0 || a->level >= 1)
+                return cli_usage_error("estimate", "--level must be strictly between 0 and "
+                                       "1 (0.95 for 95%%), not '%s'", optarg);
+            break;
+        case OPT_LONELY:
+            if (!an_lonely_psu_parse(optarg, &a->lonely))
+                return cli_usage_error("estimate", "--lonely-psu expects adjust, certainty "
+                                       "or fail, not '%s'", optarg);
+            break;
+        case OPT_FORMAT:
+            if (!an_format_parse(optarg, &a->format))
+                return cli_usage_error("estimate", "--format expects table, csv, json or "
+                                       "md, not '%s'", optarg);
+            break;
+        case OPT_SMALL_AREA:
+            a->small_area = true;
+            break;
+        case OPT_SAE_FIT:
+            a->sae_option = true;
+            if (!an_fh_method_parse(optarg, &a->sae_fit))
+                return cli_usage_error("estimate", "--sae-fit expects reml or ml, not '%s'",
+                                       optarg);
+            break;
+        case OPT_COVARIATES:
+            a->sae_option = true;
+            a->covariates = optarg;
+            break;
+        case OPT_SAE_TRANSFORM:
+            a->sae_option = true;
+            if (!an_sae_transform_parse(optarg, &a->sae_transform))
+                return cli_usage_error("estimate", "--sae-transform expects none or arcsine, "
+                                       "not '%s'", optarg);
+            break;
+        case OPT_DIAGNOSTICS:
+            a->sae_option = true;
+            a->diagnostics = true;
+            break;
+        default:
+            return PREV_EX_USAGE;
+        }
+    }
+    if (a->sae_option && !a->small_area)
+        return cli_usage_error("estimate", "--sae-fit, --covariates, --sae-transform and "
+                               "--diagnostics need --small-area");
+    if (optind < argc)
+        return cli_usage_error("estimate", "unexpected argument '%s'", argv[optind]);
+    if (!have_year)
+        return cli_usage_error("estimate", "missing --year");
+    return 0;
+}
+
+/* Caveats every reader of the numbers needs: no frame, lonely PSUs. */
+static void collect_notes(const struct estimate_args *a, const struct an_county_sums *c,
+                          size_t n, bool has_frame, struct an_estimate_meta *meta)
+{
+    if (!has_frame)
+        snprintf(meta->notes[meta->nnotes++], sizeof meta->notes[0],
+                 "no frame for survey year %ld: equal weights, no finite population "
+                 "correction, totals left empty", a->year);
+    for (size_t i = 0; i < n && meta->nnotes < AN_MAX_NOTES; i++) {
+        bool census = has_frame && c[i].respondents == c[i].officers_total;
+        if (c[i].respondents != 1 || census)
+            continue;
+        snprintf(meta->notes[meta->nnotes++], sizeof meta->notes[0],
+                 "%s has one respondent (a lonely PSU): --lonely-psu %s; its own row has "
+                 "no variance and df 0", c[i].name, an_lonely_psu_name(a->lonely));
+    }
+}
+
+/* The model, fitted separately for each measure (rows come in blocks of
+ * the counties then the state). Diagnostics go to stderr. */
+static int small_area(const struct estimate_args *a, const struct an_estimate_row *rows,
+                      size_t nrows, size_t block, struct an_sae_row *sae,
+                      struct prev_error *err)
+{
+    struct an_covariates cov;
+    struct an_sae_summary summary;
+    double *values = NULL;
+    const char *names[AN_COV_MAX_COLS];
+    int rc = 0;
+
+    memset(&cov, 0, sizeof cov);
+    memset(&summary, 0, sizeof summary);
+    if (a->covariates != NULL) {
+        if ((rc = an_covariates_read(a->covariates, &cov, err)) != 0)
+            goto done;
+        if ((values = malloc(block * cov.ncols * sizeof *values)) == NULL) {
+            rc = prev_fail(err, PREV_EX_OSERR, "", "out of memory");
+            goto done;
+        }
+        for (size_t j = 0; j < cov.ncols; j++)
+            names[j] = cov.names[j];
+    }
+    for (size_t off = 0; off < nrows; off += block) {
+        struct an_sae_covariates c = {cov.ncols, names, values};
+        struct an_sae_options opt = {a->sae_fit, a->sae_transform, a->level};
+
+        if (a->covariates != NULL
+            && (rc = an_covariates_align(&cov, rows + off, block, values, err)) != 0)
+            goto done;
+        if ((rc = an_sae_compute(rows + off, block, a->covariates != NULL ? &c : NULL, &opt,
+                                 sae + off, &summary, err)) != 0)
+            goto done;
+        if (a->diagnostics) {
+            fprintf(stderr, "prevalence estimate: measure %s\n", an_measure_name(rows[off].measure));
+            if ((rc = an_sae_write_diagnostics(stderr, &summary, rows + off, sae + off, block,
+                                               err)) != 0)
+                goto done;
+        }
+        an_sae_summary_free(&summary);
+    }
+done:
+    an_sae_summary_free(&summary);
+    an_covariates_free(&cov);
+    free(values);
+    return rc;
+}
+
+int cmd_estimate(int argc, char **argv)
+{
+    struct estimate_args a;
+    struct prev_error err;
+    struct an_county_sums counties[AN_MAX_COUNTIES];
+    struct an_estimate_meta meta;
+    struct an_estimate_row *rows = NULL;
+    struct an_sae_row *sae = NULL;
+    PGconn *conn = NULL;
+    size_t ncounties = 0, nrows = 0;
+    bool has_frame = false;
+    long respondents = 0;
+    int rc;
+
+    prev_error_clear(&err);
+    if ((rc = parse_args(argc, argv, &a)) != 0)
+        return rc == CLI_OPT_HELP ? 0 : rc;
+    if ((rc = db_connect(cli_globals.db, cli_globals.quiet, true, &conn, &err)) != 0)
+        goto done;
+    if ((rc = an_estimate_query(conn, (int)a.year, counties, &ncounties, &has_frame,
+                                &respondents, &err)) != 0)
+        goto done;
+    if (respondents == 0) {
+        rc = prev_fail(&err, PREV_EX_DATA, "", "no active responses for survey year %ld; "
+                       "load them first ('prevalence load')", a.year);
+        goto done;
+    }
+
+    memset(&meta, 0, sizeof meta);
+    meta.survey_year = (int)a.year;
+    meta.has_frame = has_frame;
+    meta.lonely = a.lonely;
+    collect_notes(&a, counties, ncounties, has_frame, &meta);
+
+    rows = calloc((ncounties + 1) * AN_MEASURE_N, sizeof *rows);
+    if (rows == NULL) {
+        rc = prev_fail(&err, PREV_EX_OSERR, "", "out of memory");
+        goto done;
+    }
+    for (int m = 0; m < AN_MEASURE_N; m++) {
+        struct an_estimate_options opt = {
+            .survey_year = (int)a.year,
+            .measure = a.all_measures ? (enum an_measure)m : a.measure,
+            .method = a.method,
+            .level = a.level,
+            .lonely = a.lonely,
+            .has_frame = has_frame,
+        };
+        if ((rc = an_estimate_rows(counties, ncounties, &opt, rows + nrows, &err)) != 0)
+            goto done;
+        nrows += ncounties + 1;
+        if (!a.all_measures)
+            break;
+    }
+
+    /* Caveats go to stderr too, so that a CSV read by a program still
+     * leaves a trace for the person who ran it. */
+    for (size_t i = 0; i < meta.nnotes; i++) {
+        bool frame_note = !has_frame && i == 0;   /* never silenced: it changes the numbers */
+        if (frame_note || !cli_globals.quiet)
+            fprintf(stderr, "prevalence estimate: note: %s\n", meta.notes[i]);
+    }
+    if (a.small_area) {
+        if ((sae = calloc(nrows, sizeof *sae)) == NULL) {
+            rc = prev_fail(&err, PREV_EX_OSERR, "", "out of memory");
+            goto done;
+        }
+        if ((rc = small_area(&a, rows, nrows, ncounties + 1, sae, &err)) != 0)
+            goto done;
+        meta.sae = sae;
+    }
+    rc = an_estimate_write(stdout, a.format, &meta, rows, nrows, &err);
+done:
+    free(sae);
+    free(rows);
+    PQfinish(conn);
+    return rc != 0 ? cli_report(&err) : 0;
+}
