@@ -263,6 +263,25 @@ static void json_write(FILE *out, const json_t *v, int depth)
     }
 }
 
+json_t *an_estimate_row_json(const struct an_estimate_row *row)
+{
+    json_t *obj = json_object();
+    bool ok = obj != NULL;
+
+    for (int k = 0; ok && an_estimate_columns[k] != NULL; k++)
+        ok = json_object_set_new(obj, an_estimate_columns[k], json_cell(row_cell(row, k))) == 0;
+    if (!ok) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+void an_json_write(FILE *out, const json_t *doc)
+{
+    json_write(out, doc, 0);
+}
+
 /* ---- for people: terminal table and Markdown ------------------------------ */
 
 static void pct(char *buf, size_t size, double p)

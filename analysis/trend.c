@@ -74,6 +74,7 @@ int an_trend_change(const struct an_trend_point *from, const struct an_trend_poi
 {
     struct an_trend_change c;
     double tq = NAN;
+    bool exact;
 
     if (from == NULL || to == NULL || out == NULL || !point_valid(from)
         || !point_valid(to) || !level_valid(level) || from->year >= to->year)
@@ -99,24 +100,30 @@ int an_trend_change(const struct an_trend_point *from, const struct an_trend_poi
     c.difference = to->p - from->p;
     c.se = sqrt(from->se * from->se + to->se * to->se);
     c.df = from->df + to->df;
-    /* Below one degree of freedom t has no usable quantile (a county with
-     * one respondent in each year); the difference stands without one. */
-    if (c.df >= 1.0) {
+    exact = from->census && to->census;
+    if (c.se > 0.0 && c.df >= 1.0) {
         tq = gsl_cdf_tdist_Pinv(1.0 - (1.0 - level) / 2.0, c.df);
         c.ci_low = c.difference - tq * c.se;
         c.ci_high = c.difference + tq * c.se;
-    } else {
-        add_reason(c.reasons, sizeof c.reasons,
-                   "no interval or p-value: fewer than 1 degree of freedom");
-    }
-
-    if (c.se > 0.0 && c.df >= 1.0) {
         c.p_value = 2.0 * gsl_cdf_tdist_Q(fabs(c.difference) / c.se, c.df);
         if (c.p_value > 1.0)
             c.p_value = 1.0;
-    } else if (c.se == 0.0) {
+    } else if (c.se > 0.0) {
+        /* Below one degree of freedom t has no usable quantile. */
         add_reason(c.reasons, sizeof c.reasons,
-                   "no p-value: no sampling variance in either year, the change is exact");
+                   "no interval or p-value: fewer than 1 degree of freedom");
+    } else if (exact) {
+        /* Two censuses: every officer answered both years, nothing was
+         * sampled, the change is known without error. */
+        c.ci_low = c.ci_high = c.difference;
+        add_reason(c.reasons, sizeof c.reasons,
+                   "no p-value: both years are a census, the change is exact");
+    } else {
+        /* se 0 without a census (no cases in a sample, a lonely PSU) is
+         * not precision but a variance the design cannot estimate. */
+        add_reason(c.reasons, sizeof c.reasons,
+                   "no interval or p-value: standard error 0 in both years "
+                   "(no cases or a lonely PSU) but not a census");
     }
     c.p_adjusted = c.p_value;
 
@@ -127,9 +134,11 @@ int an_trend_change(const struct an_trend_point *from, const struct an_trend_poi
                              + to->se * to->se / (to->p * to->p));
         double log_ratio = log(to->p) - log(from->p);
         c.ratio = to->p / from->p;
-        if (c.df >= 1.0) {
+        if (!isnan(tq)) {
             c.ratio_ci_low = exp(log_ratio - tq * se_log);
             c.ratio_ci_high = exp(log_ratio + tq * se_log);
+        } else if (exact) {
+            c.ratio_ci_low = c.ratio_ci_high = c.ratio;
         }
     } else {
         add_reason(c.reasons, sizeof c.reasons, "ratio undefined: %d estimate is 0",
@@ -172,6 +181,7 @@ int an_trend_slope(const struct an_trend_point *pts, size_t n, double level,
     double c0, c1, cov00, cov01, cov11, chisq, zq;
     size_t i, k = 0;
     bool zero_variance = false;
+    char zero_years[128] = "";
     int rc = 0;
 
     if ((n > 0 && pts == NULL) || out == NULL || !level_valid(level))
@@ -211,14 +221,17 @@ int an_trend_slope(const struct an_trend_point *pts, size_t n, double level,
     }
     for (i = 0; i < k; i++) {
         if (isinf(w[i])) {
-            zero_variance = true;
             /* An infinite inverse-variance weight would make that year
              * the whole fit: no honest slope then. */
-            add_reason(s.reasons, sizeof s.reasons,
-                       "no slope: %d estimate has no sampling variance",
-                       pts[0].year + (int)t[i]);
-            s.flag = AN_FLAG_SUPPRESS;
+            size_t len = strlen(zero_years);
+            snprintf(zero_years + len, sizeof zero_years - len, "%s%d",
+                     zero_variance ? ", " : "", pts[0].year + (int)t[i]);
+            zero_variance = true;
         }
+    }
+    if (zero_variance) {
+        add_reason(s.reasons, sizeof s.reasons, "no slope: standard error 0 in %s", zero_years);
+        s.flag = AN_FLAG_SUPPRESS;
     }
     if (zero_variance)
         goto finish;

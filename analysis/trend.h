@@ -29,6 +29,8 @@ struct an_trend_point {
     double se;            /* its design-based standard error, >= 0 */
     double df;            /* design degrees of freedom, >= 0 */
     enum an_flag flag;    /* NCHS flag of that year's estimate */
+    bool census;          /* every officer in the domain answered: se = 0 is
+                           * exact, not a variance that could not be estimated */
 };
 
 struct an_trend_change {
@@ -38,7 +40,8 @@ struct an_trend_change {
     double difference;             /* estimate_to - estimate_from (proportion) */
     double se;                     /* sqrt(se_from^2 + se_to^2) */
     double df;                     /* df_from + df_to */
-    double ci_low, ci_high;        /* difference -+ t(df) se; NaN when df < 1 */
+    double ci_low, ci_high;        /* difference -+ t(df) se; NaN when df < 1 or se = 0
+                                    * (the difference itself for two censuses) */
     double ratio;                  /* estimate_to / estimate_from; NaN if either is 0 */
     double ratio_ci_low, ratio_ci_high;  /* exp(log ratio -+ t(df) se_log) */
     double p_value;                /* two-sided, t(df); NaN when se = 0 or df < 1 */

@@ -141,6 +141,8 @@ int an_trend_build(const struct an_estimate_row *rows, size_t nrows, double leve
             s->points[yi].se = rows[i].se;
             s->points[yi].df = rows[i].df;
             s->points[yi].flag = rows[i].flag;
+            s->points[yi].census = rows[i].officers_total > 0
+                                   && rows[i].respondents == rows[i].officers_total;
         }
     }
 

@@ -11,5 +11,6 @@ PREV_COMMAND(init)
 PREV_COMMAND(synth)
 PREV_COMMAND(ci)
 PREV_COMMAND(estimate)
+PREV_COMMAND(trend)
 
 #endif

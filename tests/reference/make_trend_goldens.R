@@ -30,7 +30,10 @@
 #           weights = 1/se^2); its standard error with KNOWN variances,
 #           sqrt(1 / sum(w (t - tbar)^2)), not lm's residual-scaled one;
 #           normal interval and p-value; p_holm over one data set x measure.
-# Empty cells: not defined (no data that year, se = 0, p = 0 for a ratio).
+#   census (year rows) 1 when every officer of the domain answered that year
+#           (its se of 0 is exact), else 0
+# Empty cells: not defined (no data that year, se = 0 without two censuses,
+# df < 1, p = 0 for a ratio).
 #
 # Usage: Rscript tests/reference/make_trend_goldens.R   (from the repository root)
 suppressPackageStartupMessages(library(survey))
@@ -78,7 +81,8 @@ by_year <- function(des, measure) {
 rows <- list()
 add <- function(...) rows[[length(rows) + 1]] <<- data.frame(..., stringsAsFactors = FALSE)
 
-domain_rows <- function(dataset, measure, des, county, fips, all_years) {
+# census: per year (names), TRUE when every officer of the domain answered.
+domain_rows <- function(dataset, measure, des, county, fips, all_years, census) {
   est <- by_year(des, measure)
   years <- as.character(est$survey_year)
   p <- setNames(as.numeric(coef(est)), years)
@@ -88,7 +92,7 @@ domain_rows <- function(dataset, measure, des, county, fips, all_years) {
   for (y in years)
     add(kind = "year", dataset = dataset, measure = measure, county = county, fips = fips,
         year_from = y, year_to = y, estimate = p[y], se = se[y], df = df[y],
-        ci_low = NA, ci_high = NA, ratio = NA, ratio_ci_low = NA, ratio_ci_high = NA,
+        census = as.integer(census[[y]]), ci_low = NA, ci_high = NA, ratio = NA, ratio_ci_low = NA, ratio_ci_high = NA,
         p_value = NA, p_holm = NA)
   ys <- as.character(all_years)
   pairs <- c(lapply(seq_len(length(ys) - 1), function(i) ys[i:(i + 1)]),
@@ -100,21 +104,31 @@ domain_rows <- function(dataset, measure, des, county, fips, all_years) {
       con <- svycontrast(est, setNames(c(-1, 1), c(a, b)))
       r$d <- as.numeric(coef(con)); r$se <- as.numeric(SE(con))
       r$df <- df[a] + df[b]
-      # No t quantile below 1 df (a lonely county in both years): no
-      # interval and no p-value, as in analysis/trend.c.
-      tq <- if (r$df >= 1) qt(1 - (1 - level) / 2, r$df) else NA
-      r$lo <- r$d - tq * r$se; r$hi <- r$d + tq * r$se
-      if (r$se > 0 && r$df >= 1) r$pv <- 2 * pt(-abs(r$d / r$se), r$df)
+      exact <- census[[a]] && census[[b]]
+      # As analysis/trend.c: a t interval and p-value need se > 0 and
+      # df >= 1; with se = 0 only two censuses give an (exact) interval.
+      tq <- NA
+      if (r$se > 0 && r$df >= 1) {
+        tq <- qt(1 - (1 - level) / 2, r$df)
+        r$lo <- r$d - tq * r$se; r$hi <- r$d + tq * r$se
+        r$pv <- 2 * pt(-abs(r$d / r$se), r$df)
+      } else if (r$se == 0 && exact) {
+        r$lo <- r$hi <- r$d
+      }
       if (p[a] > 0 && p[b] > 0) {
         lr <- svycontrast(est, eval(bquote(quote(log(.(as.name(b)) / .(as.name(a)))))))
         r$ratio <- exp(as.numeric(coef(lr)))
-        r$rlo <- exp(as.numeric(coef(lr)) - tq * as.numeric(SE(lr)))
-        r$rhi <- exp(as.numeric(coef(lr)) + tq * as.numeric(SE(lr)))
+        if (!is.na(tq)) {
+          r$rlo <- exp(as.numeric(coef(lr)) - tq * as.numeric(SE(lr)))
+          r$rhi <- exp(as.numeric(coef(lr)) + tq * as.numeric(SE(lr)))
+        } else if (r$se == 0 && exact) {
+          r$rlo <- r$rhi <- r$ratio
+        }
       }
     }
     add(kind = "change", dataset = dataset, measure = measure, county = county, fips = fips,
         year_from = a, year_to = b, estimate = r$d, se = r$se, df = r$df,
-        ci_low = r$lo, ci_high = r$hi, ratio = r$ratio, ratio_ci_low = r$rlo,
+        census = NA, ci_low = r$lo, ci_high = r$hi, ratio = r$ratio, ratio_ci_low = r$rlo,
         ratio_ci_high = r$rhi, p_value = r$pv, p_holm = NA)
   }
   s <- list(b = NA, se = NA, lo = NA, hi = NA, pv = NA)
@@ -129,7 +143,7 @@ domain_rows <- function(dataset, measure, des, county, fips, all_years) {
   }
   add(kind = "slope", dataset = dataset, measure = measure, county = county, fips = fips,
       year_from = ys[1], year_to = ys[length(ys)], estimate = s$b, se = s$se, df = NA,
-      ci_low = s$lo, ci_high = s$hi, ratio = NA, ratio_ci_low = NA, ratio_ci_high = NA,
+      census = NA, ci_low = s$lo, ci_high = s$hi, ratio = NA, ratio_ci_low = NA, ratio_ci_high = NA,
       p_value = s$pv, p_holm = NA)
 }
 
@@ -140,10 +154,17 @@ for (dataset in names(datasets)) {
   d <- read_dataset(datasets[[dataset]])
   des <- svydesign(ids = ~1, strata = ~stratum, fpc = ~officers_total, data = d)
   all_years <- sort(unique(d$survey_year))
+  # A census stratum: respondents = officers_total in that county-year.
+  d$one <- 1
+  n <- aggregate(one ~ fips + survey_year + officers_total, data = d, FUN = sum)
+  n$census <- n$one == n$officers_total
+  census_of <- function(rows) setNames(lapply(as.character(all_years), function(y)
+    all(rows$census[rows$survey_year == as.integer(y)])), as.character(all_years))
   for (measure in c("confirmed", "any", "officer_any")) {
     for (code in names(counties))
-      domain_rows(dataset, measure, subset(des, fips == code), counties[[code]], code, all_years)
-    domain_rows(dataset, measure, des, "Arizona", "04", all_years)
+      domain_rows(dataset, measure, subset(des, fips == code), counties[[code]], code, all_years,
+                  census_of(n[n$fips == code, ]))
+    domain_rows(dataset, measure, des, "Arizona", "04", all_years, census_of(n))
   }
 }
 out <- do.call(rbind, rows)
@@ -159,6 +180,7 @@ for (f in unique(family[out$kind != "year"])) {
 for (col in c("estimate", "se", "df", "ci_low", "ci_high", "ratio", "ratio_ci_low",
               "ratio_ci_high", "p_value", "p_holm"))
   out[[col]] <- num(out[[col]])
+out$census <- ifelse(is.na(out$census), "", as.character(out$census))
 tmp <- file.path(here, "trend_goldens.csv.tmp")
 write.csv(out, tmp, row.names = FALSE, quote = FALSE)
 invisible(file.rename(tmp, file.path(here, "trend_goldens.csv")))

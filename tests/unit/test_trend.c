@@ -30,14 +30,14 @@ static void near(double got, double want, double tol, const char *what, const ch
 
 static struct an_trend_point pt(int year, double p, double se, double df)
 {
-    struct an_trend_point x = {year, true, p, se, df, AN_FLAG_PRESENT};
+    struct an_trend_point x = {year, true, p, se, df, AN_FLAG_PRESENT, false};
     return x;
 }
 
 /* ---- the goldens ------------------------------------------------------- */
 
 enum { G_KIND, G_DATASET, G_MEASURE, G_COUNTY, G_FIPS, G_FROM, G_TO, G_EST, G_SE, G_DF,
-       G_CI_LOW, G_CI_HIGH, G_RATIO, G_RATIO_LOW, G_RATIO_HIGH, G_P, G_P_HOLM, G_NCOLS };
+       G_CENSUS, G_CI_LOW, G_CI_HIGH, G_RATIO, G_RATIO_LOW, G_RATIO_HIGH, G_P, G_P_HOLM, G_NCOLS };
 
 struct golden {
     char kind[8], dataset[16], measure[16], county[16];
@@ -158,13 +158,16 @@ static bool same_series(const struct golden *a, const struct golden *b)
 static struct an_trend_point golden_point(const struct goldens *g, const struct golden *of,
                                           int year)
 {
-    struct an_trend_point x = {year, false, 0.0, 0.0, 0.0, AN_FLAG_SUPPRESS};
+    struct an_trend_point x = {year, false, 0.0, 0.0, 0.0, AN_FLAG_SUPPRESS, false};
     size_t i;
 
     for (i = 0; i < g->n; i++) {
         const struct golden *r = &g->rows[i];
-        if (strcmp(r->kind, "year") == 0 && r->from == year && same_series(r, of))
-            return pt(year, r->v[G_EST], r->v[G_SE], r->v[G_DF]);
+        if (strcmp(r->kind, "year") == 0 && r->from == year && same_series(r, of)) {
+            x = pt(year, r->v[G_EST], r->v[G_SE], r->v[G_DF]);
+            x.census = r->v[G_CENSUS] == 1.0;
+            return x;
+        }
     }
     return x;
 }
@@ -351,20 +354,41 @@ static void test_change_ratio_undefined_at_zero(void **state)
     assert_false(isnan(c.p_value));
 }
 
-static void test_change_exact_without_variance(void **state)
+static void test_change_exact_between_censuses(void **state)
 {
-    /* A census county in both years: the change is known exactly. */
-    struct an_trend_point a = pt(2023, 0.02, 0.0, 2), b = pt(2024, 0.04, 0.0, 2);
+    /* Every officer answered in both years (df 0 with one officer): the
+     * change is known exactly, whatever the degrees of freedom. */
+    struct an_trend_point a = pt(2023, 0.02, 0.0, 0), b = pt(2024, 0.04, 0.0, 2);
     struct an_trend_change c;
     (void)state;
 
+    a.census = b.census = true;
     assert_int_equal(an_trend_change(&a, &b, 0.95, &c), 0);
     near(c.se, 0.0, 0.0, "se", "census");
     near(c.ci_low, 0.02, 1e-15, "ci_low", "census");
     near(c.ci_high, 0.02, 1e-15, "ci_high", "census");
     near(c.ratio_ci_low, 2.0, 1e-15, "ratio_ci_low", "census");
+    near(c.ratio_ci_high, 2.0, 1e-15, "ratio_ci_high", "census");
     assert_true(isnan(c.p_value) && isnan(c.p_adjusted));
-    assert_non_null(strstr(c.reasons, "no p-value"));
+    assert_string_equal(c.reasons, "no p-value: both years are a census, the change is exact");
+}
+
+static void test_change_zero_se_without_census_has_no_interval(void **state)
+{
+    /* se 0 from no cases in a sample, or from a lonely PSU, is a variance
+     * the design cannot estimate: no zero-width interval then. */
+    struct an_trend_point a = pt(2023, 0.02, 0.0, 0), b = pt(2024, 0.0, 0.0, 3);
+    struct an_trend_change c;
+    (void)state;
+
+    a.census = true;   /* one census is not enough */
+    assert_int_equal(an_trend_change(&a, &b, 0.95, &c), 0);
+    assert_true(c.defined);
+    near(c.difference, -0.02, 1e-15, "difference", "se 0");
+    assert_true(isnan(c.ci_low) && isnan(c.ci_high) && isnan(c.p_value));
+    assert_string_equal(c.reasons, "no interval or p-value: standard error 0 in both years "
+                                   "(no cases or a lonely PSU) but not a census; "
+                                   "ratio undefined: 2024 estimate is 0");
 }
 
 static void test_change_no_interval_below_one_df(void **state)
@@ -383,7 +407,7 @@ static void test_change_no_interval_below_one_df(void **state)
 static void test_change_missing_year_is_no_data(void **state)
 {
     struct an_trend_point a = pt(2023, 0.03, 0.01, 4);
-    struct an_trend_point b = {2024, false, 0.0, 0.0, 0.0, AN_FLAG_SUPPRESS};
+    struct an_trend_point b = {2024, false, 0.0, 0.0, 0.0, AN_FLAG_SUPPRESS, false};
     struct an_trend_change c;
     (void)state;
 
@@ -417,7 +441,7 @@ static void test_change_flag_is_the_worse_year(void **state)
 
     a.flag = AN_FLAG_PRESENT;
     assert_int_equal(an_trend_change(&b, &(struct an_trend_point){2025, true, 0.04, 0.01, 9,
-                                                                  AN_FLAG_PRESENT},
+                                                                  AN_FLAG_PRESENT, false},
                                      0.95, &c), 0);
     assert_int_equal(c.flag, AN_FLAG_SUPPRESS);
 }
@@ -526,7 +550,7 @@ static void test_slope_needs_three_years_with_variance(void **state)
     assert_int_equal(an_trend_slope(p, 3, 0.95, &s), 0);
     assert_false(s.defined);
     assert_true(isnan(s.slope) && isnan(s.p_value));
-    assert_string_equal(s.reasons, "no slope: 2024 estimate has no sampling variance");
+    assert_string_equal(s.reasons, "no slope: standard error 0 in 2024");
 }
 
 static void test_slope_flag_propagates(void **state)
@@ -675,6 +699,9 @@ static void test_build_groups_rows_into_series(void **state)
     rows[6] = erow(2024, "Apache", "04001", true, 0.04, 0.011, 4, AN_FLAG_REVIEW);
     rows[7] = erow(2024, "La Paz", "04012", false, 0, 0, 0, AN_FLAG_SUPPRESS);
     rows[8] = erow(2024, "Arizona", "04", true, 0.035, 0.003, 115, AN_FLAG_PRESENT);
+    rows[3].respondents = rows[3].officers_total = 6;    /* Apache 2023: a census */
+    rows[6].respondents = 5;                             /* Apache 2024: 5 of 6 */
+    rows[6].officers_total = 6;
 
     assert_int_equal(an_trend_build(rows, 9, 0.95, AN_TREND_ADJUST_HOLM, &r), 0);
     assert_int_equal(r.nyears, 3);
@@ -686,6 +713,9 @@ static void test_build_groups_rows_into_series(void **state)
     assert_ptr_equal(r.series[0].rows[0], &rows[3]);
     assert_ptr_equal(r.series[1].rows[1], &rows[7]);
     assert_false(r.series[1].points[1].has_estimate);
+    assert_true(r.series[0].points[0].census);
+    assert_false(r.series[0].points[1].census);
+    assert_false(r.series[2].points[0].census);
     for (i = 0; i < 3; i++)
         assert_int_equal(r.series[i].nchanges, 3);
 
@@ -756,7 +786,8 @@ int main(void)
     const struct CMUnitTest edge[] = {
         cmocka_unit_test(test_change_independent_samples),
         cmocka_unit_test(test_change_ratio_undefined_at_zero),
-        cmocka_unit_test(test_change_exact_without_variance),
+        cmocka_unit_test(test_change_exact_between_censuses),
+        cmocka_unit_test(test_change_zero_se_without_census_has_no_interval),
         cmocka_unit_test(test_change_no_interval_below_one_df),
         cmocka_unit_test(test_change_missing_year_is_no_data),
         cmocka_unit_test(test_change_flag_is_the_worse_year),
