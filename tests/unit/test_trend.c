@@ -15,6 +15,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "trend.h"
+#include "trend_fixture.h"
 
 #define GOLDEN_TOL 1e-9
 
@@ -36,143 +37,29 @@ static struct an_trend_point pt(int year, double p, double se, double df)
 
 /* ---- the goldens ------------------------------------------------------- */
 
-enum { G_KIND, G_DATASET, G_MEASURE, G_COUNTY, G_FIPS, G_FROM, G_TO, G_EST, G_SE, G_DF,
-       G_CENSUS, G_CI_LOW, G_CI_HIGH, G_RATIO, G_RATIO_LOW, G_RATIO_HIGH, G_P, G_P_HOLM, G_NCOLS };
-
-struct golden {
-    char kind[8], dataset[16], measure[16], county[16];
-    int from, to;
-    double v[G_NCOLS];   /* numeric columns by index; NaN for an empty cell */
-};
-
-struct goldens {
-    struct golden *rows;
-    size_t n;
-};
-
-static double cell(const char *s)
-{
-    char *end = NULL;
-    double x;
-
-    if (*s == '\0')
-        return NAN;
-    x = strtod(s, &end);
-    if (*end != '\0')
-        fail_msg("golden: bad number '%s'", s);
-    return x;
-}
-
-static void copy_field(char *dst, size_t size, const char *src)
-{
-    size_t len = strlen(src);
-
-    if (len >= size)
-        fail_msg("golden: field '%s' longer than %zu", src, size - 1);
-    memcpy(dst, src, len + 1);
-}
-
 static int load_goldens(void **state)
 {
-    const char *src = getenv("PREVALENCE_SOURCE_DIR");
-    char path[1024], line[1024];
-    struct goldens *g = NULL;
-    FILE *fp = NULL;
-    size_t cap = 0;
+    struct trend_goldens *g = calloc(1, sizeof *g);
 
-    if (src == NULL)
-        src = ".";
-    snprintf(path, sizeof path, "%s/tests/reference/trend_goldens.csv", src);
-    if ((fp = fopen(path, "r")) == NULL) {
-        fprintf(stderr, "cannot open %s (set PREVALENCE_SOURCE_DIR)\n", path);
-        return -1;
-    }
-    g = calloc(1, sizeof *g);
-    if (g == NULL || fgets(line, sizeof line, fp) == NULL) {
+    if (g == NULL || trend_goldens_load(g) != 0) {
         free(g);
-        fclose(fp);
         return -1;
     }
-    while (fgets(line, sizeof line, fp) != NULL) {
-        char *f[G_NCOLS], *s = line;
-        struct golden *r;
-        int c = 0;
-
-        line[strcspn(line, "\r\n")] = '\0';
-        /* Plain CSV without quotes (the R script writes quote = FALSE);
-         * empty cells are kept, so no strtok. */
-        f[c++] = s;
-        while ((s = strchr(s, ',')) != NULL && c < G_NCOLS) {
-            *s++ = '\0';
-            f[c++] = s;
-        }
-        if (c != G_NCOLS) {
-            fprintf(stderr, "%s: a row has %d columns, want %d\n", path, c, G_NCOLS);
-            fclose(fp);
-            free(g->rows);
-            free(g);
-            return -1;
-        }
-        if (g->n == cap) {
-            cap = cap ? 2 * cap : 256;
-            g->rows = realloc(g->rows, cap * sizeof *g->rows);
-            if (g->rows == NULL) {
-                fclose(fp);
-                free(g);
-                return -1;
-            }
-        }
-        r = &g->rows[g->n++];
-        copy_field(r->kind, sizeof r->kind, f[G_KIND]);
-        copy_field(r->dataset, sizeof r->dataset, f[G_DATASET]);
-        copy_field(r->measure, sizeof r->measure, f[G_MEASURE]);
-        copy_field(r->county, sizeof r->county, f[G_COUNTY]);
-        r->from = atoi(f[G_FROM]);
-        r->to = atoi(f[G_TO]);
-        for (c = G_EST; c < G_NCOLS; c++)
-            r->v[c] = cell(f[c]);
-    }
-    fclose(fp);
     *state = g;
     return 0;
 }
 
 static int free_goldens(void **state)
 {
-    struct goldens *g = *state;
+    struct trend_goldens *g = *state;
 
     if (g != NULL)
-        free(g->rows);
+        trend_goldens_free(g);
     free(g);
     return 0;
 }
 
-static bool same_series(const struct golden *a, const struct golden *b)
-{
-    return strcmp(a->dataset, b->dataset) == 0 && strcmp(a->measure, b->measure) == 0
-        && strcmp(a->county, b->county) == 0;
-}
-
-/* The series' point for one year from the golden year rows; a year
- * without a row is "no data". */
-static struct an_trend_point golden_point(const struct goldens *g, const struct golden *of,
-                                          int year)
-{
-    struct an_trend_point x = {year, false, 0.0, 0.0, 0.0, AN_FLAG_SUPPRESS, false};
-    size_t i;
-
-    for (i = 0; i < g->n; i++) {
-        const struct golden *r = &g->rows[i];
-        if (strcmp(r->kind, "year") == 0 && r->from == year && same_series(r, of)) {
-            x = pt(year, r->v[G_EST], r->v[G_SE], r->v[G_DF]);
-            x.census = r->v[G_CENSUS] == 1.0;
-            return x;
-        }
-    }
-    return x;
-}
-
-static void golden_context(const struct golden *r, char *buf, size_t size)
+static void golden_context(const struct trend_golden *r, char *buf, size_t size)
 {
     snprintf(buf, size, "%s %s %s %s %d-%d", r->kind, r->dataset, r->measure, r->county,
              r->from, r->to);
@@ -180,12 +67,12 @@ static void golden_context(const struct golden *r, char *buf, size_t size)
 
 static void test_change_matches_r_survey(void **state)
 {
-    const struct goldens *g = *state;
+    const struct trend_goldens *g = *state;
     size_t i, checked = 0, undefined = 0, no_ratio = 0;
     double max_diff = 0.0;
 
     for (i = 0; i < g->n; i++) {
-        const struct golden *r = &g->rows[i];
+        const struct trend_golden *r = &g->rows[i];
         struct an_trend_point a, b;
         struct an_trend_change c;
         char ctx[128];
@@ -193,23 +80,23 @@ static void test_change_matches_r_survey(void **state)
         if (strcmp(r->kind, "change") != 0)
             continue;
         golden_context(r, ctx, sizeof ctx);
-        a = golden_point(g, r, r->from);
-        b = golden_point(g, r, r->to);
+        a = trend_golden_point(g, r, r->from);
+        b = trend_golden_point(g, r, r->to);
         assert_int_equal(an_trend_change(&a, &b, 0.95, &c), 0);
-        near(c.difference, r->v[G_EST], GOLDEN_TOL, "difference", ctx);
-        near(c.se, r->v[G_SE], GOLDEN_TOL, "se", ctx);
-        near(c.df, r->v[G_DF], 0.0, "df", ctx);
-        near(c.ci_low, r->v[G_CI_LOW], GOLDEN_TOL, "ci_low", ctx);
-        near(c.ci_high, r->v[G_CI_HIGH], GOLDEN_TOL, "ci_high", ctx);
-        near(c.ratio, r->v[G_RATIO], GOLDEN_TOL, "ratio", ctx);
-        near(c.ratio_ci_low, r->v[G_RATIO_LOW], GOLDEN_TOL, "ratio_ci_low", ctx);
-        near(c.ratio_ci_high, r->v[G_RATIO_HIGH], GOLDEN_TOL, "ratio_ci_high", ctx);
-        near(c.p_value, r->v[G_P], GOLDEN_TOL, "p_value", ctx);
-        if (!isnan(c.se) && fabs(c.se - r->v[G_SE]) > max_diff)
-            max_diff = fabs(c.se - r->v[G_SE]);
-        if (!isnan(c.difference) && fabs(c.difference - r->v[G_EST]) > max_diff)
-            max_diff = fabs(c.difference - r->v[G_EST]);
-        assert_int_equal(c.defined, !isnan(r->v[G_EST]));
+        near(c.difference, r->v[TG_EST], GOLDEN_TOL, "difference", ctx);
+        near(c.se, r->v[TG_SE], GOLDEN_TOL, "se", ctx);
+        near(c.df, r->v[TG_DF], 0.0, "df", ctx);
+        near(c.ci_low, r->v[TG_CI_LOW], GOLDEN_TOL, "ci_low", ctx);
+        near(c.ci_high, r->v[TG_CI_HIGH], GOLDEN_TOL, "ci_high", ctx);
+        near(c.ratio, r->v[TG_RATIO], GOLDEN_TOL, "ratio", ctx);
+        near(c.ratio_ci_low, r->v[TG_RATIO_LOW], GOLDEN_TOL, "ratio_ci_low", ctx);
+        near(c.ratio_ci_high, r->v[TG_RATIO_HIGH], GOLDEN_TOL, "ratio_ci_high", ctx);
+        near(c.p_value, r->v[TG_P], GOLDEN_TOL, "p_value", ctx);
+        if (!isnan(c.se) && fabs(c.se - r->v[TG_SE]) > max_diff)
+            max_diff = fabs(c.se - r->v[TG_SE]);
+        if (!isnan(c.difference) && fabs(c.difference - r->v[TG_EST]) > max_diff)
+            max_diff = fabs(c.difference - r->v[TG_EST]);
+        assert_int_equal(c.defined, !isnan(r->v[TG_EST]));
         if (!c.defined) {
             assert_int_equal(c.flag, AN_FLAG_SUPPRESS);
             assert_non_null(strstr(c.reasons, "no data in"));
@@ -229,11 +116,11 @@ static void test_change_matches_r_survey(void **state)
 
 static void test_slope_matches_r_lm(void **state)
 {
-    const struct goldens *g = *state;
+    const struct trend_goldens *g = *state;
     size_t i, checked = 0, defined = 0;
 
     for (i = 0; i < g->n; i++) {
-        const struct golden *r = &g->rows[i];
+        const struct trend_golden *r = &g->rows[i];
         struct an_trend_point pts[3];
         struct an_trend_slope s;
         char ctx[128];
@@ -244,14 +131,14 @@ static void test_slope_matches_r_lm(void **state)
         golden_context(r, ctx, sizeof ctx);
         assert_int_equal(r->to - r->from + 1, 3);
         for (y = r->from; y <= r->to; y++)
-            pts[y - r->from] = golden_point(g, r, y);
+            pts[y - r->from] = trend_golden_point(g, r, y);
         assert_int_equal(an_trend_slope(pts, 3, 0.95, &s), 0);
-        near(s.slope, r->v[G_EST], GOLDEN_TOL, "slope", ctx);
-        near(s.se, r->v[G_SE], GOLDEN_TOL, "se", ctx);
-        near(s.ci_low, r->v[G_CI_LOW], GOLDEN_TOL, "ci_low", ctx);
-        near(s.ci_high, r->v[G_CI_HIGH], GOLDEN_TOL, "ci_high", ctx);
-        near(s.p_value, r->v[G_P], GOLDEN_TOL, "p_value", ctx);
-        assert_int_equal(s.defined, !isnan(r->v[G_EST]));
+        near(s.slope, r->v[TG_EST], GOLDEN_TOL, "slope", ctx);
+        near(s.se, r->v[TG_SE], GOLDEN_TOL, "se", ctx);
+        near(s.ci_low, r->v[TG_CI_LOW], GOLDEN_TOL, "ci_low", ctx);
+        near(s.ci_high, r->v[TG_CI_HIGH], GOLDEN_TOL, "ci_high", ctx);
+        near(s.p_value, r->v[TG_P], GOLDEN_TOL, "p_value", ctx);
+        assert_int_equal(s.defined, !isnan(r->v[TG_EST]));
         if (!s.defined)
             assert_int_equal(s.flag, AN_FLAG_SUPPRESS);
         defined += s.defined;
@@ -264,7 +151,7 @@ static void test_slope_matches_r_lm(void **state)
 /* Holm within each comparison (and across slopes) equals R's p.adjust. */
 static void test_holm_matches_r_p_adjust(void **state)
 {
-    const struct goldens *g = *state;
+    const struct trend_goldens *g = *state;
     const char *datasets[] = {"three-years", "gap", "sample-data"};
     const char *measures[] = {"confirmed", "any", "officer_any"};
     size_t d, m, i;
@@ -273,25 +160,25 @@ static void test_holm_matches_r_p_adjust(void **state)
         for (m = 0; m < 3; m++) {
             struct an_trend_change changes[64];
             struct an_trend_slope slopes[16];
-            const struct golden *crow[64], *srow[16];
+            const struct trend_golden *crow[64], *srow[16];
             size_t nc = 0, ns = 0;
 
             for (i = 0; i < g->n; i++) {
-                const struct golden *r = &g->rows[i];
+                const struct trend_golden *r = &g->rows[i];
                 struct an_trend_point a, b, pts[3];
                 if (strcmp(r->dataset, datasets[d]) != 0 || strcmp(r->measure, measures[m]) != 0)
                     continue;
                 if (strcmp(r->kind, "change") == 0) {
                     assert_true(nc < 64);
-                    a = golden_point(g, r, r->from);
-                    b = golden_point(g, r, r->to);
+                    a = trend_golden_point(g, r, r->from);
+                    b = trend_golden_point(g, r, r->to);
                     assert_int_equal(an_trend_change(&a, &b, 0.95, &changes[nc]), 0);
                     crow[nc++] = r;
                 } else if (strcmp(r->kind, "slope") == 0) {
                     assert_true(ns < 16);
-                    pts[0] = golden_point(g, r, r->from);
-                    pts[1] = golden_point(g, r, r->from + 1);
-                    pts[2] = golden_point(g, r, r->from + 2);
+                    pts[0] = trend_golden_point(g, r, r->from);
+                    pts[1] = trend_golden_point(g, r, r->from + 1);
+                    pts[2] = trend_golden_point(g, r, r->from + 2);
                     assert_int_equal(an_trend_slope(pts, 3, 0.95, &slopes[ns]), 0);
                     srow[ns++] = r;
                 }
@@ -303,12 +190,12 @@ static void test_holm_matches_r_p_adjust(void **state)
             for (i = 0; i < nc; i++) {
                 char ctx[128];
                 golden_context(crow[i], ctx, sizeof ctx);
-                near(changes[i].p_adjusted, crow[i]->v[G_P_HOLM], GOLDEN_TOL, "p_holm", ctx);
+                near(changes[i].p_adjusted, crow[i]->v[TG_P_HOLM], GOLDEN_TOL, "p_holm", ctx);
             }
             for (i = 0; i < ns; i++) {
                 char ctx[128];
                 golden_context(srow[i], ctx, sizeof ctx);
-                near(slopes[i].p_adjusted, srow[i]->v[G_P_HOLM], GOLDEN_TOL, "p_holm", ctx);
+                near(slopes[i].p_adjusted, srow[i]->v[TG_P_HOLM], GOLDEN_TOL, "p_holm", ctx);
             }
         }
     }
