@@ -510,9 +510,9 @@ static void write_footnotes(FILE *out, bool md, const struct an_trend_meta *meta
                 "standards; a change or trend is flagged like its least reliable year.\n",
                 bullet);
     if (want(meta, AN_TREND_ROWS_CHANGES) && nc > 0) {
-        fprintf(out, "%s%zu comparison%s of %zu rows each (the counties and the state): when "
+        fprintf(out, "%s%zu comparison%s of %zu rows each (%zu counties and the state): when "
                 "nothing changed, about 1 in 20 of them still shows p < 0.05 by chance. ",
-                bullet, nc, nc == 1 ? "" : "s", res->nseries);
+                bullet, nc, nc == 1 ? "" : "s", res->nseries, res->nseries - 1);
         if (meta->adjust == AN_TREND_ADJUST_HOLM)
             fprintf(out, "p-values are Holm-adjusted within each comparison (and across the "
                     "slopes), so the chance of any false finding in a comparison stays "

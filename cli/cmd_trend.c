@@ -208,9 +208,8 @@ int cmd_trend(int argc, char **argv)
     }
     if (years.nyears < 2) {
         rc = prev_fail(&err, PREV_EX_DATA, "", "a trend needs active responses for two or "
-                       "more survey years between %ld and %ld; found %zu%s", a.from, a.to,
-                       years.nyears, years.nyears == 1 ? " (load more years first: "
-                       "'prevalence load')" : "");
+                       "more survey years between %ld and %ld; found %zu (load them first: "
+                       "'prevalence load')", a.from, a.to, years.nyears);
         goto done;
     }
     if (an_trend_build(years.rows, years.nrows, a.level, a.adjust, &res) != 0) {
