@@ -277,9 +277,10 @@ json_t *an_estimate_row_json(const struct an_estimate_row *row)
     return obj;
 }
 
-void an_json_write(FILE *out, const json_t *doc)
+void an_estimate_json_write(FILE *out, const json_t *doc)
 {
     json_write(out, doc, 0);
+    fputc('\n', out);
 }
 
 /* ---- for people: terminal table and Markdown ------------------------------ */

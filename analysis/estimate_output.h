@@ -5,8 +5,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include <jansson.h>
-
 #include "estimate.h"
 #include "prev_error.h"
 #include "sae.h"
@@ -44,11 +42,13 @@ int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate
                       struct prev_error *err);
 
 /* For documents that embed estimate rows (`prevalence trend`): one row as
- * a JSON object under an_estimate_columns, and the writer of this output's
- * JSON layout (shortest round-trip reals, whole reals as 16.0, top-level
- * keys one per line, one array item per line). an_estimate_row_json
- * returns NULL when out of memory; the CALLER json_decref()s. */
-json_t *an_estimate_row_json(const struct an_estimate_row *row);
-void an_json_write(FILE *out, const json_t *doc);
+ * a JSON object under an_estimate_columns. NULL when out of memory; the
+ * CALLER json_decref()s it. */
+struct json_t;
+struct json_t *an_estimate_row_json(const struct an_estimate_row *row);
+/* Write a document in an_estimate_write's layout and number form (shortest
+ * round-trip reals, whole reals as 16.0, top-level keys one per line, one
+ * array item per line), with a final newline. */
+void an_estimate_json_write(FILE *out, const struct json_t *doc);
 
 #endif

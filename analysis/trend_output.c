@@ -584,8 +584,7 @@ int an_trend_write(FILE *out, enum an_format format, const struct an_trend_meta 
             rc = prev_fail(err, PREV_EX_SOFTWARE, "", "cannot build the JSON output");
             goto done;
         }
-        an_json_write(out, doc);
-        fputc('\n', out);
+        an_estimate_json_write(out, doc);
         break;
     case AN_FORMAT_TABLE:
     case AN_FORMAT_MD:
