@@ -168,3 +168,92 @@ done:
     an_trend_result_free(&r);
     return rc;
 }
+
+const struct an_trend_series *an_trend_find(const struct an_trend_result *r, const char *fips)
+{
+    long k = fips != NULL ? series_index(r, fips) : -1;
+    return k < 0 ? NULL : &r->series[k];
+}
+
+const struct an_trend_change *an_trend_last_change(const struct an_trend_result *r,
+                                                   const struct an_trend_series *s)
+{
+    /* Consecutive changes come first, in year order: the last pair is
+     * at nyears - 2. */
+    if (r->nyears < 2 || s->nchanges < r->nyears - 1)
+        return NULL;
+    return &s->changes[r->nyears - 2];
+}
+
+bool an_trend_change_excludes_zero(const struct an_trend_change *c)
+{
+    return c != NULL && c->defined && !isnan(c->ci_low) && !isnan(c->ci_high)
+        && (c->ci_low > 0.0 || c->ci_high < 0.0);
+}
+
+void an_trend_chart_points(const struct an_trend_result *r, const struct an_trend_series *s,
+                           struct an_chart_point *points)
+{
+    for (size_t y = 0; y < r->nyears; y++) {
+        const struct an_estimate_row *row = s->rows[y];
+        struct an_chart_point *pt = &points[y];
+
+        pt->year = r->years[y];
+        pt->shown = row != NULL && row->has_estimate && row->flag != AN_FLAG_SUPPRESS;
+        pt->p = pt->shown ? row->estimate : 0.0;
+        pt->low = pt->shown ? row->ci_low : NAN;
+        pt->high = pt->shown ? row->ci_high : NAN;
+    }
+}
+
+/* Size of a county for the default chart: the frame's youth in the
+ * latest year that has one, else youth on the respondents' caseloads. */
+static double county_size(const struct an_trend_result *r, const struct an_trend_series *s)
+{
+    for (size_t y = r->nyears; y-- > 0;)
+        if (s->rows[y] != NULL && s->rows[y]->youth_total >= 0)
+            return (double)s->rows[y]->youth_total;
+    for (size_t y = r->nyears; y-- > 0;)
+        if (s->rows[y] != NULL)
+            return (double)s->rows[y]->youth_n;
+    return 0.0;
+}
+
+static bool any_shown(const struct an_trend_result *r, const struct an_trend_series *s)
+{
+    for (size_t y = 0; y < r->nyears; y++)
+        if (s->rows[y] != NULL && s->rows[y]->has_estimate && s->rows[y]->flag != AN_FLAG_SUPPRESS)
+            return true;
+    return false;
+}
+
+size_t an_trend_default_series(const struct an_trend_result *r, size_t ncounties,
+                               const char **out)
+{
+    const struct an_trend_series *state = an_trend_find(r, AN_STATE_FIPS);
+    size_t n = 0, k;
+
+    if (state != NULL)
+        out[n++] = state->fips;
+    /* Selection by repeated maximum: fifteen counties, a handful chosen. */
+    for (k = 0; k < ncounties; k++) {
+        const struct an_trend_series *best = NULL;
+        double best_size = -1.0;
+        for (size_t i = 0; i < r->nseries; i++) {
+            const struct an_trend_series *s = &r->series[i];
+            bool taken = false;
+            if (s == state || !any_shown(r, s))
+                continue;
+            for (size_t j = 0; j < n; j++)
+                taken = taken || strcmp(out[j], s->fips) == 0;
+            if (!taken && county_size(r, s) > best_size) {
+                best = s;
+                best_size = county_size(r, s);
+            }
+        }
+        if (best == NULL)
+            break;
+        out[n++] = best->fips;
+    }
+    return n;
+}

@@ -663,6 +663,66 @@ static void test_build_rejects_mixed_or_duplicate_rows(void **state)
     an_trend_result_free(&r);
 }
 
+static void test_report_helpers(void **state)
+{
+    /* Three years; Maricopa large and shown, Pima shown, Greenlee always
+     * suppressed, La Paz large in the frame but suppressed in 2024. */
+    struct an_estimate_row rows[15];
+    const char *names[5][2] = {{"Greenlee", "04011"}, {"La Paz", "04012"},
+                               {"Maricopa", "04013"}, {"Pima", "04019"}, {"Arizona", "04"}};
+    const long youth[5] = {20, 900, 3000, 700, 4620};
+    struct an_trend_result r;
+    struct an_chart_point pts[3];
+    const char *chosen[11];
+    const struct an_trend_change *last;
+    int y, k;
+    (void)state;
+
+    for (y = 0; y < 3; y++)
+        for (k = 0; k < 5; k++) {
+            struct an_estimate_row *e = &rows[5 * y + k];
+            *e = erow(2023 + y, names[k][0], names[k][1], true, 0.03 + 0.01 * y,
+                      k == 2 ? 0.002 : 0.01, 30, AN_FLAG_PRESENT);
+            e->youth_total = youth[k];
+            e->ci_low = e->estimate - 0.01;
+            e->ci_high = e->estimate + 0.01;
+        }
+    for (y = 0; y < 3; y++)
+        rows[5 * y].flag = AN_FLAG_SUPPRESS;          /* Greenlee */
+    rows[5 * 1 + 1].flag = AN_FLAG_SUPPRESS;          /* La Paz 2024 */
+    assert_int_equal(an_trend_build(rows, 15, 0.95, AN_TREND_ADJUST_NONE, &r), 0);
+
+    assert_null(an_trend_find(&r, "04999"));
+    assert_string_equal(an_trend_find(&r, "04013")->county, "Maricopa");
+
+    /* Last change: 2024 to 2025. Maricopa's interval excludes zero, Pima's
+     * (se 0.01 each year) does not. */
+    last = an_trend_last_change(&r, an_trend_find(&r, "04013"));
+    assert_non_null(last);
+    assert_int_equal(last->from_year, 2024);
+    assert_int_equal(last->to_year, 2025);
+    assert_true(an_trend_change_excludes_zero(last));
+    assert_false(an_trend_change_excludes_zero(an_trend_last_change(&r, an_trend_find(&r, "04019"))));
+    assert_false(an_trend_change_excludes_zero(NULL));
+
+    /* Chart points: La Paz 2024 is a gap, not a zero. */
+    an_trend_chart_points(&r, an_trend_find(&r, "04012"), pts);
+    assert_true(pts[0].shown && !pts[1].shown && pts[2].shown);
+    assert_int_equal(pts[1].year, 2024);
+    assert_true(isnan(pts[1].low));
+    near(pts[2].high, 0.06, 1e-15, "high", "chart points");
+
+    /* Default: the state, then the largest counties with a shown year
+     * (Greenlee never shown; La Paz has shown years). */
+    assert_int_equal(an_trend_default_series(&r, 3, chosen), 4);
+    assert_string_equal(chosen[0], "04");
+    assert_string_equal(chosen[1], "04013");
+    assert_string_equal(chosen[2], "04012");
+    assert_string_equal(chosen[3], "04019");
+    assert_int_equal(an_trend_default_series(&r, 10, chosen), 4);
+    an_trend_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest golden[] = {
@@ -689,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_adjust_names_round_trip),
         cmocka_unit_test(test_build_groups_rows_into_series),
         cmocka_unit_test(test_build_rejects_mixed_or_duplicate_rows),
+        cmocka_unit_test(test_report_helpers),
     };
     int failed;
 
