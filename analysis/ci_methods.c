@@ -4,14 +4,13 @@
  * and "Design-based intervals". Pure computation; GSL's error handler must
  * be off (main() does it), every GSL result is checked instead. */
 #include "ci_methods.h"
+#include "beta_dist.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
 
 static const char *const count_names[AN_CI_N_METHODS] = {
     [AN_CI_WILSON] = "wilson",
@@ -60,58 +59,6 @@ bool an_design_method_parse(const char *name, enum an_design_method *out)
 }
 
 /* ---- numerical helpers ---------------------------------------------------- */
-
-/* The point between lo and hi to try when a Newton step leaves the bracket.
- * Quantiles of Beta(a, b) with a small a can be as small as 1e-160, so the
- * search halves the exponent, not the value, whenever the bracket spans
- * orders of magnitude. */
-static double bracket_split(double lo, double hi)
-{
-    if (lo <= 0.0)
-        return hi * 1e-4;
-    if (hi > 4.0 * lo)
-        return sqrt(lo) * sqrt(hi);
-    return lo + (hi - lo) / 2.0;
-}
-
-/* Quantile of Beta(a, b): the q with P(X <= q) = tail, or with P(X > q) =
- * tail when upper is true (asking for the upper tail directly keeps full
- * precision for 1 - alpha/2). gsl_cdf_beta_Pinv alone is not enough: it
- * returns NaN for large a and b (Beta(5000, 5001), which Korn-Graubard meets
- * whenever n_eff is in the thousands) and for quantiles that underflow. So
- * its answer, when it has one, only seeds a Newton iteration on the CDF that
- * keeps a bracket and falls back to splitting it. Returns NaN if the CDF
- * itself fails. */
-static double beta_quantile(double tail, bool upper, double a, double b)
-{
-    double lo = 0.0, hi = 1.0, x, next, g, dens;
-
-    if (!(a > 0.0 && b > 0.0 && tail > 0.0 && tail < 1.0))
-        return NAN;
-    x = upper ? gsl_cdf_beta_Qinv(tail, a, b) : gsl_cdf_beta_Pinv(tail, a, b);
-    if (!(x > 0.0 && x < 1.0))
-        x = a / (a + b);
-    for (int i = 0; i < 400; i++) {
-        /* g increases with x and is 0 at the quantile. */
-        g = upper ? tail - gsl_cdf_beta_Q(x, a, b) : gsl_cdf_beta_P(x, a, b) - tail;
-        if (isnan(g))
-            return NAN;
-        if (g == 0.0)
-            return x;
-        if (g < 0.0)
-            lo = x;
-        else
-            hi = x;
-        dens = gsl_ran_beta_pdf(x, a, b);
-        next = (dens > 0.0 && isfinite(dens)) ? x - g / dens : NAN;
-        if (!(next > lo && next < hi))
-            next = bracket_split(lo, hi);
-        if (fabs(next - x) <= 2.0 * DBL_EPSILON * fabs(x) || hi - lo <= 2.0 * DBL_EPSILON * hi)
-            return next;
-        x = next;
-    }
-    return x;
-}
 
 /* t quantile with P(T > t) = tail; df = infinity means the normal. */
 static double t_upper(double tail, double df)
@@ -185,20 +132,20 @@ int an_ci_counts(enum an_ci_method m, long x, long n, double level, struct an_in
         else if (x == n)
             r.low = exp(log(alpha / 2.0) / dn);
         else
-            r.low = beta_quantile(alpha / 2.0, false, dx, dn - dx + 1.0);
+            r.low = an_beta_quantile(alpha / 2.0, false, dx, dn - dx + 1.0);
         if (x == n)
             r.high = 1.0;
         else if (x == 0)
             r.high = -expm1(log(alpha / 2.0) / dn);
         else
-            r.high = beta_quantile(alpha / 2.0, true, dx + 1.0, dn - dx);
+            r.high = an_beta_quantile(alpha / 2.0, true, dx + 1.0, dn - dx);
         break;
     case AN_CI_JEFFREYS:
         /* Equal-tailed interval of the Beta(x + 1/2, n - x + 1/2) posterior;
          * Brown, Cai & DasGupta (2001) set the lower limit to 0 at x = 0
          * and the upper to 1 at x = n, so the interval covers the edge. */
-        r.low = x == 0 ? 0.0 : beta_quantile(alpha / 2.0, false, dx + 0.5, dn - dx + 0.5);
-        r.high = x == n ? 1.0 : beta_quantile(alpha / 2.0, true, dx + 0.5, dn - dx + 0.5);
+        r.low = x == 0 ? 0.0 : an_beta_quantile(alpha / 2.0, false, dx + 0.5, dn - dx + 0.5);
+        r.high = x == n ? 1.0 : an_beta_quantile(alpha / 2.0, true, dx + 0.5, dn - dx + 0.5);
         if (x == 0)
             note_add(r.note, sizeof r.note, "lower limit set to 0 because x = 0");
         if (x == n)
@@ -245,7 +192,7 @@ int an_ci_counts(enum an_ci_method m, long x, long n, double level, struct an_in
         return -1;
     }
     if (r.defined && (isnan(r.low) || isnan(r.high))) {
-        /* Only a failing GSL routine gets here; say so rather than print NaN. */
+        /* Only a failing quantile routine gets here; say so, never print NaN. */
         r.defined = false;
         r.low = r.high = NAN;
         note_add(r.note, sizeof r.note, "numerical failure computing the limits");
@@ -281,8 +228,8 @@ static void korn_graubard(const struct an_design_input *in, bool degenerate,
         }
     }
     x = in->p * n_eff_df;
-    r->low = in->p == 0.0 ? 0.0 : beta_quantile(alpha / 2.0, false, x, n_eff_df - x + 1.0);
-    r->high = in->p == 1.0 ? 1.0 : beta_quantile(alpha / 2.0, true, x + 1.0, n_eff_df - x);
+    r->low = in->p == 0.0 ? 0.0 : an_beta_quantile(alpha / 2.0, false, x, n_eff_df - x + 1.0);
+    r->high = in->p == 1.0 ? 1.0 : an_beta_quantile(alpha / 2.0, true, x + 1.0, n_eff_df - x);
 }
 
 int an_ci_design(enum an_design_method m, const struct an_design_input *in,

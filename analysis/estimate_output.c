@@ -1,5 +1,6 @@
 /* CSV, JSON, Markdown and terminal tables of estimate rows. */
 #include "estimate_output.h"
+#include "json_out.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -204,65 +205,6 @@ static json_t *build_json(const struct an_estimate_meta *meta,
     return doc;
 }
 
-/* jansson writes reals with %.17g (0.95 as 0.94999999999999996). The CSV's
- * numbers are the shortest form that reads back to the same double, so the
- * JSON document is built with jansson but written here, with the same
- * numbers. Layout: one key per line at the top, one row object per line. */
-static void json_write(FILE *out, const json_t *v, int depth)
-{
-    char buf[40], *s = NULL;
-    const char *key;
-    json_t *item;
-    size_t i, k = 0;
-
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        fputc('{', out);
-        json_object_foreach((json_t *)v, key, item) {
-            json_t *name = json_string(key);
-            fputs(k++ == 0 ? "" : ",", out);
-            fputs(depth == 0 ? "\n  " : k > 1 ? " " : "", out);
-            json_write(out, name, depth + 1);
-            json_decref(name);
-            fputs(": ", out);
-            json_write(out, item, depth + 1);
-        }
-        fputs(depth == 0 ? "\n}" : "}", out);
-        break;
-    case JSON_ARRAY:
-        fputc('[', out);
-        json_array_foreach(v, i, item) {
-            fputs(i == 0 ? "\n    " : ",\n    ", out);
-            json_write(out, item, depth + 1);
-        }
-        fputs(json_array_size(v) > 0 ? "\n  ]" : "]", out);
-        break;
-    case JSON_STRING:
-        /* jansson escapes a bare string with JSON_ENCODE_ANY. */
-        s = json_dumps(v, JSON_ENCODE_ANY);
-        fputs(s != NULL ? s : "null", out);
-        free(s);
-        break;
-    case JSON_INTEGER:
-        fprintf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        break;
-    case JSON_REAL:
-        /* A real stays a real when read back: 0 is written 0.0. */
-        prev_fmt_double(buf, sizeof buf, json_real_value(v));
-        fprintf(out, "%s%s", buf, strpbrk(buf, ".e") == NULL ? ".0" : "");
-        break;
-    case JSON_TRUE:
-        fputs("true", out);
-        break;
-    case JSON_FALSE:
-        fputs("false", out);
-        break;
-    case JSON_NULL:
-        fputs("null", out);
-        break;
-    }
-}
-
 json_t *an_estimate_row_json(const struct an_estimate_row *row)
 {
     json_t *obj = json_object();
@@ -275,12 +217,6 @@ json_t *an_estimate_row_json(const struct an_estimate_row *row)
         return NULL;
     }
     return obj;
-}
-
-void an_estimate_json_write(FILE *out, const json_t *doc)
-{
-    json_write(out, doc, 0);
-    fputc('\n', out);
 }
 
 /* ---- for people: terminal table and Markdown ------------------------------ */
@@ -424,7 +360,7 @@ int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate
             rc = prev_fail(err, PREV_EX_SOFTWARE, "", "cannot build the JSON output");
             goto done;
         }
-        json_write(out, doc, 0);
+        prev_json_write(out, doc);
         fputc('\n', out);
         break;
     case AN_FORMAT_TABLE:
@@ -439,4 +375,16 @@ int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate
 done:
     json_decref(doc);
     return rc;
+}
+
+json_t *an_estimate_json(const struct an_estimate_meta *meta,
+                         const struct an_estimate_row *rows, size_t nrows)
+{
+    return build_json(meta, rows, nrows);
+}
+
+void an_estimate_json_write(FILE *out, const json_t *doc)
+{
+    prev_json_write(out, doc);
+    fputc('\n', out);
 }

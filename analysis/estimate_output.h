@@ -41,14 +41,17 @@ int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate
                       const struct an_estimate_row *rows, size_t nrows,
                       struct prev_error *err);
 
-/* For documents that embed estimate rows (`prevalence trend`): one row as
- * a JSON object under an_estimate_columns. NULL when out of memory; the
- * CALLER json_decref()s it. */
+/* The JSON document an_estimate_write prints, for a caller that adds to it
+ * before writing (the report's estimates.json adds "manifest"). NULL when
+ * out of memory; the caller json_decref()s it. */
 struct json_t;
-struct json_t *an_estimate_row_json(const struct an_estimate_row *row);
-/* Write a document in an_estimate_write's layout and number form (shortest
- * round-trip reals, whole reals as 16.0, top-level keys one per line, one
- * array item per line), with a final newline. */
+struct json_t *an_estimate_json(const struct an_estimate_meta *meta,
+                                const struct an_estimate_row *rows, size_t nrows);
+/* Write a document in an_estimate_write's layout and number form. */
 void an_estimate_json_write(FILE *out, const struct json_t *doc);
+/* One row as a JSON object under an_estimate_columns, for documents that
+ * embed estimate rows (`prevalence trend`). NULL when out of memory; the
+ * CALLER json_decref()s it. */
+struct json_t *an_estimate_row_json(const struct an_estimate_row *row);
 
 #endif

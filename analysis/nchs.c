@@ -85,3 +85,17 @@ void an_nchs_evaluate(const struct an_nchs_input *in, struct an_nchs_result *out
         reason_add(out, "complement unreliable");
     out->flag = suppress ? AN_FLAG_SUPPRESS : review ? AN_FLAG_REVIEW : AN_FLAG_PRESENT;
 }
+
+void an_nchs_describe(char *suppress, size_t ssize, char *review, size_t rsize)
+{
+    snprintf(suppress, ssize,
+             "An estimate is suppressed when its effective sample size is below %g, when "
+             "its confidence interval is %.2f wide or more, or when the interval is wider "
+             "than %.2f and more than %g%% of the estimate (or the interval cannot be "
+             "computed).",
+             NCHS_MIN_N_EFF, NCHS_MAX_ABS_WIDTH, NCHS_SMALL_WIDTH, NCHS_MAX_REL_WIDTH * 100);
+    snprintf(review, rsize,
+             "It is shown but flagged for statistical review when it has fewer than %g "
+             "degrees of freedom, or is 0%% or 100%%.",
+             NCHS_MIN_DF);
+}

@@ -2,6 +2,7 @@
 #define AN_NCHS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* NCHS Data Presentation Standards for Proportions (Parker et al. 2017,
  * Vital Health Stat 2(175)): whether an estimate may be shown. Pure. */
@@ -24,5 +25,9 @@ struct an_nchs_result {
 };
 
 void an_nchs_evaluate(const struct an_nchs_input *in, struct an_nchs_result *out);
+
+/* The rules an_nchs_evaluate applies, in words and with its thresholds,
+ * for a report's methods section (one sentence each, no markup). */
+void an_nchs_describe(char *suppress, size_t ssize, char *review, size_t rsize);
 
 #endif

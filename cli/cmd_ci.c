@@ -11,6 +11,7 @@
 
 #include "ci_methods.h"
 #include "cli.h"
+#include "json_out.h"
 #include "parse.h"
 
 const char cmd_ci_help[] =
@@ -78,67 +79,6 @@ static void write_csv(FILE *out, const struct ci_row *rows, int nrows, long x, l
 
 /* ---- json ----------------------------------------------------------------- */
 
-/* jansson prints reals with %.17g (0.95 becomes 0.94999999999999996); we
- * want the shortest form that reads back to the same double, as in csv, so
- * the document is built with jansson and written out here. */
-static void json_write(FILE *out, const json_t *v)
-{
-    char buf[32], *s = NULL;
-    const char *key;
-    json_t *item;
-    size_t i;
-    bool first = true;
-
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        fputc('{', out);
-        json_object_foreach((json_t *)v, key, item) {
-            json_t *k = json_string(key);
-
-            fputs(first ? "" : ", ", out);
-            json_write(out, k);
-            json_decref(k);
-            fputs(": ", out);
-            json_write(out, item);
-            first = false;
-        }
-        fputc('}', out);
-        break;
-    case JSON_ARRAY:
-        fputs("[\n", out);
-        json_array_foreach(v, i, item) {
-            fputs(i == 0 ? "  " : ",\n  ", out);
-            json_write(out, item);
-        }
-        fputs("\n]", out);
-        break;
-    case JSON_STRING:
-        /* JSON_ENCODE_ANY lets jansson escape a bare string for us. */
-        s = json_dumps(v, JSON_ENCODE_ANY);
-        fputs(s != NULL ? s : "null", out);
-        free(s);
-        break;
-    case JSON_INTEGER:
-        fprintf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        break;
-    case JSON_REAL:
-        /* "0" would read back as an integer in most JSON libraries. */
-        prev_fmt_double(buf, sizeof buf, json_real_value(v));
-        fprintf(out, "%s%s", buf, strpbrk(buf, ".e") == NULL ? ".0" : "");
-        break;
-    case JSON_TRUE:
-        fputs("true", out);
-        break;
-    case JSON_FALSE:
-        fputs("false", out);
-        break;
-    case JSON_NULL:
-        fputs("null", out);
-        break;
-    }
-}
-
-/* Returns 0, or -1 when jansson cannot allocate. */
 static int write_json(FILE *out, const struct ci_row *rows, int nrows, long x, long n, double level)
 {
     json_t *doc = json_array(), *row = NULL;
@@ -159,7 +99,7 @@ static int write_json(FILE *out, const struct ci_row *rows, int nrows, long x, l
         if (row == NULL || json_array_append_new(doc, row) != 0)
             goto done;
     }
-    json_write(out, doc);
+    prev_json_write(out, doc);
     fputc('\n', out);
     rc = 0;
 done:

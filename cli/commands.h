@@ -11,6 +11,8 @@ PREV_COMMAND(init)
 PREV_COMMAND(synth)
 PREV_COMMAND(ci)
 PREV_COMMAND(estimate)
+PREV_COMMAND(report)
+PREV_COMMAND(export)
 PREV_COMMAND(trend)
 
 #endif

@@ -179,7 +179,7 @@ static void test_ci_counts_goldens(void **state)
     }
     fclose(fp);
     /* The whole grid of make_ci_goldens.py: a truncated file must not pass. */
-    assert_int_equal(rows, 2394);
+    assert_int_equal(rows, 2790);
     print_message("ci_goldens.csv: %d rows, largest |diff| %.3g\n", rows, worst);
 }
 
@@ -451,7 +451,7 @@ static void test_ci_design_wald_clamped(void **state)
 
 static void test_ci_design_large_n_eff_beta_quantiles(void **state)
 {
-    /* n_eff in the thousands makes gsl_cdf_beta_Pinv return NaN; the limits
+    /* n_eff in the thousands, where gsl_cdf_beta_Pinv returns NaN; the limits
      * must still equal R's qbeta (values from R 4.2.2, computed as in
      * tests/reference/make_design_ci_goldens.R). */
     const struct an_design_input in = {0.5, 0.005, 20000, 50, 0.95};

@@ -1,0 +1,159 @@
+#ifndef AN_REPORT_H
+#define AN_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "estimate.h"
+#include "prev_error.h"
+#include "suppress.h"
+
+/* The Council report (`prevalence report`): what may be published, and the
+ * writers of report.html, tables/NAME.csv|md and estimates.json. Everything
+ * here takes plain structs and writes to a FILE * it is given (a memory
+ * stream in the command); the files themselves are written by
+ * an_outdir_write (outdir.h). */
+
+/* ---- inputs ---------------------------------------------------------------- */
+
+/* One loaded file behind the numbers (the batches table). */
+struct an_batch_info {
+    long batch_id;
+    char kind[16];          /* "responses" or "frame" */
+    char sha256[65];
+    char file_name[256];
+    long row_count;
+    char loaded_at[40];     /* ISO 8601, UTC */
+};
+
+#define AN_REPORT_MAX_NOTES 20
+
+struct an_report_input {
+    int survey_year;
+    enum an_measure measure;          /* the youth-level measure of the headline */
+    enum an_design_method method;
+    double level;
+    enum an_lonely_psu lonely;
+    long min_cell;
+    bool has_frame;
+    /* rows: the measure, counties in fips order then the state;
+     * officer_rows: AN_MEASURE_OFFICER_ANY in the same order. */
+    const struct an_estimate_row *rows;
+    const struct an_estimate_row *officer_rows;
+    size_t ncounties;
+    const struct an_batch_info *batches;
+    size_t nbatches;
+    char data_as_of[40];              /* latest loaded_at of the batches used */
+    char generated_at[40];            /* ISO 8601, UTC */
+    char tool_version[32];
+    char git_commit[64];              /* "" when unknown */
+    size_t nnotes;                    /* caveats from the estimate (no frame, lonely PSU) */
+    char notes[AN_REPORT_MAX_NOTES][200];
+};
+
+/* ---- the published table (report_model.c) ---------------------------------- */
+
+/* Columns of tables/NAME.csv, in order; the names are a public contract
+ * (docs/commands/report.md). Every cell is text as a reader sees it. */
+enum an_pub_col {
+    AN_PUB_COUNTY,
+    AN_PUB_FIPS,
+    AN_PUB_RESPONDENTS,       /* officers who answered */
+    AN_PUB_OFFICERS,          /* officers in the frame */
+    AN_PUB_COVERAGE,          /* respondents / officers, percent */
+    AN_PUB_YOUTH_N,           /* youth on the responding caseloads */
+    AN_PUB_CASES,             /* victims (officers, for officer_any) in the sample */
+    AN_PUB_ESTIMATE,          /* percent, one decimal */
+    AN_PUB_CI_LOW,
+    AN_PUB_CI_HIGH,
+    AN_PUB_TOTAL,             /* estimated count among all youth (officers) */
+    AN_PUB_TOTAL_CI_LOW,
+    AN_PUB_TOTAL_CI_HIGH,
+    AN_PUB_FLAG,              /* present, review, suppress, no data */
+    AN_PUB_NOTES,             /* footnote keys, "a c" */
+    AN_PUB_NCOLS
+};
+
+extern const char *const an_pub_col_names[AN_PUB_NCOLS];
+
+/* Footnote keys; each row lists those that apply to it. */
+enum an_note {
+    AN_NOTE_SMALL,        /* a: a count below min_cell */
+    AN_NOTE_NCHS,         /* b: suppressed by the NCHS standard */
+    AN_NOTE_PROTECT,      /* c: hidden so that a small count cannot be recovered */
+    AN_NOTE_REVIEW,       /* d: shown, but NCHS asks for a statistical review */
+    AN_NOTE_NO_DATA,      /* e: no respondents */
+    AN_NOTE_N
+};
+
+struct an_pub_row {
+    char cell[AN_PUB_NCOLS][48];
+    struct an_protect_cells marks;
+    bool notes[AN_NOTE_N];
+    bool plotted;           /* the rate is published: forest plot and map */
+    char reasons[320];      /* the NCHS rules that fired, for notes b and d */
+};
+
+struct an_pub_table {
+    enum an_measure measure;
+    long min_cell;
+    size_t nrows;                           /* ncounties + 1; the state last */
+    struct an_pub_row row[AN_SUPPRESS_MAX_ROWS];
+    bool used[AN_NOTE_N];                   /* footnotes any row needs */
+};
+
+/* Protect and format rows[0 .. ncounties] (counties, then the state).
+ * Returns 0, or -1 when the protection fails (an internal error). */
+int an_publish_table(const struct an_estimate_row *rows, size_t ncounties, long min_cell,
+                     struct an_pub_table *out);
+
+/* The footnote key ("a".."e") and its text for this table. */
+const char *an_note_key(enum an_note n);
+void an_note_text(enum an_note n, const struct an_pub_table *t, char *buf, size_t size);
+
+/* The NCHS reason (nchs.c) that a hidden rate must not show. */
+#define AN_REASON_EXTREME "estimate is 0 or 100%"
+
+/* Percent with one decimal ("2.3"), the rounding every table uses. */
+void an_fmt_pct(char *buf, size_t size, double p);
+
+/* ---- writers (report_tables.c, report_svg.c, report_html.c, report_json.c) -- */
+
+/* tables/NAME.csv: the header an_pub_col_names, one line per row, RFC 4180. */
+int an_write_table_csv(FILE *out, const struct an_pub_table *t);
+/* tables/NAME.md: a Markdown table with its footnotes. */
+int an_write_table_md(FILE *out, const struct an_pub_table *t, const char *title);
+
+/* SVG forest plot: one interval (class "ci") per plotted row, the state as
+ * a dashed line, "suppressed" text for the others. */
+int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
+                        const struct an_estimate_row *rows);
+/* SVG choropleth of Arizona: one path (class "county") per county shape,
+ * filled by the plotted estimates, hatched when hidden, grey without data,
+ * with a legend. */
+int an_write_map_svg(FILE *out, const struct an_pub_table *t,
+                     const struct an_estimate_row *rows);
+
+/* The whole self-contained page. */
+int an_write_report_html(FILE *out, const struct an_report_input *in,
+                         const struct an_pub_table *main, const struct an_pub_table *officers);
+
+/* estimates.json: the estimate rows of both measures at full precision
+ * (the `prevalence estimate --format json` document) plus "manifest".
+ * Returns 0, 70 when the document cannot be built, 74 on a write error. */
+int an_write_estimates_json(FILE *out, const struct an_report_input *in,
+                            struct prev_error *err);
+
+struct an_outfiles;
+
+/* Every file of the report into set (empty on entry): report.html,
+ * tables/county_estimates.{csv,md}, tables/officer_measure.{csv,md},
+ * estimates.json. Returns 0, or 70 with err filled. */
+int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
+                    struct prev_error *err);
+
+/* Text for the methods section, from the parameters the numbers used. */
+const char *an_design_method_description(enum an_design_method m);
+
+#endif

@@ -1,0 +1,91 @@
+/* Every file of a report, built in memory from one set of estimate rows:
+ * the published tables are computed once and printed by each writer, so
+ * the page, the CSV and the Markdown cannot disagree. */
+#include "report.h"
+
+#include <stdlib.h>
+
+#include "outdir.h"
+
+struct ctx {
+    const struct an_report_input *in;
+    const struct an_pub_table *main, *officers;
+    struct prev_error *err;
+};
+
+static int page(FILE *out, const struct ctx *c)
+{
+    return an_write_report_html(out, c->in, c->main, c->officers);
+}
+static int main_csv(FILE *out, const struct ctx *c)
+{
+    return an_write_table_csv(out, c->main);
+}
+static int main_md(FILE *out, const struct ctx *c)
+{
+    return an_write_table_md(out, c->main, "Prevalence by county");
+}
+static int officers_csv(FILE *out, const struct ctx *c)
+{
+    return an_write_table_csv(out, c->officers);
+}
+static int officers_md(FILE *out, const struct ctx *c)
+{
+    return an_write_table_md(out, c->officers, "Officers with at least one confirmed victim");
+}
+static int json(FILE *out, const struct ctx *c)
+{
+    return an_write_estimates_json(out, c->in, c->err);
+}
+
+int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
+                    struct prev_error *err)
+{
+    static const struct {
+        const char *name;
+        int (*write)(FILE *out, const struct ctx *c);
+    } files[] = {
+        {"report.html", page},
+        {"tables/county_estimates.csv", main_csv},
+        {"tables/county_estimates.md", main_md},
+        {"tables/officer_measure.csv", officers_csv},
+        {"tables/officer_measure.md", officers_md},
+        {"estimates.json", json},
+    };
+    struct an_pub_table *main = NULL, *officers = NULL;
+    int rc = 0;
+
+    prev_error_clear(err);
+    if ((main = calloc(1, sizeof *main)) == NULL ||
+        (officers = calloc(1, sizeof *officers)) == NULL) {
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
+        goto done;
+    }
+    if (an_publish_table(in->rows, in->ncounties, in->min_cell, main) != 0 ||
+        an_publish_table(in->officer_rows, in->ncounties, in->min_cell, officers) != 0) {
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "", "small-cell protection found no safe "
+                       "table (a bug: please report it with the survey year)");
+        goto done;
+    }
+    struct ctx c = {in, main, officers, err};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        FILE *fp = an_outfiles_open(set, files[i].name);
+        if (fp == NULL) {
+            rc = prev_fail(err, PREV_EX_SOFTWARE, files[i].name, "out of memory");
+            goto done;
+        }
+        rc = files[i].write(fp, &c);
+        if (an_outfiles_close(set, fp) != 0 && rc == 0)
+            rc = -1;
+        if (rc != 0) {
+            if (err->code == 0)
+                prev_fail(err, PREV_EX_SOFTWARE, files[i].name, "cannot build the file");
+            rc = err->code;
+            goto done;
+        }
+    }
+done:
+    free(main);
+    free(officers);
+    return rc;
+}

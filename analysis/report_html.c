@@ -1,0 +1,421 @@
+/* report.html: one self-contained page for the Council. No script, no
+ * external font, image or style sheet: inline CSS and SVG only, so it opens
+ * offline and prints as it shows. Every number comes from the published
+ * tables (report_model.c); the methods section is written from the same
+ * parameters and rules that produced them. */
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+static void html(FILE *out, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default: fputc(*s, out);
+        }
+    }
+}
+
+static const char *measure_words(enum an_measure m)
+{
+    switch (m) {
+    case AN_MEASURE_CONFIRMED:
+        return "confirmed minor victims of sex trafficking";
+    case AN_MEASURE_ANY:
+        return "confirmed or suspected minor victims of sex trafficking";
+    case AN_MEASURE_OFFICER_ANY:
+        return "officers with at least one confirmed victim on their caseload";
+    case AN_MEASURE_N:
+        break;
+    }
+    return "?";
+}
+
+const char *an_design_method_description(enum an_design_method m)
+{
+    switch (m) {
+    case AN_DESIGN_KORN_GRAUBARD:
+        return "Korn-Graubard: a Clopper-Pearson (exact binomial) interval computed on the "
+               "effective sample size, with the degrees-of-freedom adjustment of Korn and "
+               "Graubard (1998); what NCHS uses and R's svyciprop(method = \"beta\")";
+    case AN_DESIGN_WILSON:
+        return "Wilson score interval on the effective sample size "
+               "(R survey's svyciprop(method = \"wilson\"))";
+    case AN_DESIGN_LOGIT:
+        return "logit interval: a t interval on the log-odds, transformed back "
+               "(R's svyciprop(method = \"xlogit\"))";
+    case AN_DESIGN_WALD:
+        return "Wald interval: estimate plus or minus t times the standard error "
+               "(R's svyciprop(method = \"mean\"))";
+    case AN_DESIGN_N_METHODS:
+        break;
+    }
+    return "?";
+}
+
+static const char *lonely_words(enum an_lonely_psu r)
+{
+    switch (r) {
+    case AN_LONELY_ADJUST:
+        return "adjust: a county with a single respondent contributes its deviation from the "
+               "statewide mean to the variance (R's options(survey.lonely.psu = \"adjust\"))";
+    case AN_LONELY_CERTAINTY:
+        return "certainty: a county with a single respondent contributes no variance";
+    case AN_LONELY_FAIL:
+        return "fail: a county with a single respondent stops the estimate";
+    }
+    return "?";
+}
+
+static const char css[] =
+    "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"DejaVu Sans\",Arial,"
+    "sans-serif;color:#1a1a1a;max-width:1080px;margin:0 auto;padding:24px 28px;"
+    "line-height:1.45;background:#fff}\n"
+    "h1{font-size:1.7em;margin:0 0 .2em}h2{font-size:1.25em;border-bottom:2px solid #08519c;"
+    "padding-bottom:4px;margin-top:2em}h3{font-size:1.05em}\n"
+    ".meta{color:#555;margin:.2em 0}.kicker{text-transform:uppercase;letter-spacing:.08em;"
+    "font-size:.8em;color:#08519c;margin:0}\n"
+    ".coverage{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));"
+    "gap:2px 16px;font-size:.9em;margin:.6em 0;padding:0;list-style:none}\n"
+    ".coverage li{display:flex;justify-content:space-between;border-bottom:1px dotted #ccc}\n"
+    ".headline{display:flex;flex-wrap:wrap;gap:24px;margin:1.2em 0}\n"
+    ".card{flex:1 1 300px;background:#f2f6fb;border-left:6px solid #08519c;padding:14px 18px}\n"
+    ".card .big{font-size:2.4em;font-weight:700;color:#08519c;line-height:1.1}\n"
+    ".card .ci{color:#333}\n"
+    "table{border-collapse:collapse;width:100%;font-size:.88em;margin:.6em 0}\n"
+    "th,td{padding:4px 6px;border-bottom:1px solid #ddd;text-align:right;"
+    "font-variant-numeric:tabular-nums}\n"
+    "th{background:#f2f6fb;vertical-align:bottom}th:first-child,td:first-child{text-align:left}"
+    "\n"
+    "td{white-space:nowrap}.scroll{overflow-x:auto}\n"
+    "tr.state td{font-weight:700;border-top:2px solid #888}\n"
+    ".notes{font-size:.85em;color:#333}.notes li{margin:.2em 0}\n"
+    "figure{margin:1em 0}figcaption{font-size:.85em;color:#555}\n"
+    "svg{max-width:100%;height:auto;font-family:inherit}\n"
+    ".methods p,.methods li{font-size:.92em}\n"
+    "code{font-size:.9em}\n"
+    "footer{margin-top:3em;font-size:.8em;color:#555;border-top:1px solid #ccc;padding-top:8px}"
+    "\n"
+    "@media print{body{max-width:none;padding:0}h2{break-after:avoid}figure,table{break-inside:"
+    "avoid}}\n";
+
+/* "2.3% (95% CI 1.8% to 2.9%)" from a published row, or the reason it is
+ * not shown. */
+static void rate_sentence(FILE *out, const struct an_pub_row *r, double level, const char *id)
+{
+    if (!r->plotted) {
+        fputs("<div class=\"big\">suppressed</div><div class=\"ci\">", out);
+        if (r->notes[AN_NOTE_NO_DATA])
+            fputs("no respondents", out);
+        else if (r->notes[AN_NOTE_NCHS])
+            fputs("not reliable enough to publish (NCHS standard)", out);
+        else
+            fputs("hidden to protect small numbers", out);
+        fputs("</div>", out);
+        return;
+    }
+    fprintf(out, "<div class=\"big\" id=\"%s\">%s%%</div>", id, r->cell[AN_PUB_ESTIMATE]);
+    fprintf(out, "<div class=\"ci\">%.0f%% confidence interval %s%% to %s%%</div>", level * 100,
+            r->cell[AN_PUB_CI_LOW], r->cell[AN_PUB_CI_HIGH]);
+}
+
+static void cell(FILE *out, const char *s)
+{
+    fputs("<td>", out);
+    html(out, s);
+    fputs("</td>", out);
+}
+
+/* A published table with its footnotes and NCHS reasons. */
+static void write_table(FILE *out, const struct an_pub_table *t, const char *id, double level)
+{
+    bool officers = t->measure == AN_MEASURE_OFFICER_ANY;
+    char text[600];
+
+    fprintf(out, "<div class=\"scroll\"><table id=\"%s\">\n<thead><tr><th>County</th><th>Respondents / officers"
+                 "</th><th>Coverage</th>", id);
+    if (!officers)
+        fputs("<th>Youth on responding caseloads</th><th>Victims identified</th>", out);
+    else
+        fputs("<th>Officers with a confirmed victim</th>", out);
+    fprintf(out, "<th>%s</th><th>%.0f%% CI</th><th>%s</th><th>%.0f%% CI</th>"
+                 "<th>Reliability</th></tr></thead>\n<tbody>\n",
+            officers ? "Share of officers" : "Estimate", level * 100,
+            officers ? "Estimated officers with a confirmed victim"
+                     : "Estimated victims on probation",
+            level * 100);
+    for (size_t i = 0; i < t->nrows; i++) {
+        const struct an_pub_row *r = &t->row[i];
+        bool state = i + 1 == t->nrows;
+        fprintf(out, "<tr%s data-fips=\"%s\">", state ? " class=\"state\"" : "",
+                r->cell[AN_PUB_FIPS]);
+        fputs("<td>", out);
+        html(out, r->cell[AN_PUB_COUNTY]);
+        if (r->cell[AN_PUB_NOTES][0] != '\0') {
+            fputs("<sup>", out);
+            html(out, r->cell[AN_PUB_NOTES]);
+            fputs("</sup>", out);
+        }
+        fputs("</td>", out);
+        fprintf(out, "<td>%s / %s</td>", r->cell[AN_PUB_RESPONDENTS], r->cell[AN_PUB_OFFICERS]);
+        if (strcmp(r->cell[AN_PUB_COVERAGE], "-") == 0)
+            cell(out, "-");
+        else
+            fprintf(out, "<td>%s%%</td>", r->cell[AN_PUB_COVERAGE]);
+        if (!officers)
+            cell(out, r->cell[AN_PUB_YOUTH_N]);
+        cell(out, r->cell[AN_PUB_CASES]);
+        if (r->plotted) {
+            fprintf(out, "<td>%s%%</td><td>%s%% to %s%%</td>", r->cell[AN_PUB_ESTIMATE],
+                    r->cell[AN_PUB_CI_LOW], r->cell[AN_PUB_CI_HIGH]);
+        } else {
+            cell(out, r->cell[AN_PUB_ESTIMATE]);
+            cell(out, r->cell[AN_PUB_CI_LOW]);
+        }
+        cell(out, r->cell[AN_PUB_TOTAL]);
+        if (r->marks.total == AN_MARK_SHOW) {
+            fputs("<td>", out);
+            html(out, r->cell[AN_PUB_TOTAL_CI_LOW]);
+            fputs(" to ", out);
+            html(out, r->cell[AN_PUB_TOTAL_CI_HIGH]);
+            fputs("</td>", out);
+        } else {
+            cell(out, r->cell[AN_PUB_TOTAL_CI_LOW]);
+        }
+        cell(out, r->cell[AN_PUB_FLAG]);
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
+    for (int n = 0; n < AN_NOTE_N; n++) {
+        if (!t->used[n])
+            continue;
+        an_note_text((enum an_note)n, t, text, sizeof text);
+        fprintf(out, "<li><sup>%s</sup> ", an_note_key((enum an_note)n));
+        html(out, text);
+        fputs("</li>\n", out);
+    }
+    for (size_t i = 0; i < t->nrows; i++) {
+        const struct an_pub_row *r = &t->row[i];
+        if (r->reasons[0] == '\0')
+            continue;
+        fprintf(out, "<li><sup>%s</sup> ",
+                an_note_key(r->notes[AN_NOTE_NCHS] ? AN_NOTE_NCHS : AN_NOTE_REVIEW));
+        html(out, r->cell[AN_PUB_COUNTY]);
+        fputs(": ", out);
+        html(out, r->reasons);
+        fputs("</li>\n", out);
+    }
+    fputs("</ul>\n", out);
+}
+
+static void write_header(FILE *out, const struct an_report_input *in,
+                         const struct an_pub_table *t)
+{
+    fprintf(out, "<header>\n<p class=\"kicker\">JJSD caseload survey of juvenile probation "
+                 "officers</p>\n<h1>Minor victims of sex trafficking among youth on juvenile "
+                 "probation in Arizona, survey year %d</h1>\n", in->survey_year);
+    fputs("<p class=\"meta\">Data as of <time id=\"data-as-of\">", out);
+    html(out, in->data_as_of[0] != '\0' ? in->data_as_of : "unknown");
+    fputs("</time> &middot; generated ", out);
+    html(out, in->generated_at);
+    fputs(" by prevalence ", out);
+    html(out, in->tool_version);
+    if (in->git_commit[0] != '\0') {
+        fputs(" (", out);
+        html(out, in->git_commit);
+        fputs(")", out);
+    }
+    fputs("</p>\n<h3>Response coverage</h3>\n<ul class=\"coverage\" id=\"coverage\">\n", out);
+    for (size_t i = 0; i + 1 < t->nrows; i++) {
+        const struct an_pub_row *r = &t->row[i];
+        fputs("<li><span>", out);
+        html(out, r->cell[AN_PUB_COUNTY]);
+        fprintf(out, "</span><span>%s of %s", r->cell[AN_PUB_RESPONDENTS],
+                r->cell[AN_PUB_OFFICERS]);
+        if (strcmp(r->cell[AN_PUB_COVERAGE], "-") != 0)
+            fprintf(out, " (%s%%)", r->cell[AN_PUB_COVERAGE]);
+        fputs("</span></li>\n", out);
+    }
+    fputs("</ul>\n</header>\n", out);
+}
+
+static void write_headline(FILE *out, const struct an_report_input *in,
+                           const struct an_pub_table *t)
+{
+    const struct an_pub_row *s = &t->row[t->nrows - 1];
+    const struct an_estimate_row *e = &in->rows[t->nrows - 1];
+
+    fputs("<section id=\"headline\" class=\"headline\">\n<div class=\"card\">\n", out);
+    fputs("<div>Share of youth on juvenile probation who are ", out);
+    html(out, measure_words(in->measure));
+    fputs(", statewide</div>\n", out);
+    rate_sentence(out, s, in->level, "headline-estimate");
+    fputs("\n</div>\n<div class=\"card\">\n<div>Estimated number of such youth among all "
+          "youth on probation", out);
+    if (e->youth_total > 0)
+        fprintf(out, " (%ld)", e->youth_total);
+    fputs("</div>\n", out);
+    if (s->marks.total == AN_MARK_SHOW) {
+        fprintf(out, "<div class=\"big\" id=\"headline-total\">%s</div>", s->cell[AN_PUB_TOTAL]);
+        fprintf(out, "<div class=\"ci\">%.0f%% confidence interval ", in->level * 100);
+        html(out, s->cell[AN_PUB_TOTAL_CI_LOW]);
+        fputs(" to ", out);
+        html(out, s->cell[AN_PUB_TOTAL_CI_HIGH]);
+        fputs("</div>", out);
+    } else if (s->marks.total == AN_MARK_NA) {
+        fputs("<div class=\"big\">-</div><div class=\"ci\">no survey frame for the year: "
+              "the number of youth on probation is unknown</div>", out);
+    } else {
+        fputs("<div class=\"big\">", out);
+        html(out, s->cell[AN_PUB_TOTAL]);
+        fputs("</div><div class=\"ci\">hidden to protect small numbers</div>", out);
+    }
+    fputs("\n</div>\n</section>\n", out);
+}
+
+static void write_officers(FILE *out, const struct an_report_input *in,
+                           const struct an_pub_table *t)
+{
+    const struct an_pub_row *s = &t->row[t->nrows - 1];
+
+    fputs("<section id=\"officers\">\n<h2>Officers who identified at least one victim</h2>\n"
+          "<p>The same survey read at the level of the respondent: the share of probation "
+          "officers with at least one confirmed victim on their caseload. It does not depend "
+          "on caseload size and so complements the youth-level prevalence.</p>\n"
+          "<div class=\"headline\"><div class=\"card\"><div>Share of officers, statewide</div>",
+          out);
+    rate_sentence(out, s, in->level, "officer-estimate");
+    fputs("</div></div>\n", out);
+    write_table(out, t, "officer-table", in->level);
+    fputs("</section>\n", out);
+}
+
+static void write_methods(FILE *out, const struct an_report_input *in,
+                          const struct an_pub_table *t)
+{
+    char nchs_suppress[400], nchs_review[200];
+
+    fputs("<section id=\"methods\" class=\"methods\">\n<h2>Methods and notes</h2>\n", out);
+    fputs("<h3>Survey design</h3>\n<p>Every juvenile probation officer in Arizona is asked, "
+          "once a year, how many youth on their caseload are confirmed (and suspected) minor "
+          "victims of sex trafficking. Each county is a stratum and each responding officer a "
+          "primary sampling unit. ", out);
+    if (in->has_frame)
+        fputs("Officers are weighted by the number of officers in their county over the "
+              "number who responded, with a finite population correction from the same "
+              "frame, so a county where most officers answered has little sampling error. ",
+              out);
+    else
+        fputs("No survey frame was loaded for this year: officers are weighted equally, "
+              "there is no finite population correction, and estimated numbers of victims "
+              "cannot be given. ", out);
+    fputs("The youth-level prevalence is a ratio estimator (weighted victims over weighted "
+          "caseloads) with a Taylor-linearized standard error, as R's <code>survey</code> "
+          "package computes it (<code>svyratio</code>); the partner bundle from "
+          "<code>prevalence export</code> reproduces every number in R.</p>\n", out);
+    fputs("<h3>Intervals</h3>\n<p>", out);
+    fprintf(out, "%.0f%% confidence intervals by the ", in->level * 100);
+    html(out, an_design_method_description(in->method));
+    fputs(". Degrees of freedom are the number of respondents minus the number of counties "
+          "in the domain. Estimated numbers of victims are the prevalence times the number of "
+          "youth on probation in the frame, with the interval scaled the same way. Counties "
+          "with a single respondent: ", out);
+    html(out, lonely_words(in->lonely));
+    fputs(".</p>\n", out);
+    an_nchs_describe(nchs_suppress, sizeof nchs_suppress, nchs_review, sizeof nchs_review);
+    fputs("<h3>Reliability (NCHS standard)</h3>\n<p>Each estimate is checked against the "
+          "National Center for Health Statistics Data Presentation Standards for Proportions "
+          "(Parker et al. 2017). ", out);
+    html(out, nchs_suppress);
+    fputc(' ', out);
+    html(out, nchs_review);
+    fputs("</p>\n", out);
+    fputs("<h3>Small-cell protection</h3>\n<p>", out);
+    fprintf(out, "No count of victims from 1 to %ld is published, in the tables, the figures "
+                 "or the files next to this page. Such a count is shown as "
+                 "<strong>&lt;%ld</strong>, and the county's percentage and estimated number "
+                 "are hidden with it, since either, multiplied by the caseloads or the frame, "
+                 "would give the count back. Because the counties add up to the Arizona total, "
+                 "one hidden county could be recovered by subtraction: further counties are "
+                 "hidden (<strong>x</strong>), the smallest first, until every hidden cell "
+                 "could still take at least two values and the hidden counties together hold "
+                 "%ld or more. Estimates the NCHS standard suppresses are shown as "
+                 "<strong>*</strong> and protected the same way. The file "
+                 "<code>estimates.json</code> keeps every number at full precision for "
+                 "analysts and is not for publication.</p>\n",
+            t->min_cell - 1, t->min_cell, t->min_cell);
+    if (in->nnotes > 0) {
+        fputs("<h3>Caveats for this year</h3>\n<ul>\n", out);
+        for (size_t i = 0; i < in->nnotes; i++) {
+            fputs("<li>", out);
+            html(out, in->notes[i]);
+            fputs("</li>\n", out);
+        }
+        fputs("</ul>\n", out);
+    }
+    fputs("<h3>Data behind this report</h3>\n<table id=\"batches\"><thead><tr><th>File</th>"
+          "<th>Kind</th><th>Rows</th><th>Loaded</th><th>SHA-256</th></tr></thead><tbody>\n", out);
+    for (size_t i = 0; i < in->nbatches; i++) {
+        const struct an_batch_info *b = &in->batches[i];
+        fputs("<tr><td>", out);
+        html(out, b->file_name);
+        fputs("</td><td>", out);
+        html(out, b->kind);
+        fprintf(out, "</td><td>%ld</td><td>", b->row_count);
+        html(out, b->loaded_at);
+        fprintf(out, "</td><td><code>%.12s&hellip;</code></td></tr>\n", b->sha256);
+    }
+    fputs("</tbody></table>\n</section>\n", out);
+}
+
+int an_write_report_html(FILE *out, const struct an_report_input *in,
+                         const struct an_pub_table *main, const struct an_pub_table *officers)
+{
+    int rc;
+
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", out);
+    fprintf(out, "<title>Minor victims of sex trafficking on juvenile probation, Arizona %d"
+                 "</title>\n<style>\n%s</style>\n</head>\n<body>\n", in->survey_year, css);
+    write_header(out, in, main);
+    write_headline(out, in, main);
+
+    fputs("<section id=\"counties\">\n<h2>By county</h2>\n<p>", out);
+    fputs("Share of youth on the responding officers' caseloads who are ", out);
+    html(out, measure_words(in->measure));
+    fputs(", with the estimated number among all youth on probation in the county.</p>\n", out);
+    write_table(out, main, "county-table", in->level);
+    fputs("</section>\n", out);
+
+    fputs("<section id=\"forest-plot\">\n<h2>Estimates and their uncertainty</h2>\n<figure>\n",
+          out);
+    if ((rc = an_write_forest_svg(out, main, in->rows)) != 0)
+        return rc;
+    fputs("<figcaption>Each line is a county's confidence interval, the square its estimate; "
+          "the dashed line marks the statewide estimate. Counties whose estimate is hidden "
+          "are named but not drawn.</figcaption>\n</figure>\n</section>\n", out);
+
+    fputs("<section id=\"county-map\">\n<h2>Map</h2>\n<figure>\n", out);
+    if ((rc = an_write_map_svg(out, main, in->rows)) != 0)
+        return rc;
+    fputs("<figcaption>County boundaries: US Census Bureau cartographic boundary file "
+          "(1:10,000,000, 2017), public domain, via us-atlas 3.0.1. Hatched counties have "
+          "estimates that are hidden (small numbers or unreliable); grey counties had no "
+          "respondents.</figcaption>\n</figure>\n</section>\n", out);
+
+    write_officers(out, in, officers);
+    write_methods(out, in, main);
+    fputs("<footer>Files next to this page: <code>tables/</code> (the same tables as CSV and "
+          "Markdown) and <code>estimates.json</code> (full precision, with the sha256 of every "
+          "file loaded). Survey year ", out);
+    fprintf(out, "%d, measure <code>%s</code>, method <code>%s</code>, level %g, minimum "
+                 "cell %ld.</footer>\n</body>\n</html>\n",
+            in->survey_year, an_measure_name(in->measure), an_design_method_name(in->method),
+            in->level, main->min_cell);
+    return ferror(out) ? PREV_EX_IOERR : 0;
+}

@@ -1,0 +1,93 @@
+/* estimates.json: for analysts, not for publication. The document is the
+ * one `prevalence estimate --format json` prints for the two measures
+ * (estimate_output.c builds and writes it, so columns and number form
+ * cannot drift), with a "manifest" saying where the numbers came from. */
+#include "report.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "design.h"
+#include "estimate_output.h"
+
+static json_t *manifest(const struct an_report_input *in)
+{
+    json_t *m = json_object(), *params = json_object(), *batches = json_array();
+    bool ok = m != NULL && params != NULL && batches != NULL;
+
+    ok = ok && json_object_set_new(m, "tool", json_string("prevalence")) == 0 &&
+         json_object_set_new(m, "version", json_string(in->tool_version)) == 0;
+    if (ok && in->git_commit[0] != '\0')
+        ok = json_object_set_new(m, "git_commit", json_string(in->git_commit)) == 0;
+    ok = ok && json_object_set_new(m, "generated_at", json_string(in->generated_at)) == 0 &&
+         json_object_set_new(m, "data_as_of", json_string(in->data_as_of)) == 0;
+    ok = ok && json_object_set_new(params, "survey_year", json_integer(in->survey_year)) == 0 &&
+         json_object_set_new(params, "measure", json_string(an_measure_name(in->measure))) == 0 &&
+         json_object_set_new(params, "method",
+                             json_string(an_design_method_name(in->method))) == 0 &&
+         json_object_set_new(params, "level", json_real(in->level)) == 0 &&
+         json_object_set_new(params, "lonely_psu",
+                             json_string(an_lonely_psu_name(in->lonely))) == 0 &&
+         json_object_set_new(params, "min_cell", json_integer(in->min_cell)) == 0 &&
+         json_object_set_new(params, "frame", json_boolean(in->has_frame)) == 0;
+    for (size_t i = 0; ok && i < in->nbatches; i++) {
+        const struct an_batch_info *b = &in->batches[i];
+        json_t *o = json_object();
+        ok = o != NULL && json_array_append_new(batches, o) == 0 &&
+             json_object_set_new(o, "batch_id", json_integer(b->batch_id)) == 0 &&
+             json_object_set_new(o, "kind", json_string(b->kind)) == 0 &&
+             json_object_set_new(o, "file_name", json_string(b->file_name)) == 0 &&
+             json_object_set_new(o, "sha256", json_string(b->sha256)) == 0 &&
+             json_object_set_new(o, "row_count", json_integer(b->row_count)) == 0 &&
+             json_object_set_new(o, "loaded_at", json_string(b->loaded_at)) == 0;
+    }
+    ok = ok && json_object_set(m, "parameters", params) == 0 &&
+         json_object_set(m, "batches", batches) == 0;
+    json_decref(params);
+    json_decref(batches);
+    if (!ok) {
+        json_decref(m);
+        return NULL;
+    }
+    return m;
+}
+
+int an_write_estimates_json(FILE *out, const struct an_report_input *in,
+                            struct prev_error *err)
+{
+    struct an_estimate_meta meta;
+    struct an_estimate_row *rows = NULL;
+    size_t n = in->ncounties + 1;
+    json_t *doc = NULL, *m = NULL;
+    int rc = 0;
+
+    memset(&meta, 0, sizeof meta);
+    meta.survey_year = in->survey_year;
+    meta.has_frame = in->has_frame;
+    meta.lonely = in->lonely;
+    for (size_t i = 0; i < in->nnotes && i < AN_MAX_NOTES; i++) {
+        snprintf(meta.notes[i], sizeof meta.notes[i], "%s", in->notes[i]);
+        meta.nnotes++;
+    }
+    if ((rows = calloc(2 * n, sizeof *rows)) == NULL) {
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "out of memory");
+        goto done;
+    }
+    memcpy(rows, in->rows, n * sizeof *rows);
+    memcpy(rows + n, in->officer_rows, n * sizeof *rows);
+    /* json_object_set_new takes m even when it fails. */
+    if ((doc = an_estimate_json(&meta, rows, 2 * n)) == NULL || (m = manifest(in)) == NULL ||
+        json_object_set_new(doc, "manifest", m) != 0) {
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "cannot build the document");
+        goto done;
+    }
+    an_estimate_json_write(out, doc);
+    if (ferror(out))
+        rc = prev_fail(err, PREV_EX_IOERR, "estimates.json", "cannot write");
+done:
+    free(rows);
+    json_decref(doc);
+    return rc;
+}

@@ -1,0 +1,240 @@
+/* Reading what a report or a bundle needs, in one read-only snapshot. */
+#include "report_query.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "design.h"
+#include "parse.h"
+
+/* The batches behind the year's active rows; loaded_at in UTC. */
+static const char batches_sql[] =
+    "SELECT b.batch_id, b.kind, b.sha256, b.file_name, b.row_count,\n"
+    "       to_char(b.loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')\n"
+    "  FROM batches b\n"
+    " WHERE b.batch_id IN (SELECT batch_id FROM responses\n"
+    "                       WHERE active AND survey_year = $1::integer\n"
+    "                      UNION\n"
+    "                      SELECT batch_id FROM frames\n"
+    "                       WHERE active AND survey_year = $1::integer)\n"
+    " ORDER BY b.batch_id";
+
+/* Codebook columns only; ordered by county then stored code, the order in
+ * which the bundle numbers its respondents. */
+static const char responses_sql[] =
+    "SELECT r.fips, k.name, r.respondent_id, r.role, r.caseload, r.confirmed, r.suspected\n"
+    "  FROM responses r JOIN counties k ON k.fips = r.fips\n"
+    " WHERE r.active AND r.survey_year = $1::integer\n"
+    " ORDER BY r.fips, r.respondent_id COLLATE \"C\"";
+
+static const char frames_sql[] =
+    "SELECT k.name, f.officers_total, f.youth_total\n"
+    "  FROM frames f JOIN counties k ON k.fips = f.fips\n"
+    " WHERE f.active AND f.survey_year = $1::integer\n"
+    " ORDER BY f.fips";
+
+static bool get_long(const PGresult *res, int row, int col, long *out)
+{
+    return prev_parse_long(PQgetvalue(res, row, col), LONG_MIN, LONG_MAX, out);
+}
+
+static void copy(char *dst, size_t size, const PGresult *res, int row, int col)
+{
+    snprintf(dst, size, "%s", PQgetvalue(res, row, col));
+}
+
+static PGresult *query(PGconn *conn, const char *sql, int year, int ncols, const char *what,
+                       struct prev_error *err)
+{
+    char y[16];
+    const char *params[1] = {y};
+    PGresult *res;
+
+    snprintf(y, sizeof y, "%d", year);
+    res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        db_fail(err, PREV_EX_UNAVAILABLE, conn, res, what);
+        PQclear(res);
+        return NULL;
+    }
+    if (PQnfields(res) != ncols) {
+        prev_fail(err, PREV_EX_SOFTWARE, "", "%s: unexpected result shape", what);
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
+static int load_batches(PGconn *conn, int year, struct an_report_data *d, struct prev_error *err)
+{
+    PGresult *res = query(conn, batches_sql, year, 6, "batches query", err);
+    int n, rc = 0;
+
+    if (res == NULL)
+        return err->code;
+    n = PQntuples(res);
+    if (n > 0 && (d->batches = calloc((size_t)n, sizeof *d->batches)) == NULL) {
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < n; i++) {
+        struct an_batch_info *b = &d->batches[i];
+        if (!get_long(res, i, 0, &b->batch_id) || !get_long(res, i, 4, &b->row_count)) {
+            rc = prev_fail(err, PREV_EX_SOFTWARE, "", "batches query: bad number");
+            goto done;
+        }
+        copy(b->kind, sizeof b->kind, res, i, 1);
+        copy(b->sha256, sizeof b->sha256, res, i, 2);
+        copy(b->file_name, sizeof b->file_name, res, i, 3);
+        copy(b->loaded_at, sizeof b->loaded_at, res, i, 5);
+        /* ISO 8601 in one zone compares as text. */
+        if (strcmp(b->loaded_at, d->in.data_as_of) > 0)
+            snprintf(d->in.data_as_of, sizeof d->in.data_as_of, "%s", b->loaded_at);
+    }
+    d->in.batches = d->batches;
+    d->in.nbatches = (size_t)n;
+done:
+    PQclear(res);
+    return rc;
+}
+
+static int load_microdata(PGconn *conn, int year, struct an_report_data *d,
+                          struct prev_error *err)
+{
+    PGresult *res = NULL;
+    int n, rc = 0;
+
+    if ((res = query(conn, responses_sql, year, 7, "responses query", err)) == NULL)
+        return err->code;
+    n = PQntuples(res);
+    if (n > 0 && (d->responses = calloc((size_t)n, sizeof *d->responses)) == NULL) {
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < n; i++) {
+        struct an_export_response *r = &d->responses[i];
+        copy(r->fips, sizeof r->fips, res, i, 0);
+        copy(r->county, sizeof r->county, res, i, 1);
+        copy(r->respondent_id, sizeof r->respondent_id, res, i, 2);
+        copy(r->role, sizeof r->role, res, i, 3);
+        if (!get_long(res, i, 4, &r->caseload) || !get_long(res, i, 5, &r->confirmed) ||
+            !get_long(res, i, 6, &r->suspected)) {
+            rc = prev_fail(err, PREV_EX_SOFTWARE, "", "responses query: bad number");
+            goto done;
+        }
+    }
+    d->nresponses = (size_t)n;
+    PQclear(res);
+
+    if ((res = query(conn, frames_sql, year, 3, "frame query", err)) == NULL)
+        return err->code;
+    n = PQntuples(res);
+    if (n > 0 && (d->frames = calloc((size_t)n, sizeof *d->frames)) == NULL) {
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < n; i++) {
+        struct an_export_frame *f = &d->frames[i];
+        copy(f->county, sizeof f->county, res, i, 0);
+        if (!get_long(res, i, 1, &f->officers_total) || !get_long(res, i, 2, &f->youth_total)) {
+            rc = prev_fail(err, PREV_EX_SOFTWARE, "", "frame query: bad number");
+            goto done;
+        }
+    }
+    d->nframes = (size_t)n;
+done:
+    PQclear(res);
+    return rc;
+}
+
+/* The caveats a reader of the numbers needs (the estimate prints the same
+ * on stderr): no frame, and counties with a lonely PSU. */
+static void add_notes(struct an_report_data *d, const struct an_county_sums *c, size_t n,
+                      bool has_frame, const struct an_report_options *opt)
+{
+    struct an_report_input *in = &d->in;
+
+    if (!has_frame)
+        snprintf(in->notes[in->nnotes++], sizeof in->notes[0],
+                 "no frame for survey year %d: equal weights, no finite population "
+                 "correction, no estimated numbers of victims", opt->survey_year);
+    for (size_t i = 0; i < n && in->nnotes < AN_REPORT_MAX_NOTES; i++) {
+        if (c[i].respondents != 1 || (has_frame && c[i].officers_total == 1))
+            continue;
+        snprintf(in->notes[in->nnotes++], sizeof in->notes[0],
+                 "%s has a single respondent: its own estimate has no sampling variance, "
+                 "and the state's variance treats it by the '%s' rule", c[i].name,
+                 an_lonely_psu_name(opt->lonely));
+    }
+}
+
+int an_report_load(PGconn *conn, const struct an_report_options *opt,
+                   struct an_report_data *d, struct prev_error *err)
+{
+    struct an_county_sums counties[AN_MAX_COUNTIES];
+    struct an_estimate_options eo;
+    size_t n = 0;
+    bool has_frame = false, in_tx = false;
+    long respondents = 0;
+    int rc;
+
+    memset(d, 0, sizeof *d);
+    /* One snapshot for every query below. */
+    if ((rc = db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err)) != 0)
+        goto done;
+    in_tx = true;
+    if ((rc = an_estimate_query(conn, opt->survey_year, counties, &n, &has_frame,
+                                &respondents, err)) != 0)
+        goto done;
+    if (respondents == 0) {
+        rc = prev_fail(err, PREV_EX_DATA, "", "no active responses for survey year %d; "
+                       "load them first ('prevalence load')", opt->survey_year);
+        goto done;
+    }
+    eo = (struct an_estimate_options){opt->survey_year, opt->measure, opt->method,
+                                      opt->level, opt->lonely, has_frame};
+    if ((rc = an_estimate_rows(counties, n, &eo, d->rows, err)) != 0)
+        goto done;
+    eo.measure = AN_MEASURE_OFFICER_ANY;
+    if ((rc = an_estimate_rows(counties, n, &eo, d->officer_rows, err)) != 0)
+        goto done;
+    if ((rc = load_batches(conn, opt->survey_year, d, err)) != 0)
+        goto done;
+    if (opt->with_microdata && (rc = load_microdata(conn, opt->survey_year, d, err)) != 0)
+        goto done;
+    rc = db_exec(conn, "COMMIT", err);
+    in_tx = false;
+    if (rc != 0)
+        goto done;
+
+    d->in.survey_year = opt->survey_year;
+    d->in.measure = opt->measure;
+    d->in.method = opt->method;
+    d->in.level = opt->level;
+    d->in.lonely = opt->lonely;
+    d->in.min_cell = opt->min_cell;
+    d->in.has_frame = has_frame;
+    d->in.rows = d->rows;
+    d->in.officer_rows = d->officer_rows;
+    d->in.ncounties = n;
+    add_notes(d, counties, n, has_frame, opt);
+done:
+    if (in_tx) {
+        struct prev_error ignored;
+        db_exec(conn, "ROLLBACK", &ignored);
+    }
+    return rc;
+}
+
+void an_report_data_free(struct an_report_data *d)
+{
+    free(d->batches);
+    free(d->responses);
+    free(d->frames);
+    d->batches = NULL;
+    d->responses = NULL;
+    d->frames = NULL;
+}

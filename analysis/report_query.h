@@ -1,0 +1,49 @@
+#ifndef AN_REPORT_QUERY_H
+#define AN_REPORT_QUERY_H
+
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#include "estimate_query.h"
+#include "export.h"
+#include "prev_error.h"
+#include "report.h"
+
+/* The database edge of `prevalence report` and `prevalence export`: the
+ * estimate rows of a survey year for the report's measure and for
+ * officer_any, the batches behind them, and (export) the responses and
+ * frame themselves, all read in one snapshot so that a load running
+ * meanwhile cannot mix two states of the data. */
+
+struct an_report_options {
+    int survey_year;
+    enum an_measure measure;        /* confirmed or any */
+    enum an_design_method method;
+    double level;
+    enum an_lonely_psu lonely;
+    long min_cell;
+    bool with_microdata;            /* export: also read responses and frame */
+};
+
+struct an_report_data {
+    struct an_report_input in;      /* its pointers point into this struct */
+    struct an_estimate_row rows[AN_MAX_COUNTIES + 1];
+    struct an_estimate_row officer_rows[AN_MAX_COUNTIES + 1];
+    struct an_batch_info *batches;
+    struct an_export_response *responses;
+    size_t nresponses;
+    struct an_export_frame *frames;
+    size_t nframes;
+};
+
+/* Fill *d (free it with an_report_data_free, also after a failure).
+ * tool_version, git_commit and generated_at are left for the caller.
+ * Errors: 65 no active responses for the year, or data the estimate
+ * refuses (an incomplete frame, a lonely PSU with --lonely-psu fail);
+ * 69 database. */
+int an_report_load(PGconn *conn, const struct an_report_options *opt,
+                   struct an_report_data *d, struct prev_error *err);
+void an_report_data_free(struct an_report_data *d);
+
+#endif

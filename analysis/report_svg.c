@@ -1,0 +1,233 @@
+/* The report's two figures as inline SVG: a forest plot of the county
+ * estimates and a choropleth map of Arizona. Only rows whose rate is
+ * published (report_model.c) are drawn; the others say why not, so a
+ * figure never shows what the table hides. */
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "az_shapes.h"
+
+/* ColorBrewer "Blues", 5 classes (Brewer, Penn State): sequential, prints
+ * in grey scale and reads for the common forms of colour blindness. */
+static const char *const palette[5] = {"#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"};
+#define NO_DATA_FILL "#d9d9d9"
+
+/* Escape text for an XML element or attribute. */
+static void xml_text(FILE *out, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default: fputc(*s, out);
+        }
+    }
+}
+
+/* A round axis maximum: the smallest of 1, 2, 2.5, 5 times a power of ten,
+ * divided in `steps`, that reaches x (in percent). */
+static double nice_step(double x, int steps)
+{
+    static const double mult[] = {1, 2, 2.5, 5, 10};
+    double raw = x / steps, p;
+
+    if (!(raw > 0))
+        return 1.0;
+    p = pow(10, floor(log10(raw)));
+    for (size_t i = 0; i < sizeof mult / sizeof mult[0]; i++)
+        if (mult[i] * p >= raw * (1 - 1e-12))
+            return mult[i] * p;
+    return 10 * p;
+}
+
+static const char *hidden_words(const struct an_pub_row *r)
+{
+    if (r->notes[AN_NOTE_NO_DATA])
+        return "no data";
+    if (r->notes[AN_NOTE_NCHS])
+        return "suppressed (unreliable)";
+    return "suppressed (small numbers)";
+}
+
+int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
+                        const struct an_estimate_row *rows)
+{
+    const double left = 150, right = 600, top = 30, row_h = 22, width = 640;
+    size_t n = t->nrows, state = n - 1;
+    double xmax = 0, step, height, state_y, scale;
+    int ticks = 5;
+    char a[24], b[24], c[24];
+
+    for (size_t i = 0; i < n; i++)
+        if (t->row[i].plotted && rows[i].ci_high * 100 > xmax)
+            xmax = rows[i].ci_high * 100;
+    step = nice_step(xmax > 0 ? xmax : 1, ticks);
+    while (step * (ticks - 1) >= xmax && ticks > 2 && xmax > 0)
+        ticks--;
+    xmax = step * ticks;
+    scale = (right - left) / xmax;
+    /* Counties, a gap, then Arizona. */
+    state_y = top + row_h * ((double)state + 1.5);
+    height = state_y + row_h + 40;
+
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"forest\" role=\"img\" "
+                 "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
+                 "aria-labelledby=\"forest-title\">\n",
+            width, height, width, height);
+    fputs("<title id=\"forest-title\">Estimated prevalence by county with ", out);
+    fprintf(out, "%.0f%% confidence intervals</title>\n", rows[state].level * 100);
+    /* Grid and axis. */
+    for (int k = 0; k <= ticks; k++) {
+        double x = left + k * step * scale;
+        fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n",
+                x, top - 8, x, state_y + row_h / 2);
+        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\" "
+                     "fill=\"#333\">%g%%</text>\n", x, state_y + row_h / 2 + 16, k * step);
+    }
+    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\" "
+                 "fill=\"#333\">Prevalence (%%), %.0f%% confidence interval</text>\n",
+            (left + right) / 2, height - 6, rows[state].level * 100);
+
+    for (size_t i = 0; i < n; i++) {
+        const struct an_pub_row *r = &t->row[i];
+        const struct an_estimate_row *e = &rows[i];
+        double y = i == state ? state_y : top + row_h * ((double)i + 0.5);
+        bool bold = i == state;
+
+        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" "
+                     "dominant-baseline=\"middle\"%s>", left - 10, y,
+                bold ? " font-weight=\"bold\"" : "");
+        xml_text(out, r->cell[AN_PUB_COUNTY]);
+        if (r->notes[AN_NOTE_REVIEW])
+            fprintf(out, " (%s)", an_note_key(AN_NOTE_REVIEW));
+        fputs("</text>\n", out);
+        if (!r->plotted) {
+            fprintf(out, "<text class=\"hidden-est\" data-fips=\"%s\" x=\"%.1f\" y=\"%.1f\" "
+                         "font-size=\"11\" font-style=\"italic\" fill=\"#777\" "
+                         "dominant-baseline=\"middle\">%s</text>\n",
+                    e->fips, left + 4, y, hidden_words(r));
+            continue;
+        }
+        an_fmt_pct(a, sizeof a, e->estimate);
+        an_fmt_pct(b, sizeof b, e->ci_low);
+        an_fmt_pct(c, sizeof c, e->ci_high);
+        fprintf(out, "<g class=\"%s\" data-fips=\"%s\"><title>", i == state ? "ci state" : "ci",
+                e->fips);
+        xml_text(out, r->cell[AN_PUB_COUNTY]);
+        fprintf(out, ": %s%% (%s%% to %s%%)</title>\n", a, b, c);
+        fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#08519c\" "
+                     "stroke-width=\"2\"/>\n",
+                left + e->ci_low * 100 * scale, y, left + e->ci_high * 100 * scale, y);
+        if (i == state)
+            fprintf(out, "<path d=\"M%.1f,%.1fl7,7l-7,7l-7,-7z\" fill=\"#08519c\"/>",
+                    left + e->estimate * 100 * scale, y - 7);
+        else
+            fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" "
+                         "fill=\"#08519c\"/>", left + e->estimate * 100 * scale - 4, y - 4);
+        fprintf(out, "</g>\n");
+    }
+    /* The statewide estimate as a reference line through the counties. */
+    if (t->row[state].plotted)
+        fprintf(out, "<line class=\"state-line\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                     "y2=\"%.1f\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/>\n",
+                left + rows[state].estimate * 100 * scale, top - 8,
+                left + rows[state].estimate * 100 * scale, state_y + row_h / 2);
+    fputs("</svg>\n", out);
+    return ferror(out) ? PREV_EX_IOERR : 0;
+}
+
+int an_write_map_svg(FILE *out, const struct an_pub_table *t,
+                     const struct an_estimate_row *rows)
+{
+    double vmax = 0, step;
+    size_t state = t->nrows - 1;
+    bool any = false;
+    char a[24], b[24];
+
+    for (size_t i = 0; i < state; i++)
+        if (t->row[i].plotted) {
+            any = true;
+            if (rows[i].estimate * 100 > vmax)
+                vmax = rows[i].estimate * 100;
+        }
+    step = nice_step(vmax > 0 ? vmax : 1, 5);
+
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" role=\"img\" "
+                 "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
+                 "aria-labelledby=\"map-title\">\n",
+            AN_AZ_VIEW_W + 180, AN_AZ_VIEW_H, AN_AZ_VIEW_W + 180, AN_AZ_VIEW_H);
+    fputs("<title id=\"map-title\">Estimated prevalence by Arizona county</title>\n"
+          "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+          "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f4f4f4\"/>"
+          "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#999\" stroke-width=\"2\"/>"
+          "</pattern></defs>\n", out);
+    for (unsigned k = 0; k < an_az_shapes_n; k++) {
+        const struct an_county_shape *s = &an_az_shapes[k];
+        const struct an_pub_row *r = NULL;
+        const struct an_estimate_row *e = NULL;
+        const char *fill = NO_DATA_FILL, *kind = "nodata", *ink = "#222";
+        int bin = -1;
+
+        for (size_t i = 0; i < state; i++)
+            if (strcmp(rows[i].fips, s->fips) == 0) {
+                r = &t->row[i];
+                e = &rows[i];
+            }
+        if (r != NULL && r->plotted) {
+            /* Binned as printed (one decimal), so label and legend agree. */
+            bin = (int)floor(round(e->estimate * 1000) / 10 / step + 1e-9);
+            bin = bin < 0 ? 0 : bin > 4 ? 4 : bin;
+            fill = palette[bin];
+            kind = "shown";
+            ink = bin >= 3 ? "#fff" : "#222";
+        } else if (r != NULL && !r->notes[AN_NOTE_NO_DATA]) {
+            fill = "url(#hatch)";
+            kind = "hidden";
+        }
+        fprintf(out, "<path class=\"county %s\" data-fips=\"%s\" d=\"%s\" fill=\"%s\" "
+                     "stroke=\"#fff\" stroke-width=\"1.2\"><title>", kind, s->fips, s->path, fill);
+        xml_text(out, s->name);
+        if (r != NULL && r->plotted) {
+            an_fmt_pct(a, sizeof a, e->estimate);
+            fprintf(out, ": %s%%", a);
+        } else {
+            fprintf(out, ": %s", r != NULL ? hidden_words(r) : "no data");
+        }
+        fputs("</title></path>\n", out);
+        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\" "
+                     "fill=\"%s\" pointer-events=\"none\">", s->label_x, s->label_y, ink);
+        xml_text(out, s->name);
+        if (r != NULL && r->plotted) {
+            an_fmt_pct(a, sizeof a, e->estimate);
+            fprintf(out, "<tspan x=\"%.1f\" dy=\"11\">%s%%</tspan>", s->label_x, a);
+        }
+        fputs("</text>\n", out);
+    }
+    /* Legend. */
+    {
+        double x = AN_AZ_VIEW_W + 20, y = 40;
+        fprintf(out, "<g class=\"legend\"><text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" "
+                     "font-weight=\"bold\">Prevalence</text>\n", x, y - 14);
+        for (int k = 0; any && k < 5; k++, y += 22) {
+            snprintf(a, sizeof a, "%g", k * step);
+            snprintf(b, sizeof b, "%g", (k + 1) * step);
+            fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"18\" height=\"16\" fill=\"%s\" "
+                         "stroke=\"#999\"/><text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">"
+                         "%s%% to %s%s%%</text>\n",
+                    x, y, palette[k], x + 26, y + 12, a, k == 4 ? "" : "under ", b);
+        }
+        fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"18\" height=\"16\" "
+                     "fill=\"url(#hatch)\" stroke=\"#999\"/><text x=\"%.0f\" y=\"%.0f\" "
+                     "font-size=\"11\">suppressed</text>\n", x, y, x + 26, y + 12);
+        y += 22;
+        fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"18\" height=\"16\" fill=\"%s\" "
+                     "stroke=\"#999\"/><text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">"
+                     "no data</text></g>\n", x, y, NO_DATA_FILL, x + 26, y + 12);
+    }
+    fputs("</svg>\n", out);
+    return ferror(out) ? PREV_EX_IOERR : 0;
+}

@@ -1,0 +1,88 @@
+#ifndef AN_SUPPRESS_H
+#define AN_SUPPRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nchs.h"
+
+/* Small-cell protection for published tables (docs/methods.md,
+ * "Small-cell protection"). Pure: plain structs in, cell marks out.
+ *
+ * A table is a column of counties plus the state. Each row publishes a
+ * block of numbers about victims: the count found in the sample (cases),
+ * the estimated count among all youth on probation (total), and the
+ * prevalence with its interval (rate). The rate of a county is its cases
+ * over its caseloads (one stratum, equal weights), so a rate is as
+ * revealing as the count: the block is shown or hidden as a whole.
+ *
+ * The guarantee: no count of victims from 1 to min_cell - 1 can be derived
+ * from what is published, whether read directly, from a rate times a
+ * published denominator, or by subtracting the published counties from
+ * the state (counts are additive; estimated totals nearly so). */
+
+#define AN_MIN_CELL_DEFAULT 10
+/* Counties plus the state; Arizona has 15 counties. */
+#define AN_SUPPRESS_MAX_ROWS 80
+
+enum an_mark {
+    AN_MARK_SHOW,         /* the value is published */
+    AN_MARK_SMALL,        /* a count from 1 to min_cell - 1: "<10" */
+    AN_MARK_NCHS,         /* unreliable by the NCHS standard: "*" */
+    AN_MARK_PROTECT,      /* hidden so that a small count cannot be recovered: "x" */
+    AN_MARK_NA            /* nothing to show: no respondents, or no frame */
+};
+
+/* One row of the table, county or state, as the protection needs it. */
+struct an_protect_row {
+    bool has_data;        /* respondents > 0 */
+    long cases;           /* victims (or officers with one) in the sample */
+    bool has_total;       /* the frame gives an estimated total */
+    double total;         /* estimated count among all youth (or officers) */
+    enum an_flag flag;    /* NCHS flag of the rate */
+};
+
+/* Why a row's block is hidden. */
+enum an_hide_reason {
+    AN_HIDE_NONE,
+    AN_HIDE_SMALL,        /* its own count or total is small */
+    AN_HIDE_NCHS,         /* its rate is flagged suppress */
+    AN_HIDE_COMPLEMENT    /* chosen to protect a small cell elsewhere */
+};
+
+struct an_protect_cells {
+    enum an_hide_reason hidden;
+    enum an_mark cases, total, rate;   /* rate: the estimate and its interval */
+};
+
+/* The published value of an estimated count: rounded half away from zero,
+ * as every table shows it. */
+long an_round_count(double x);
+
+/* Whether a published count must read "<min_cell": 1 <= v < min_cell. */
+bool an_is_small(long v, long min_cell);
+
+/* Decide what each row may publish. rows[0 .. ncounties-1] are the
+ * counties, rows[ncounties] the state. min_cell >= 1 (1 turns the
+ * small-count rule off; complementary suppression still protects NCHS
+ * cells). out has ncounties + 1 entries.
+ *
+ * Primary suppression hides rows with a small count or total, and rows
+ * whose rate NCHS suppresses. Complementary suppression then hides the
+ * smallest further counties (the state only as a last resort) until, for
+ * the cases and for the totals alike, every hidden cell could take at
+ * least two values given everything published, and the hidden counties
+ * together do not add up to a small count. When every county and the
+ * state are hidden and a hidden 0 or large count can still be pinned
+ * down (a "*" beside a small state total can only be 0), the table is
+ * accepted as long as no small count can.
+ * Returns 0, or -1 on invalid arguments or when no choice of cells
+ * protects the small counts (which the rules above cannot produce; a
+ * caller treats it as an internal error). */
+int an_protect_table(const struct an_protect_row *rows, size_t ncounties, long min_cell,
+                     struct an_protect_cells *out);
+
+/* The symbol a table prints for a hidden cell ("<10" for min_cell 10). */
+const char *an_mark_symbol(enum an_mark m, long min_cell, char *buf, size_t size);
+
+#endif

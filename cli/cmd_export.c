@@ -1,0 +1,78 @@
+/* prevalence export: the partner reproduction bundle for one survey year. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "export.h"
+#include "outdir.h"
+#include "report_args.h"
+
+const char cmd_export_help[] =
+    "usage: prevalence export --year YEAR --out FOLDER [--measure confirmed|any]\n"
+    "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
+    "           [--lonely-psu adjust|certainty|fail]\n"
+    "\n"
+    "Write a bundle that lets a partner reproduce the year's estimates with R's\n"
+    "survey package, into FOLDER (created if missing):\n"
+    "\n"
+    "  responses.csv    officer-level responses, codebook columns only\n"
+    "                   (survey_year,county,respondent_id,role,caseload,confirmed,\n"
+    "                   suspected); respondent codes are renumbered R0001, R0002, ...\n"
+    "  frame.csv        survey_year,county,officers_total,youth_total\n"
+    "  reproduce.R      recomputes the estimates (svydesign + svyratio) and compares\n"
+    "                   them with expected.csv; run 'Rscript reproduce.R' in FOLDER\n"
+    "  expected.csv     this tool's estimates (the measure and officer_any), full\n"
+    "                   precision, 'prevalence estimate --format csv' columns\n"
+    "  README.md        what each file is, the R command, the versions checked\n"
+    "  MANIFEST.sha256  sha256 of every other file ('sha256sum -c MANIFEST.sha256')\n"
+    "\n"
+    "The bundle holds unprotected microdata and counts: share it under the data\n"
+    "agreement, not in public.\n"
+    "\n"
+    "  --year YEAR        survey year (required)\n"
+    "  --out FOLDER       where to write (required); existing files are replaced\n"
+    "  --measure M        confirmed (default) or any\n"
+    "  --method M         interval: korn-graubard (default), wilson, logit, wald\n"
+    "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
+    "  --lonely-psu R     adjust (default), certainty or fail\n"
+    "\n"
+    "Exit codes: 0 ok, 64 usage, 65 no responses for the year (or data the estimate\n"
+    "refuses), 69 database unavailable, 73 cannot create FOLDER or a file, 74 write\n"
+    "error.\n";
+
+int cmd_export(int argc, char **argv)
+{
+    static const struct cli_command self = {"export", "", NULL, cmd_export_help};
+    struct report_args a;
+    struct an_report_data *d = NULL;
+    struct an_outfiles *set = NULL;
+    struct an_export_input ex;
+    struct prev_error err;
+    int rc;
+
+    prev_error_clear(&err);
+    if ((rc = report_args_parse(argc, argv, &self, false, &a)) != 0)
+        return rc == CLI_OPT_HELP ? 0 : rc;
+    a.opt.with_microdata = true;
+    if ((rc = report_data_load(&a, &d, &err)) != 0)
+        goto done;
+    if ((set = calloc(1, sizeof *set)) == NULL) {
+        rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
+        goto done;
+    }
+    ex = (struct an_export_input){&d->in, d->responses, d->nresponses, d->frames, d->nframes};
+    if ((rc = an_export_build(&ex, set, &err)) != 0)
+        goto done;
+    if ((rc = an_outdir_write(a.out_dir, set, &err)) != 0)
+        goto done;
+    if (!cli_globals.quiet)
+        fprintf(stderr, "prevalence: bundle for survey year %d written to %s "
+                "(%zu responses); run 'Rscript reproduce.R' there\n",
+                a.opt.survey_year, a.out_dir, d->nresponses);
+done:
+    if (set != NULL)
+        an_outfiles_free(set);
+    free(set);
+    report_data_free(d);
+    return rc != 0 ? cli_report(&err) : 0;
+}

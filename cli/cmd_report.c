@@ -1,0 +1,77 @@
+/* prevalence report: the Council report for one survey year. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "outdir.h"
+#include "report_args.h"
+
+const char cmd_report_help[] =
+    "usage: prevalence report --year YEAR --out FOLDER [--measure confirmed|any]\n"
+    "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
+    "           [--lonely-psu adjust|certainty|fail] [--min-cell 10]\n"
+    "\n"
+    "Write the Council report for one survey year into FOLDER (created if missing):\n"
+    "\n"
+    "  report.html                  one self-contained page (no network, no script):\n"
+    "                               statewide headline, county table, forest plot,\n"
+    "                               county map, the officer-level measure, methods\n"
+    "  tables/county_estimates.csv  the county table, as published (also .md)\n"
+    "  tables/officer_measure.csv   officers with a confirmed victim (also .md)\n"
+    "  estimates.json               every estimate at full precision, with a manifest\n"
+    "                               (version, parameters, sha256 of every file loaded);\n"
+    "                               for analysts, not for publication\n"
+    "\n"
+    "Published tables protect small cells: a count of victims from 1 to MIN-CELL - 1\n"
+    "reads '<MIN-CELL' and its row's percentage and estimated number are hidden ('x');\n"
+    "estimates the NCHS standard suppresses read '*'; further counties are hidden\n"
+    "('x') so that no hidden count can be worked out from the Arizona total\n"
+    "(docs/methods.md, \"Small-cell protection\").\n"
+    "\n"
+    "  --year YEAR        survey year (required)\n"
+    "  --out FOLDER       where to write (required); existing files are replaced\n"
+    "  --measure M        the youth-level measure: confirmed (default) or any\n"
+    "                     (confirmed + suspected)\n"
+    "  --method M         interval: korn-graubard (default), wilson, logit, wald\n"
+    "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
+    "  --lonely-psu R     adjust (default), certainty or fail, as for 'estimate'\n"
+    "  --min-cell N       smallest count published (default 10; 1 turns it off)\n"
+    "\n"
+    "Each file is written to a temporary name and renamed into place once every\n"
+    "file has been written, so a failure leaves no partial file.\n"
+    "Exit codes: 0 ok, 64 usage, 65 no responses for the year (or data the estimate\n"
+    "refuses), 69 database unavailable, 73 cannot create FOLDER or a file, 74 write\n"
+    "error.\n";
+
+int cmd_report(int argc, char **argv)
+{
+    static const struct cli_command self = {"report", "", NULL, cmd_report_help};
+    struct report_args a;
+    struct an_report_data *d = NULL;
+    struct an_outfiles *set = NULL;
+    struct prev_error err;
+    int rc;
+
+    prev_error_clear(&err);
+    if ((rc = report_args_parse(argc, argv, &self, true, &a)) != 0)
+        return rc == CLI_OPT_HELP ? 0 : rc;
+    if ((rc = report_data_load(&a, &d, &err)) != 0)
+        goto done;
+    if ((set = calloc(1, sizeof *set)) == NULL) {
+        rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
+        goto done;
+    }
+    if ((rc = an_report_build(&d->in, set, &err)) != 0)
+        goto done;
+    if ((rc = an_outdir_write(a.out_dir, set, &err)) != 0)
+        goto done;
+    if (!cli_globals.quiet)
+        fprintf(stderr, "prevalence: report for survey year %d written to %s/report.html\n",
+                a.opt.survey_year, a.out_dir);
+done:
+    if (set != NULL)
+        an_outfiles_free(set);
+    free(set);
+    report_data_free(d);
+    return rc != 0 ? cli_report(&err) : 0;
+}

@@ -1,0 +1,141 @@
+/* Options and database reading shared by `report` and `export`. */
+#include "report_args.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "design.h"
+#include "parse.h"
+#include "prev_config.h"
+#include "prev_git.h"
+
+enum { OPT_YEAR = 1, OPT_OUT, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_MIN_CELL };
+
+int report_args_parse(int argc, char **argv, const struct cli_command *self,
+                      bool publishes, struct report_args *a)
+{
+    static const struct option longopts[] = {
+        {"year", required_argument, NULL, OPT_YEAR},
+        {"out", required_argument, NULL, OPT_OUT},
+        {"measure", required_argument, NULL, OPT_MEASURE},
+        {"method", required_argument, NULL, OPT_METHOD},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"lonely-psu", required_argument, NULL, OPT_LONELY},
+        {"min-cell", required_argument, NULL, OPT_MIN_CELL},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cmd = self->name;
+    bool have_year = false;
+    long year = 0;
+    int c;
+
+    memset(a, 0, sizeof *a);
+    a->opt.measure = AN_MEASURE_CONFIRMED;
+    a->opt.method = AN_DESIGN_KORN_GRAUBARD;
+    a->opt.level = 0.95;
+    a->opt.lonely = AN_LONELY_ADJUST;
+    a->opt.min_cell = AN_MIN_CELL_DEFAULT;
+    while ((c = cli_getopt(argc, argv, self, "", longopts)) != CLI_OPT_END) {
+        switch (c) {
+        case CLI_OPT_HELP:
+            return CLI_OPT_HELP;
+        case OPT_YEAR:
+            if (!cli_long_arg(cmd, "--year", optarg, 2000, 2100, &year))
+                return PREV_EX_USAGE;
+            have_year = true;
+            break;
+        case OPT_OUT:
+            if (optarg[0] == '\0')
+                return cli_usage_error(cmd, "--out needs a folder name");
+            a->out_dir = optarg;
+            break;
+        case OPT_MEASURE:
+            /* officer_any is always in the report next to the youth measure. */
+            if (!an_measure_parse(optarg, &a->opt.measure) ||
+                a->opt.measure == AN_MEASURE_OFFICER_ANY)
+                return cli_usage_error(cmd, "--measure expects confirmed or any, not '%s' "
+                                       "(officer_any is always included)", optarg);
+            break;
+        case OPT_METHOD:
+            if (!an_design_method_parse(optarg, &a->opt.method))
+                return cli_usage_error(cmd, "--method expects korn-graubard, wilson, logit "
+                                       "or wald, not '%s'", optarg);
+            break;
+        case OPT_LEVEL:
+            if (!cli_double_arg(cmd, "--level", optarg, 0, 1, &a->opt.level))
+                return PREV_EX_USAGE;
+            if (a->opt.level <= 0 || a->opt.level >= 1)
+                return cli_usage_error(cmd, "--level must be strictly between 0 and 1 "
+                                       "(0.95 for 95%%), not '%s'", optarg);
+            break;
+        case OPT_LONELY:
+            if (!an_lonely_psu_parse(optarg, &a->opt.lonely))
+                return cli_usage_error(cmd, "--lonely-psu expects adjust, certainty or "
+                                       "fail, not '%s'", optarg);
+            break;
+        case OPT_MIN_CELL:
+            /* The bundle is unprotected microdata: no cell to protect. */
+            if (!publishes)
+                return cli_usage_error(cmd, "--min-cell applies to 'report' only");
+            if (!cli_long_arg(cmd, "--min-cell", optarg, 1, 1000000, &a->opt.min_cell))
+                return PREV_EX_USAGE;
+            break;
+        default:
+            return PREV_EX_USAGE;
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (!have_year)
+        return cli_usage_error(cmd, "missing --year");
+    if (a->out_dir == NULL)
+        return cli_usage_error(cmd, "missing --out FOLDER");
+    a->opt.survey_year = (int)year;
+    return 0;
+}
+
+/* ISO 8601 UTC of now, or of SOURCE_DATE_EPOCH (reproducible-builds.org)
+ * so that a test or an archive can make byte-identical outputs. */
+static void generation_time(char *buf, size_t size)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    long epoch;
+    time_t t = time(NULL);
+    struct tm tm;
+
+    if (sde != NULL && prev_parse_long(sde, 0, 253402300799L, &epoch))
+        t = (time_t)epoch;
+    gmtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int report_data_load(const struct report_args *a, struct an_report_data **d,
+                     struct prev_error *err)
+{
+    PGconn *conn = NULL;
+    int rc;
+
+    if ((*d = calloc(1, sizeof **d)) == NULL)
+        return prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
+    if ((rc = db_connect(cli_globals.db, cli_globals.quiet, true, &conn, err)) != 0)
+        goto done;
+    if ((rc = an_report_load(conn, &a->opt, *d, err)) != 0)
+        goto done;
+    snprintf((*d)->in.tool_version, sizeof (*d)->in.tool_version, "%s", PREV_VERSION);
+    snprintf((*d)->in.git_commit, sizeof (*d)->in.git_commit, "%s", PREV_GIT_DESCRIBE);
+    generation_time((*d)->in.generated_at, sizeof (*d)->in.generated_at);
+done:
+    PQfinish(conn);
+    return rc;
+}
+
+void report_data_free(struct an_report_data *d)
+{
+    if (d == NULL)
+        return;
+    an_report_data_free(d);
+    free(d);
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Open a report in headless Chromium and check what a reader sees:
+
+  check_browser.py REPORT_DIR SCREENSHOT.png
+  check_browser.py --probe        exit 0 when Chromium is here, else 77
+
+- the page loads with no console message, no script error and no failed or
+  outside request (it must need nothing but itself);
+- the map has one shape per county (15), each drawn with a visible size;
+- the forest plot has one interval per county whose rate the table
+  publishes (tables/county_estimates.csv), plus the state's;
+- the headline and the county table are visible;
+- a full-page screenshot is saved to SCREENSHOT.png.
+
+Chromium is driven over the DevTools protocol on a pipe
+(--remote-debugging-pipe): no port, no network, no package beyond Python's
+standard library. Exit 0 pass, 1 fail, 77 skip (no Chromium here)."""
+import base64
+import csv
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync',
+         '--hide-scrollbars', '--remote-debugging-pipe']
+TIMEOUT = 90
+
+
+def find_chromium():
+    for c in (os.environ.get('PREVALENCE_CHROMIUM'), '/usr/bin/chromium',
+              shutil.which('chromium'), shutil.which('chromium-browser')):
+        if c and os.access(c, os.X_OK):
+            return c
+    return None
+
+
+class Browser:
+    def __init__(self, exe, profile):
+        cmd_r, self.cmd_w = os.pipe()
+        self.ev_r, ev_w = os.pipe()
+
+        def child_fds():
+            # Chromium reads commands on fd 3 and writes on fd 4.
+            a, b = os.dup(cmd_r), os.dup(ev_w)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([exe] + FLAGS + ['--user-data-dir=' + profile, 'about:blank'],
+                                     preexec_fn=child_fds, close_fds=False,
+                                     stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
+        os.close(cmd_r)
+        os.close(ev_w)
+        self.buf = b''
+        self.next_id = 0
+        self.events = []
+        self.deadline = time.monotonic() + TIMEOUT
+
+    def _read(self):
+        left = self.deadline - time.monotonic()
+        if left <= 0 or not select.select([self.ev_r], [], [], left)[0]:
+            raise TimeoutError('Chromium did not answer in time')
+        chunk = os.read(self.ev_r, 1 << 20)
+        if not chunk:
+            raise EOFError('Chromium closed the DevTools pipe')
+        self.buf += chunk
+        while b'\0' in self.buf:
+            raw, self.buf = self.buf.split(b'\0', 1)
+            yield json.loads(raw)
+
+    def call(self, method, params=None, session=None):
+        self.next_id += 1
+        msg = {'id': self.next_id, 'method': method, 'params': params or {}}
+        if session:
+            msg['sessionId'] = session
+        os.write(self.cmd_w, json.dumps(msg).encode() + b'\0')
+        want = self.next_id
+        while True:
+            for m in self._read():
+                if m.get('id') == want:
+                    if 'error' in m:
+                        raise RuntimeError(f'{method}: {m["error"]}')
+                    return m['result']
+                self.events.append(m)
+
+    def wait_event(self, method):
+        while not any(e.get('method') == method for e in self.events):
+            for m in self._read():
+                self.events.append(m)
+
+    def close(self):
+        try:
+            self.call('Browser.close')
+        except (OSError, RuntimeError, TimeoutError, EOFError):
+            pass
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.cmd_w)
+        os.close(self.ev_r)
+
+
+PROBE = r"""
+(() => {
+  const box = e => { const b = e.getBBox(); return b.width > 0 && b.height > 0; };
+  const rect = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const counties = [...document.querySelectorAll('svg.map path.county')];
+  const forest = [...document.querySelectorAll('svg.forest g.ci')];
+  const head = document.getElementById('headline');
+  const table = document.getElementById('county-table');
+  return {
+    title: document.title,
+    counties: counties.map(e => e.dataset.fips),
+    countiesDrawn: counties.filter(box).length,
+    shown: counties.filter(e => e.classList.contains('shown')).map(e => e.dataset.fips),
+    intervals: forest.filter(e => !e.classList.contains('state')).map(e => e.dataset.fips),
+    intervalsDrawn: forest.filter(box).length,
+    stateInterval: forest.filter(e => e.classList.contains('state')).length,
+    headline: head ? head.innerText : null,
+    headlineVisible: head ? rect(head) : false,
+    tableRows: table ? table.querySelectorAll('tbody tr').length : 0,
+    tableVisible: table ? rect(table) : false,
+    width: document.documentElement.scrollWidth,
+    height: document.documentElement.scrollHeight,
+  };
+})()
+"""
+
+
+def main():
+    exe = find_chromium()
+    if exe is None:
+        print('SKIP: Chromium is not installed (apt-get install chromium); the browser '
+              'test did not run')
+        sys.exit(77)
+    if sys.argv[1] == '--probe':
+        sys.exit(0)
+    folder, shot = sys.argv[1], sys.argv[2]
+    page = os.path.abspath(os.path.join(folder, 'report.html'))
+    url = 'file://' + page
+    with open(os.path.join(folder, 'tables', 'county_estimates.csv'), newline='') as f:
+        rows = list(csv.DictReader(f))
+    published = sorted(r['fips'] for r in rows[:-1] if re.fullmatch(r'\d+\.\d', r['estimate_pct']))
+    ncounties = len(rows) - 1
+
+    failures = []
+    profile = tempfile.mkdtemp(prefix='prevalence-chromium-')
+    browser = Browser(exe, profile)
+    try:
+        target = browser.call('Target.createTarget', {'url': 'about:blank'})['targetId']
+        sid = browser.call('Target.attachToTarget', {'targetId': target, 'flatten': True})['sessionId']
+        for domain in ('Runtime', 'Log', 'Page', 'Network'):
+            browser.call(domain + '.enable', session=sid)
+        browser.call('Emulation.setDeviceMetricsOverride',
+                     {'width': 1200, 'height': 900, 'deviceScaleFactor': 1, 'mobile': False},
+                     session=sid)
+        browser.call('Page.navigate', {'url': url}, session=sid)
+        browser.wait_event('Page.loadEventFired')
+        probe = browser.call('Runtime.evaluate', {'expression': PROBE, 'returnByValue': True},
+                             session=sid)['result']['value']
+        browser.call('Emulation.setDeviceMetricsOverride',
+                     {'width': 1200, 'height': int(probe['height']), 'deviceScaleFactor': 1,
+                      'mobile': False}, session=sid)
+        png = browser.call('Page.captureScreenshot', {'format': 'png', 'captureBeyondViewport': True},
+                           session=sid)['data']
+        os.makedirs(os.path.dirname(os.path.abspath(shot)), exist_ok=True)
+        with open(shot, 'wb') as f:
+            f.write(base64.b64decode(png))
+        for e in browser.events:
+            p = e.get('params', {})
+            m = e.get('method')
+            if m == 'Runtime.consoleAPICalled':
+                failures.append(f'console.{p["type"]}: ' +
+                                ' '.join(str(a.get('value', a.get('description'))) for a in p['args']))
+            elif m == 'Runtime.exceptionThrown':
+                failures.append('script error: ' + p['exceptionDetails'].get('text', '?'))
+            elif m == 'Log.entryAdded' and p['entry']['level'] in ('error', 'warning'):
+                failures.append(f'{p["entry"]["source"]} {p["entry"]["level"]}: {p["entry"]["text"]}')
+            elif m == 'Network.requestWillBeSent' and p['request']['url'] != url:
+                failures.append('the page requested ' + p['request']['url'])
+            elif m == 'Network.loadingFailed':
+                failures.append('a request failed: ' + p.get('errorText', '?'))
+    except (OSError, RuntimeError, TimeoutError, EOFError) as exc:
+        browser.log.seek(0)
+        tail = browser.log.read().decode(errors='replace')[-2000:]
+        failures.append(f'Chromium: {exc}\n{tail}')
+        probe = None
+    finally:
+        browser.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+    if probe is not None:
+        if len(probe['counties']) != ncounties or len(set(probe['counties'])) != ncounties:
+            failures.append(f'map: {len(probe["counties"])} county shapes, want {ncounties}')
+        if probe['countiesDrawn'] != len(probe['counties']):
+            failures.append(f'map: only {probe["countiesDrawn"]} county shapes have a size')
+        if sorted(probe['intervals']) != published:
+            failures.append(f'forest plot: intervals for {sorted(probe["intervals"])}, the table '
+                            f'publishes {published}')
+        if sorted(probe['shown']) != published:
+            failures.append(f'map: coloured {sorted(probe["shown"])}, the table publishes {published}')
+        if probe['intervalsDrawn'] != len(probe['intervals']) + probe['stateInterval']:
+            failures.append('forest plot: an interval has no size')
+        if not probe['headlineVisible'] or not probe['headline']:
+            failures.append('the headline is not visible')
+        if not probe['tableVisible'] or probe['tableRows'] != ncounties + 1:
+            failures.append(f'county table: {probe["tableRows"]} rows visible, want {ncounties + 1}')
+        if probe['width'] > 1200:
+            failures.append(f'the page is wider than the window ({probe["width"]} px)')
+    if failures:
+        for f in failures:
+            print('FAIL:', f)
+        sys.exit(1)
+    print(f'Chromium: loaded cleanly; map {len(probe["counties"])} counties, forest plot '
+          f'{len(probe["intervals"])} county intervals + state; screenshot {shot}')
+
+
+if __name__ == '__main__':
+    main()

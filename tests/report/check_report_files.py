@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Check a report folder written by `prevalence report`:
+
+  check_report_files.py REPORT_DIR MIN_CELL
+
+1. The HTML page, the CSV tables and the Markdown tables show the same value
+   wherever a value is published, and each agrees with estimates.json
+   (rounded the way the tables round).
+2. Small-cell protection from the published files alone: no count of
+   victims from 1 to MIN_CELL - 1 is shown, none follows from a shown rate
+   times a shown denominator, and none follows by subtracting the shown
+   counties from the Arizona total (a single hidden county, or hidden
+   counties that add up to a small count).
+3. The page loads nothing from elsewhere.
+Exits 0 when all holds, 1 with the reasons otherwise."""
+import csv
+import decimal
+import html.parser
+import json
+import os
+import re
+import sys
+
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+
+
+def round_half_away(x):
+    return int(decimal.Decimal(repr(x)).quantize(decimal.Decimal('1'),
+                                                  rounding=decimal.ROUND_HALF_UP))
+
+
+def pct1(p):
+    """Percent with one decimal, as the tables print it."""
+    s = '%.1f' % (p * 100)
+    return '0.0' if s == '-0.0' else s
+
+
+def is_int(s):
+    return re.fullmatch(r'-?\d+', s) is not None
+
+
+def read_csv(path):
+    with open(path, newline='', encoding='utf-8') as f:
+        return list(csv.DictReader(f))
+
+
+def read_md(path):
+    """The table rows of a Markdown file as lists of unescaped cells."""
+    rows = []
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            if not line.startswith('|') or line.startswith('| ---'):
+                continue
+            cells = [c.strip() for c in re.split(r'(?<!\\)\|', line.strip())[1:-1]]
+            rows.append([re.sub(r'\\(.)', r'\1', c) for c in cells])
+    return rows
+
+
+class Tables(html.parser.HTMLParser):
+    """Cells of every <table id=...> and text of elements with an id."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.ids, self.refs = {}, {}, []
+        self.table = None
+        self.row = None
+        self.cell = None
+        self.sup = 0
+        self.id_stack = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for k in ('src', 'href'):
+            if k in a:
+                self.refs.append(a[k])
+        if tag == 'table' and 'id' in a:
+            self.table = self.tables.setdefault(a['id'], [])
+        elif tag == 'tr' and self.table is not None:
+            self.row = []
+        elif tag in ('td', 'th') and self.row is not None:
+            self.cell = ''
+        elif tag == 'sup':
+            self.sup += 1
+        if 'id' in a and tag not in ('table', 'svg', 'title'):
+            self.id_stack.append((tag, a['id'], []))
+
+    def handle_endtag(self, tag):
+        if tag == 'table':
+            self.table = None
+        elif tag == 'tr' and self.row is not None:
+            if self.row and self.table is not None:
+                self.table.append(self.row)
+            self.row = None
+        elif tag in ('td', 'th') and self.cell is not None:
+            self.row.append(self.cell.strip())
+            self.cell = None
+        elif tag == 'sup':
+            self.sup -= 1
+        if self.id_stack and self.id_stack[-1][0] == tag:
+            _, ident, text = self.id_stack.pop()
+            self.ids[ident] = ''.join(text).strip()
+
+    def handle_data(self, data):
+        if self.cell is not None and self.sup == 0:
+            self.cell += data
+        for _, _, text in self.id_stack:
+            text.append(data)
+
+
+def check_agreement(name, rows_csv, md_rows, html_rows, est, m):
+    """One published table against its estimate rows (same order)."""
+    if len(rows_csv) != len(est):
+        fail(f'{name}.csv: {len(rows_csv)} rows, estimates.json has {len(est)}')
+        return
+    officers = name == 'officer_measure'
+    md_head, md_body = md_rows[0], md_rows[1:]
+    if len(md_body) != len(rows_csv) or len(html_rows) != len(rows_csv) + 1:
+        fail(f'{name}: {len(rows_csv)} CSV rows, {len(md_body)} Markdown, '
+             f'{len(html_rows) - 1} HTML')
+        return
+    for i, (c, e) in enumerate(zip(rows_csv, est)):
+        where = f'{name}.csv row {i + 2} ({c["county"]})'
+        if c['county'] != e['county'] or c['fips'] != e['fips']:
+            fail(f'{where}: county {c["county"]}/{c["fips"]} but estimates.json has '
+                 f'{e["county"]}/{e["fips"]}')
+        for col in ('respondents', 'youth_n'):
+            if c[col] != str(e[col]):
+                fail(f'{where}: {col} {c[col]}, estimates.json {e[col]}')
+        if e['officers_total'] not in (None, -1):
+            if c['officers_total'] != str(e['officers_total']):
+                fail(f'{where}: officers_total {c["officers_total"]}, json {e["officers_total"]}')
+            cov = round_half_away(100 * e['respondents'] / e['officers_total'])
+            if c['coverage_pct'] != str(cov):
+                fail(f'{where}: coverage {c["coverage_pct"]}, expected {cov}')
+        # Victim counts: published exactly, or a symbol whose meaning holds.
+        count_cells = [('cases', e['cases'])]
+        if e.get('total_estimate') is not None:
+            count_cells.append(('total_estimate', round_half_away(e['total_estimate'])))
+        for col, value in count_cells:
+            shown = c[col]
+            if is_int(shown):
+                if int(shown) != value:
+                    fail(f'{where}: {col} {shown}, estimates.json {value}')
+            elif shown == f'<{m}':
+                if not 1 <= value < m:
+                    fail(f'{where}: {col} reads <{m} but is {value}')
+            elif shown == '*':
+                if e['flag'] != 'suppress':
+                    fail(f'{where}: {col} reads * but the flag is {e["flag"]}')
+            elif shown not in ('x', '-'):
+                fail(f'{where}: {col} reads {shown!r}')
+        if is_int(c['estimate_pct'].replace('.', '')):
+            for col, key in (('estimate_pct', 'estimate'), ('ci_low_pct', 'ci_low'),
+                             ('ci_high_pct', 'ci_high')):
+                if c[col] != pct1(e[key]):
+                    fail(f'{where}: {col} {c[col]}, estimates.json {pct1(e[key])}')
+        if is_int(c['total_estimate']):
+            for col, key in (('total_ci_low', 'total_ci_low'), ('total_ci_high', 'total_ci_high')):
+                v = round_half_away(e[key])
+                want = f'<{m}' if 1 <= v < m else str(v)
+                if c[col] != want:
+                    fail(f'{where}: {col} {c[col]}, expected {want}')
+        want_flag = 'no data' if e['respondents'] == 0 else e['flag']
+        if c['flag'] != want_flag:
+            fail(f'{where}: flag {c["flag"]}, estimates.json {want_flag}')
+        # Markdown: the same cells under their headings.
+        md = dict(zip(md_head, md_body[i]))
+        pairs = [('County', 'county'), ('Respondents', 'respondents'), ('Officers', 'officers_total'),
+                 ('Coverage %', 'coverage_pct'), ('Estimate %' if not officers else 'Share %',
+                                                  'estimate_pct'),
+                 ('95% CI low %', 'ci_low_pct'), ('95% CI high %', 'ci_high_pct'),
+                 ('CI low', 'total_ci_low'), ('CI high', 'total_ci_high'),
+                 ('Reliability', 'flag'), ('Notes', 'notes')]
+        pairs.append(('Officers with a confirmed victim', 'cases') if officers
+                     else ('Victims identified', 'cases'))
+        pairs.append(('Estimated officers', 'total_estimate') if officers
+                     else ('Estimated victims', 'total_estimate'))
+        if not officers:
+            pairs.append(('Youth on responding caseloads', 'youth_n'))
+        for head, col in pairs:
+            if md.get(head) != c[col]:
+                fail(f'{name}.md row {c["county"]}: {head} {md.get(head)!r}, CSV {c[col]!r}')
+        # HTML: the same cells, joined for people.
+        h = html_rows[i + 1]
+        exp = [c['county'], f'{c["respondents"]} / {c["officers_total"]}',
+               c['coverage_pct'] + ('%' if is_int(c['coverage_pct']) else '')]
+        if not officers:
+            exp.append(c['youth_n'])
+        exp.append(c['cases'])
+        if is_int(c['estimate_pct'].replace('.', '')):
+            exp += [c['estimate_pct'] + '%', f'{c["ci_low_pct"]}% to {c["ci_high_pct"]}%']
+        else:
+            exp += [c['estimate_pct'], c['ci_low_pct']]
+        exp.append(c['total_estimate'])
+        exp.append(f'{c["total_ci_low"]} to {c["total_ci_high"]}' if is_int(c['total_estimate'])
+                   else c['total_ci_low'])
+        exp.append(c['flag'])
+        if h != exp:
+            fail(f'report.html {name} row {c["county"]}: {h} but the CSV gives {exp}')
+
+
+def check_protection(name, rows_csv, m):
+    """What a reader can work out from the published table alone."""
+    def num(s):
+        return int(s) if is_int(s) else None
+
+    counties, state = rows_csv[:-1], rows_csv[-1]
+    for r in rows_csv:
+        for col in ('cases', 'total_estimate'):
+            v = num(r[col])
+            if v is not None and 1 <= v < m:
+                fail(f'{name}: {r["county"]} publishes {col} {v}')
+        # A rate times its denominator gives the count back (one stratum,
+        # equal weights; youth_n and respondents are published): a shown
+        # rate needs a shown count, which is then not small.
+        rate_shown = is_int(r['estimate_pct'].replace('.', ''))
+        if rate_shown and (num(r['cases']) is None or
+                           (r['total_estimate'] != '-' and num(r['total_estimate']) is None)):
+            fail(f'{name}: {r["county"]} shows its rate {r["estimate_pct"]}% but hides its '
+                 f'count: {r["estimate_pct"]}% of {r["youth_n"]} gives it back')
+    for col in ('cases', 'total_estimate'):
+        s = num(state[col])
+        if s is None:
+            continue
+        hidden = [r for r in counties if num(r[col]) is None and r[col] != '-']
+        if not hidden:
+            continue
+        # "-": a county without respondents holds no case, but its share of
+        # the state's estimated total is unknown.
+        unknown = [r for r in counties if r[col] == '-' and col == 'total_estimate']
+        rest = s - sum(num(r[col]) for r in counties if num(r[col]) is not None)
+        if len(hidden) == 1 and not unknown:
+            fail(f'{name}: {col} of {hidden[0]["county"]} = {rest} by subtraction')
+        if 1 <= rest < m and not unknown:
+            fail(f'{name}: the hidden counties\' {col} add up to {rest}')
+
+
+def main():
+    folder, m = sys.argv[1], int(sys.argv[2])
+    with open(os.path.join(folder, 'estimates.json'), encoding='utf-8') as f:
+        doc = json.load(f)
+    measure = doc['manifest']['parameters']['measure']
+    est = {k: [r for r in doc['rows'] if r['measure'] == k] for k in (measure, 'officer_any')}
+    page = open(os.path.join(folder, 'report.html'), encoding='utf-8').read()
+    parser = Tables()
+    parser.feed(page)
+    for name, key, table in (('county_estimates', measure, 'county-table'),
+                             ('officer_measure', 'officer_any', 'officer-table')):
+        rows_csv = read_csv(os.path.join(folder, 'tables', name + '.csv'))
+        md_rows = read_md(os.path.join(folder, 'tables', name + '.md'))
+        check_agreement(name, rows_csv, md_rows, parser.tables.get(table, []), est[key], m)
+        check_protection(name, rows_csv, m)
+    county = read_csv(os.path.join(folder, 'tables', 'county_estimates.csv'))
+    state = county[-1]
+    if is_int(state['estimate_pct'].replace('.', '')):
+        if parser.ids.get('headline-estimate') != state['estimate_pct'] + '%':
+            fail(f'headline {parser.ids.get("headline-estimate")!r}, table '
+                 f'{state["estimate_pct"]}%')
+    if is_int(state['total_estimate']) and parser.ids.get('headline-total') != state['total_estimate']:
+        fail(f'headline total {parser.ids.get("headline-total")!r}, table {state["total_estimate"]}')
+    # Figures draw exactly the published rates.
+    shown = {r['fips'] for r in county[:-1] if is_int(r['estimate_pct'].replace('.', ''))}
+    forest = set(re.findall(r'<g class="ci" data-fips="(\d+)"', page))
+    mapped = set(re.findall(r'<path class="county shown" data-fips="(\d+)"', page))
+    if forest != shown or mapped != shown:
+        fail(f'figures draw {sorted(forest)} (forest) and {sorted(mapped)} (map), the table '
+             f'publishes {sorted(shown)}')
+    # Nothing from elsewhere.
+    if parser.refs or re.search(r'url\((?!#)|@import|<script|<link|<img', page):
+        fail(f'report.html refers to outside resources: {parser.refs}')
+    if failures:
+        for f in failures:
+            print('FAIL:', f)
+        sys.exit(1)
+    print(f'report files agree ({len(county)} county rows, {len(shown)} published rates, '
+          f'min cell {m})')
+
+
+if __name__ == '__main__':
+    main()
