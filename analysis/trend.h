@@ -6,7 +6,6 @@
 
 #include "estimate.h"
 #include "nchs.h"
-#include "trend_chart.h"
 
 /* Change across annual surveys: differences and ratios between two years,
  * a weighted linear trend over three or more, and Holm's adjustment of the
@@ -153,18 +152,13 @@ const struct an_trend_change *an_trend_last_change(const struct an_trend_result 
  * change is defined): the only case the report marks. */
 bool an_trend_change_excludes_zero(const struct an_trend_change *c);
 
-/* The series' yearly points for the chart (points must hold r->nyears): a
- * year is shown when it has an estimate that is not suppressed, so a
- * suppressed or missing year is a gap, never a zero. */
-void an_trend_chart_points(const struct an_trend_result *r, const struct an_trend_series *s,
-                           struct an_chart_point *points);
-
 /* The report's default chart series: the state, then the `ncounties`
  * largest counties (by youth_total of the frame in the latest year with
- * one, else youth on the respondents' caseloads) that have at least one
- * shown year. Writes up to 1 + ncounties fips pointers (into r) to out and
- * returns how many. */
-size_t an_trend_default_series(const struct an_trend_result *r, size_t ncounties,
-                               const char **out);
+ * one, else youth on the respondents' caseloads) that are eligible:
+ * eligible[i] for series i, or, when eligible is NULL, those with a year
+ * whose estimate is not suppressed. Writes up to 1 + ncounties fips
+ * pointers (into r) to out and returns how many. */
+size_t an_trend_default_series(const struct an_trend_result *r, const bool *eligible,
+                               size_t ncounties, const char **out);
 
 #endif

@@ -311,10 +311,17 @@ int an_trend_chart_svg(const struct an_chart_series *series, size_t nseries,
     sb_printf(&b, "<g class=\"trend-legend\" font-size=\"12\">\n");
     for (i = 0; i < nseries; i++) {
         double y = f.top + 8 + 20.0 * (double)i;
+        bool drawn = false;
+        for (k = 0; k < series[i].n; k++)
+            drawn = drawn || series[i].points[k].shown;
         sb_printf(&b, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
                   "stroke-width=\"2\"/><text x=\"%.2f\" y=\"%.2f\">", f.right + 16, y,
                   f.right + 36, y, palette[i % 8], f.right + 42, y + 4);
         sb_escaped(&b, series[i].name);
+        /* A chosen series with nothing to draw says so, rather than
+         * looking like a line hidden under another. */
+        if (!drawn)
+            sb_printf(&b, "<tspan fill=\"#777\"> (not shown)</tspan>");
         sb_printf(&b, "</text>\n");
     }
     sb_printf(&b, "</g>\n");

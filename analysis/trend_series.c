@@ -191,21 +191,6 @@ bool an_trend_change_excludes_zero(const struct an_trend_change *c)
         && (c->ci_low > 0.0 || c->ci_high < 0.0);
 }
 
-void an_trend_chart_points(const struct an_trend_result *r, const struct an_trend_series *s,
-                           struct an_chart_point *points)
-{
-    for (size_t y = 0; y < r->nyears; y++) {
-        const struct an_estimate_row *row = s->rows[y];
-        struct an_chart_point *pt = &points[y];
-
-        pt->year = r->years[y];
-        pt->shown = row != NULL && row->has_estimate && row->flag != AN_FLAG_SUPPRESS;
-        pt->p = pt->shown ? row->estimate : 0.0;
-        pt->low = pt->shown ? row->ci_low : NAN;
-        pt->high = pt->shown ? row->ci_high : NAN;
-    }
-}
-
 /* Size of a county for the default chart: the frame's youth in the
  * latest year that has one, else youth on the respondents' caseloads. */
 static double county_size(const struct an_trend_result *r, const struct an_trend_series *s)
@@ -227,8 +212,8 @@ static bool any_shown(const struct an_trend_result *r, const struct an_trend_ser
     return false;
 }
 
-size_t an_trend_default_series(const struct an_trend_result *r, size_t ncounties,
-                               const char **out)
+size_t an_trend_default_series(const struct an_trend_result *r, const bool *eligible,
+                               size_t ncounties, const char **out)
 {
     const struct an_trend_series *state = an_trend_find(r, AN_STATE_FIPS);
     size_t n = 0, k;
@@ -242,7 +227,7 @@ size_t an_trend_default_series(const struct an_trend_result *r, size_t ncounties
         for (size_t i = 0; i < r->nseries; i++) {
             const struct an_trend_series *s = &r->series[i];
             bool taken = false;
-            if (s == state || !any_shown(r, s))
+            if (s == state || !(eligible != NULL ? eligible[i] : any_shown(r, s)))
                 continue;
             for (size_t j = 0; j < n; j++)
                 taken = taken || strcmp(out[j], s->fips) == 0;

@@ -672,7 +672,6 @@ static void test_report_helpers(void **state)
                                {"Maricopa", "04013"}, {"Pima", "04019"}, {"Arizona", "04"}};
     const long youth[5] = {20, 900, 3000, 700, 4620};
     struct an_trend_result r;
-    struct an_chart_point pts[3];
     const char *chosen[11];
     const struct an_trend_change *last;
     int y, k;
@@ -705,21 +704,20 @@ static void test_report_helpers(void **state)
     assert_false(an_trend_change_excludes_zero(an_trend_last_change(&r, an_trend_find(&r, "04019"))));
     assert_false(an_trend_change_excludes_zero(NULL));
 
-    /* Chart points: La Paz 2024 is a gap, not a zero. */
-    an_trend_chart_points(&r, an_trend_find(&r, "04012"), pts);
-    assert_true(pts[0].shown && !pts[1].shown && pts[2].shown);
-    assert_int_equal(pts[1].year, 2024);
-    assert_true(isnan(pts[1].low));
-    near(pts[2].high, 0.06, 1e-15, "high", "chart points");
-
     /* Default: the state, then the largest counties with a shown year
      * (Greenlee never shown; La Paz has shown years). */
-    assert_int_equal(an_trend_default_series(&r, 3, chosen), 4);
+    assert_int_equal(an_trend_default_series(&r, NULL, 3, chosen), 4);
     assert_string_equal(chosen[0], "04");
     assert_string_equal(chosen[1], "04013");
     assert_string_equal(chosen[2], "04012");
     assert_string_equal(chosen[3], "04019");
-    assert_int_equal(an_trend_default_series(&r, 10, chosen), 4);
+    assert_int_equal(an_trend_default_series(&r, NULL, 10, chosen), 4);
+    {
+        /* Eligibility from the caller (the report: published years). */
+        const bool only_pima[5] = {false, false, false, true, false};
+        assert_int_equal(an_trend_default_series(&r, only_pima, 3, chosen), 2);
+        assert_string_equal(chosen[1], "04019");
+    }
     an_trend_result_free(&r);
 }
 

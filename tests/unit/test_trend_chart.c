@@ -152,6 +152,8 @@ static void test_chart_series_without_shown_years_still_has_its_line(void **stat
     assert_int_equal(an_trend_chart_svg(s, 2, NULL, &svg, NULL), 0);
     assert_int_equal(count(svg, "class=\"trend-line\""), 2);
     assert_string_equal(attr_d(svg, "<path class=\"trend-line\"", 1, d, sizeof d), "");
+    assert_non_null(strstr(svg, ">Greenlee<tspan fill=\"#777\"> (not shown)</tspan></text>"));
+    assert_null(strstr(svg, ">Arizona<tspan"));
     free(svg);
 }
 
