@@ -203,8 +203,15 @@ int cmd_trend(int argc, char **argv)
             .level = a.level,
             .lonely = a.lonely,
         };
-        if ((rc = an_trend_query(conn, (int)a.from, (int)a.to, &opt, &years, &err)) != 0)
+        /* One snapshot for every year's query: a load running meanwhile
+         * cannot give two years from two states of the data. */
+        if ((rc = db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &err)) != 0)
             goto done;
+        rc = an_trend_query(conn, (int)a.from, (int)a.to, &opt, &years, &err);
+        if (rc == 0)
+            rc = db_exec(conn, "COMMIT", &err);
+        if (rc != 0)
+            goto done;   /* PQfinish ends the transaction */
     }
     if (years.nyears < 2) {
         rc = prev_fail(&err, PREV_EX_DATA, "", "a trend needs active responses for two or "
