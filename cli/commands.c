@@ -7,6 +7,11 @@
 const struct cli_command cli_commands[] = {
     {"db", "start, stop or inspect the embedded PostgreSQL cluster", cmd_db, cmd_db_help},
     {"init", "create or upgrade the database schema", cmd_init, cmd_init_help},
+    {"load", "check survey files and load them as batches", cmd_load, cmd_load_help},
+    {"check", "check survey files without loading them", cmd_check, cmd_check_help},
+    {"batches", "list loaded batches with their provenance", cmd_batches, cmd_batches_help},
+    {"status", "per county: respondents, frame totals, what is missing", cmd_status,
+     cmd_status_help},
     {"synth", "write synthetic survey data (sample data, benchmarks)", cmd_synth, cmd_synth_help},
     {"ci", "confidence interval for X cases out of N (no database)", cmd_ci, cmd_ci_help},
     {"estimate", "prevalence per county and statewide (design-based, with intervals)", cmd_estimate, cmd_estimate_help},

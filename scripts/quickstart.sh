@@ -9,3 +9,8 @@ ninja -C build
 prev=build/cli/prevalence
 "$prev" init
 "$prev" db status
+# the sample data: frames first, then every county's responses (a second
+# run finds them already loaded and changes nothing)
+"$prev" load frame sample-data/*/frame.csv
+"$prev" load responses sample-data/*/responses-*.csv
+"$prev" status --year 2025 --format table

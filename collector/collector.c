@@ -1,0 +1,139 @@
+#include "collector.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dbcheck.h"
+#include "diag.h"
+#include "loader.h"
+#include "progress.h"
+#include "scan.h"
+
+#define STDIN_NAME "<stdin>"
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+}
+
+int col_process_file(PGconn *conn, const struct col_options *o, const char *path,
+                     struct col_result *res, struct prev_error *err)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? STDIN_NAME : path;
+    FILE *fp = NULL;
+    struct stat st;
+    struct col_scan sc;
+    struct col_diag diag;
+    struct col_progress progress;
+    struct col_loader loader;
+    struct col_dbcheck dc;
+    bool scan_ready = false, loading = false;
+    double started = col_now();
+    int rc = 0;
+
+    memset(res, 0, sizeof *res);
+    memset(&loader, 0, sizeof loader);
+    memset(&dc, 0, sizeof dc);
+    if (is_stdin) {
+        fp = stdin;
+    } else if ((fp = fopen(path, "rb")) == NULL) {
+        rc = prev_fail(err, PREV_EX_NOINPUT, path, "cannot open: %s", strerror(errno));
+        goto done;
+    }
+    if (fstat(fileno(fp), &st) != 0) {
+        rc = prev_fail(err, PREV_EX_NOINPUT, name, "cannot read: %s", strerror(errno));
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rc = prev_fail(err, PREV_EX_NOINPUT, name, "is a directory, not a file");
+        goto done;
+    }
+
+    col_progress_init(&progress, o->diag, o->progress, name,
+                      o->load && conn != NULL ? "loading" : "checking",
+                      S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
+    col_diag_init(&diag, o->diag, name, COL_DIAG_CAP, &progress);
+    memset(&sc, 0, sizeof sc);
+    sc.kind = o->kind;
+    sc.name = name;
+    sc.ignore = o->ignore;
+    sc.nignore = o->nignore;
+    sc.diag = &diag;
+    sc.rejects = o->rejects;
+    sc.progress = &progress;
+    sc.size_hint = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    if ((rc = col_scan_init(&sc, err)) != 0)
+        goto done;
+    scan_ready = true;
+
+    if (o->load && conn != NULL) {
+        if ((rc = col_loader_begin(&loader, conn, o->kind, is_stdin ? STDIN_NAME
+                                                                    : base_name(path), err)) != 0)
+            goto done;
+        loading = true;
+        sc.sink = col_loader_sink;
+        sc.sink_ctx = &loader;
+    }
+    if ((rc = col_scan_run(&sc, fp, err)) != 0)
+        goto done;
+    if (loading && (rc = col_loader_end_copy(&loader, diag.errors == 0, err)) != 0)
+        goto done;
+    if (loading && diag.errors > 0) {
+        /* Nothing of this file will be loaded; the checks against loaded
+         * data below still run, outside the abandoned transaction. */
+        col_loader_abort(&loader);
+        loading = false;
+    }
+
+    /* Identical bytes already loaded: nothing to do, and nothing to
+     * check (the loaded batch would collide with itself). */
+    if (conn != NULL && diag.errors == 0) {
+        if (loading && (rc = col_loader_lock_years(&loader, &sc, err)) != 0)
+            goto done;
+        if ((rc = col_find_active_sha(conn, sc.stats.sha256, &res->batch_id, err)) != 0)
+            goto done;
+        if (res->batch_id != 0) {
+            res->already_loaded = true;
+            res->valid = true;
+            res->rows = sc.valid_rows;
+            goto done;
+        }
+    }
+    /* The checks against loaded data, as long as the header let the rows
+     * be read at all: one run shows every problem. */
+    if (conn != NULL && sc.header_usable && !sc.refused_privacy && sc.valid_rows > 0) {
+        if ((rc = col_dbcheck_run(conn, &sc, loading ? loader.batch_id : 0, o->replace, &dc,
+                                  err)) != 0)
+            goto done;
+        res->db_checked = true;
+        col_dbcheck_report(&sc, &dc);
+    }
+    col_diag_finish(&diag, o->rejects != NULL);
+    res->errors = diag.errors;
+    res->warnings = diag.warnings;
+    res->valid = diag.errors == 0;
+    res->rows = sc.valid_rows;
+    if (!res->valid || !loading)
+        goto done;
+    if ((rc = col_loader_finish(&loader, &sc, &dc, &res->batch_id, err)) != 0)
+        goto done;
+    if (res->batch_id != 0) {
+        res->already_loaded = true;
+    } else {
+        res->batch_id = loader.batch_id;
+        res->replaced = dc.nreplaced;
+    }
+done:
+    if (loading)
+        col_loader_abort(&loader);
+    col_dbcheck_free(&dc);
+    if (scan_ready)
+        col_scan_free(&sc);
+    if (fp != NULL && !is_stdin)
+        fclose(fp);
+    res->seconds = col_now() - started;
+    return rc;
+}
