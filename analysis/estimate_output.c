@@ -205,6 +205,19 @@ static json_t *build_json(const struct an_estimate_meta *meta,
     return doc;
 }
 
+json_t *an_estimate_row_json(const struct an_estimate_row *row)
+{
+    json_t *obj = json_object();
+    bool ok = obj != NULL;
+
+    for (int k = 0; ok && an_estimate_columns[k] != NULL; k++)
+        ok = json_object_set_new(obj, an_estimate_columns[k], json_cell(row_cell(row, k))) == 0;
+    if (!ok) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
+}
 
 /* ---- for people: terminal table and Markdown ------------------------------ */
 

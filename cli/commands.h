@@ -17,5 +17,6 @@ PREV_COMMAND(ci)
 PREV_COMMAND(estimate)
 PREV_COMMAND(report)
 PREV_COMMAND(export)
+PREV_COMMAND(trend)
 
 #endif

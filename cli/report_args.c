@@ -12,7 +12,8 @@
 #include "prev_config.h"
 #include "prev_git.h"
 
-enum { OPT_YEAR = 1, OPT_OUT, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_MIN_CELL };
+enum { OPT_YEAR = 1, OPT_OUT, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_MIN_CELL,
+       OPT_TREND_COUNTIES };
 
 int report_args_parse(int argc, char **argv, const struct cli_command *self,
                       bool publishes, struct report_args *a)
@@ -25,6 +26,7 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         {"level", required_argument, NULL, OPT_LEVEL},
         {"lonely-psu", required_argument, NULL, OPT_LONELY},
         {"min-cell", required_argument, NULL, OPT_MIN_CELL},
+        {"trend-counties", required_argument, NULL, OPT_TREND_COUNTIES},
         {NULL, 0, NULL, 0},
     };
     const char *cmd = self->name;
@@ -83,6 +85,16 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
             if (!cli_long_arg(cmd, "--min-cell", optarg, 1, 1000000, &a->opt.min_cell))
                 return PREV_EX_USAGE;
             break;
+        case OPT_TREND_COUNTIES:
+            /* The chart is on the page; the bundle has none. Names are
+             * checked against the database once it is read. */
+            if (!publishes)
+                return cli_usage_error(cmd, "--trend-counties applies to 'report' only");
+            if (optarg[0] == '\0')
+                return cli_usage_error(cmd, "--trend-counties needs county names, e.g. "
+                                       "Arizona,Maricopa,Pima");
+            a->opt.trend_counties = optarg;
+            break;
         default:
             return PREV_EX_USAGE;
         }
@@ -94,6 +106,7 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
     if (a->out_dir == NULL)
         return cli_usage_error(cmd, "missing --out FOLDER");
     a->opt.survey_year = (int)year;
+    a->opt.with_trend = publishes;
     return 0;
 }
 

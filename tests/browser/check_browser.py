@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Open a report in headless Chromium and check what a reader sees:
 
-  check_browser.py REPORT_DIR SCREENSHOT.png
+  check_browser.py REPORT_DIR SCREENSHOT.png [--trend NAME,NAME,...]
   check_browser.py --probe        exit 0 when Chromium is here, else 77
 
 - the page loads with no console message, no script error and no failed or
@@ -10,7 +10,11 @@
 - the forest plot has one interval per county whose rate the table
   publishes (tables/county_estimates.csv), plus the state's;
 - the headline and the county table are visible;
-- a full-page screenshot is saved to SCREENSHOT.png.
+- a full-page screenshot is saved to SCREENSHOT.png;
+- with --trend (a report over several survey years): the trend chart has
+  exactly one line per series named, in that order, each drawn with a
+  visible size when it has a point, and the county table has its
+  "change since" column.
 
 Chromium is driven over the DevTools protocol on a pipe
 (--remote-debugging-pipe): no port, no network, no package beyond Python's
@@ -128,6 +132,14 @@ PROBE = r"""
     headline: head ? head.innerText : null,
     headlineVisible: head ? rect(head) : false,
     tableRows: table ? table.querySelectorAll('tbody tr').length : 0,
+    trendSeries: [...document.querySelectorAll('svg.trend-chart g.trend-series')]
+      .map(g => g.dataset.series),
+    trendLines: [...document.querySelectorAll('svg.trend-chart path.trend-line')].map(e => ({
+      series: e.parentNode.dataset.series,
+      points: e.parentNode.querySelectorAll('circle.trend-point').length,
+      drawn: e.getAttribute('d') === '' || box(e) || e.getAttribute('d').indexOf('L') < 0,
+    })),
+    changeCells: table ? table.querySelectorAll('tbody td.change').length : 0,
     tableVisible: table ? rect(table) : false,
     width: document.documentElement.scrollWidth,
     height: document.documentElement.scrollHeight,
@@ -145,6 +157,9 @@ def main():
     if sys.argv[1] == '--probe':
         sys.exit(0)
     folder, shot = sys.argv[1], sys.argv[2]
+    trend = None
+    if len(sys.argv) > 4 and sys.argv[3] == '--trend':
+        trend = sys.argv[4].split(',')
     page = os.path.abspath(os.path.join(folder, 'report.html'))
     url = 'file://' + page
     with open(os.path.join(folder, 'tables', 'county_estimates.csv'), newline='') as f:
@@ -214,6 +229,21 @@ def main():
             failures.append('the headline is not visible')
         if not probe['tableVisible'] or probe['tableRows'] != ncounties + 1:
             failures.append(f'county table: {probe["tableRows"]} rows visible, want {ncounties + 1}')
+        if trend is not None:
+            lines = probe['trendLines']
+            if [l['series'] for l in lines] != trend or probe['trendSeries'] != trend:
+                failures.append(f'trend chart: lines for {[l["series"] for l in lines]}, '
+                                f'want one per series {trend}')
+            for l in lines:
+                if not l['drawn']:
+                    failures.append(f'trend chart: the line of {l["series"]} has no size')
+            if sum(l['points'] for l in lines) == 0:
+                failures.append('trend chart: no point drawn at all')
+            if probe['changeCells'] != ncounties + 1:
+                failures.append(f'county table: {probe["changeCells"]} "change since" cells, '
+                                f'want {ncounties + 1}')
+        elif probe['trendLines'] or probe['changeCells']:
+            failures.append('a report of one survey year has a trend chart or change column')
         if probe['width'] > 1200:
             failures.append(f'the page is wider than the window ({probe["width"]} px)')
     if failures:
@@ -221,7 +251,9 @@ def main():
             print('FAIL:', f)
         sys.exit(1)
     print(f'Chromium: loaded cleanly; map {len(probe["counties"])} counties, forest plot '
-          f'{len(probe["intervals"])} county intervals + state; screenshot {shot}')
+          f'{len(probe["intervals"])} county intervals + state; '
+          + (f'trend chart {len(probe["trendLines"])} lines; ' if trend is not None else '')
+          + f'screenshot {shot}')
 
 
 if __name__ == '__main__':
