@@ -1,36 +1,22 @@
 /* tables/NAME.csv and tables/NAME.md: the published table for people who paste
  * into documents. Same cells as the HTML page (report_model.c). */
 #include "report.h"
+#include "csv_out.h"
 
 #include <string.h>
 
-/* RFC 4180: quote a field holding a comma, quote or line break. */
-static void csv_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s != '\0'; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
 
 int an_write_table_csv(FILE *out, const struct an_pub_table *t)
 {
     for (int c = 0; c < AN_PUB_NCOLS; c++) {
         fputs(c > 0 ? "," : "", out);
-        csv_field(out, an_pub_col_names[c]);
+        prev_csv_field(out, an_pub_col_names[c]);
     }
     fputs("\r\n", out);
     for (size_t i = 0; i < t->nrows; i++) {
         for (int c = 0; c < AN_PUB_NCOLS; c++) {
             fputs(c > 0 ? "," : "", out);
-            csv_field(out, t->row[i].cell[c]);
+            prev_csv_field(out, t->row[i].cell[c]);
         }
         fputs("\r\n", out);
     }

@@ -1,5 +1,6 @@
 /* CSV, JSON, Markdown and terminal tables of a trend. */
 #include "trend_output.h"
+#include "csv_out.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -129,20 +130,6 @@ static struct cell slope_cell(const struct an_trend_meta *meta, const struct an_
 
 /* ---- CSV ------------------------------------------------------------------ */
 
-static void csv_text(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s != '\0'; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
 
 static void csv_cell(FILE *out, struct cell c, bool first)
 {
@@ -155,7 +142,7 @@ static void csv_cell(FILE *out, struct cell c, bool first)
     else if (c.kind == CELL_REAL)
         fputs(prev_fmt_double(buf, sizeof buf, c.r), out);
     else if (c.kind == CELL_TEXT)
-        csv_text(out, c.s);
+        prev_csv_field(out, c.s);
 }
 
 static void csv_header(FILE *out, const char *const *cols)
