@@ -48,6 +48,7 @@ int cmd_report(int argc, char **argv)
     static const struct cli_command self = {"report", "", NULL, cmd_report_help};
     struct report_args a;
     struct an_report_data *d = NULL;
+    struct report_sae_fit *fit = NULL;
     struct an_outfiles *set = NULL;
     struct prev_error err;
     int rc;
@@ -56,6 +57,12 @@ int cmd_report(int argc, char **argv)
     if ((rc = report_args_parse(argc, argv, &self, true, &a)) != 0)
         return rc == CLI_OPT_HELP ? 0 : rc;
     if ((rc = report_data_load(&a, &d, &err)) != 0)
+        goto done;
+    if ((fit = calloc(1, sizeof *fit)) == NULL) {
+        rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
+        goto done;
+    }
+    if ((rc = report_sae_fit(&a, d, fit, &err)) != 0)
         goto done;
     if ((set = calloc(1, sizeof *set)) == NULL) {
         rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
@@ -72,6 +79,8 @@ done:
     if (set != NULL)
         an_outfiles_free(set);
     free(set);
+    report_sae_fit_free(fit);
+    free(fit);
     report_data_free(d);
     return rc != 0 ? cli_report(&err) : 0;
 }
