@@ -98,7 +98,7 @@ static const char css[] =
     "figure{margin:1em 0}figcaption{font-size:.85em;color:#555}\n"
     "svg{max-width:100%;height:auto;font-family:inherit}\n"
     ".methods p,.methods li{font-size:.92em}\n"
-    "th.model{background:#fdf1e8}td.model{color:#9a3412}.model-intro{font-size:.92em}\n"
+    "th.model{background:#f1ecf7}td.model{color:#4a2570}.model-intro{font-size:.92em}\n"
     "code{font-size:.9em}\n"
     "footer{margin-top:3em;font-size:.8em;color:#555;border-top:1px solid #ccc;padding-top:8px}"
     "\n"

@@ -633,7 +633,7 @@ void an_sae_write_intro_html(FILE *out, const struct an_report_input *in)
         return;
     fputs("<p class=\"model-intro\">Columns marked <em>model-based</em> come from a "
           "small-area model that combines each county's own answers with the pattern "
-          "across all counties (see <a href=\"#methods-model\">Methods</a>). They are "
+          "across all counties (see Methods, \"Model-based estimates\"). They are "
           "estimates of a rate, not counts from the survey, and are shown where they are "
           "reliable and do not reveal a small count; the forest plot draws them as open "
           "diamonds on dashed lines next to the direct estimates.</p>\n", out);
@@ -677,8 +677,8 @@ void an_sae_write_methods_html(FILE *out, const struct an_report_input *in)
             fputs("</code>)", out);
         }
     }
-    fprintf(out, ", and estimates from the data how far they scatter (the between-county "
-                 "variance, fitted by %s). Each county's model-based estimate is a weighted "
+    fprintf(out, ", and estimates from the data how far they scatter: the between-county "
+                 "variance, fitted by %s. Each county's model-based estimate is a weighted "
                  "average of its own direct estimate and the model's prediction for it, "
                  "weighted by how precise its own estimate is: a county with many "
                  "respondents keeps almost its own estimate, a county with few is pulled "
@@ -725,14 +725,15 @@ void an_sae_write_protection_html(FILE *out, const struct an_report_input *in,
                  "percentage point per victim in a small county, and the model's parameters "
                  "can be rebuilt from what is published, so the count could be worked back "
                  "from it. A model-based estimate is therefore shown only where the county's "
-                 "count could be known without harm: it is 0 or %ld or more (otherwise the "
-                 "cell reads <strong>x</strong>), and the check above still passes with it "
-                 "known. Since every county's count also moves the other counties' "
-                 "model-based estimates a little, the check changes each hidden count one "
-                 "step at a time, refits the model, and treats every value that leaves all "
-                 "published model-based figures unchanged as one a reader could still "
-                 "believe; no count from 1 to %ld may be left with a single possible value, "
-                 "alone or as the hidden counties' sum, or a further model-based estimate is "
+                 "count may be known: it is 0 or %ld or more (otherwise the cell reads "
+                 "<strong>x</strong>). Every county's count also moves the other counties' "
+                 "model-based estimates a little, through the level and the spread the model "
+                 "shares. So the report plays the reader once more: for each hidden count it "
+                 "looks for other counts, within what their symbols allow and with the same "
+                 "Arizona total, under which the model, refitted, prints every published "
+                 "model-based figure exactly the same. Counties that can trade cases this way "
+                 "are taken to reveal only their sum, a county that cannot its count, and "
+                 "neither may be from 1 to %ld; otherwise a further model-based estimate is "
                  "hidden (<strong>x</strong>). No model-based number of victims is published: "
                  "the estimated numbers in the tables are the direct ones.</p>\n",
             t->min_cell, t->min_cell - 1);
@@ -740,7 +741,9 @@ void an_sae_write_protection_html(FILE *out, const struct an_report_input *in,
 
 /* ---- the forest plot's marks ------------------------------------------------ */
 
-#define MODEL_INK "#c2410c"
+/* Purple: apart from the direct estimates' blue and the red statewide
+ * line, and distinct in grey print by the dashes and the open diamond. */
+#define MODEL_INK "#6a3d9a"
 
 void an_sae_forest_legend(FILE *out, double x, double y)
 {
@@ -748,14 +751,14 @@ void an_sae_forest_legend(FILE *out, double x, double y)
                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#08519c\" "
                  "stroke-width=\"2\"/><rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" "
                  "fill=\"#08519c\"/><text x=\"%.1f\" y=\"%.1f\" dominant-baseline=\"middle\">"
-                 "direct estimate (this county's survey answers)</text>\n",
+                 "direct (the county's own answers)</text>\n",
             x, y, x + 30, y, x + 11, y - 4, x + 38, y);
-    x += 300;
+    x += 250;
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                  "stroke-width=\"2\" stroke-dasharray=\"5 3\"/><path d=\"M%.1f,%.1fl5,5l-5,5"
                  "l-5,-5z\" fill=\"#fff\" stroke=\"%s\" stroke-width=\"1.5\"/><text x=\"%.1f\" "
-                 "y=\"%.1f\" dominant-baseline=\"middle\">model-based estimate (small-area "
-                 "model)</text></g>\n",
+                 "y=\"%.1f\" dominant-baseline=\"middle\">model-based (small-area model)"
+                 "</text></g>\n",
             x, y, x + 30, y, MODEL_INK, x + 15, y - 5, MODEL_INK, x + 38, y);
 }
 

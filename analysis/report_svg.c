@@ -88,7 +88,7 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
     fputs("<title id=\"forest-title\">Estimated prevalence by county with ", out);
     fprintf(out, "%.0f%% confidence intervals</title>\n", rows[state].level * 100);
     if (t->has_sae)
-        an_sae_forest_legend(out, left - 10, 16);
+        an_sae_forest_legend(out, 20, 16);
     /* Grid and axis. */
     for (int k = 0; k <= ticks; k++) {
         double x = left + k * step * scale;
@@ -220,14 +220,14 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
             snprintf(model_fill, sizeof model_fill, "url(#model-%d)", bin);
             fill = model_fill;
             kind = "model";
-            ink = bin >= 3 ? "#fff" : "#222";
+            ink = "#222";
         } else if (r != NULL && r->plotted) {
             /* Binned as printed (one decimal), so label and legend agree. */
             bin = (int)floor(round(e->estimate * 1000) / 10 / step + 1e-9);
             bin = bin < 0 ? 0 : bin > 4 ? 4 : bin;
             fill = palette[bin];
             kind = "shown";
-            ink = bin >= 3 ? "#fff" : "#222";
+            ink = "#222";
         } else if (r != NULL && !r->notes[AN_NOTE_NO_DATA]) {
             fill = "url(#hatch)";
             kind = "hidden";
@@ -244,8 +244,10 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
             fprintf(out, ": %s", r != NULL ? hidden_words(r) : "no data");
         }
         fputs("</title></path>\n", out);
+        /* A halo keeps a label legible over the dots of a model-based fill. */
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\" "
-                     "fill=\"%s\" pointer-events=\"none\">", s->label_x, s->label_y, ink);
+                     "fill=\"%s\" pointer-events=\"none\"%s>", s->label_x, s->label_y, ink,
+                m != NULL ? " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"" : "");
         xml_text(out, s->name);
         if (m != NULL) {
             fprintf(out, "<tspan x=\"%.1f\" dy=\"11\">%s%% model</tspan>", s->label_x,
