@@ -114,7 +114,7 @@ struct refit {
     const enum an_sae_shown *dec;              /* what is published */
     struct an_estimate_row *work;              /* rows, a few counts changed */
     struct an_sae_row *alt;                    /* the fit on work */
-    long refits;                               /* an_sae_compute calls so far */
+    long refits;                               /* an_sae_compute calls so far, all checks */
 };
 
 /* Row r as it would read with `cases` cases: the same caseloads, the
@@ -186,6 +186,11 @@ static double mismatch(const struct refit *f)
     return d;
 }
 
+/* Refits one report may spend on its protection (a refit takes a fraction
+ * of a millisecond; the sample data needs a few hundred). Past it no
+ * witness is found, which only hides more. */
+#define SAE_REFIT_BUDGET 12000
+
 /* A change of one county's count, for a refit. */
 struct move {
     size_t row;
@@ -202,6 +207,12 @@ static bool same_with(struct refit *f, const struct move *mv, size_t nmv, double
     struct prev_error ignored;
     int rc;
 
+    /* Out of budget: no witness, which can only hide more. */
+    if (f->refits >= SAE_REFIT_BUDGET) {
+        if (dist != NULL)
+            *dist = HUGE_VAL;
+        return false;
+    }
     f->refits++;
     for (size_t i = 0; i < nmv; i++)
         with_count(&f->rows[mv[i].row], mv[i].cases, &f->work[mv[i].row]);
@@ -310,19 +321,19 @@ static bool eval_counts(struct refit *f, const struct groups *g, const long *cou
     return same_with(f, mv, nmv, dist);
 }
 
-/* Refits one check may spend, and steps of one witness search. Giving up
- * counts as "not safe", which only hides more. */
-#define SAE_REFIT_BUDGET 20000
+/* Steps of one witness search. */
 #define SAE_WITNESS_STEPS 6
 
 /* Look for a witness that hidden county a could read d cases more: other
  * counts, each within its symbol and (sum_known) with the hidden sum
  * kept, under which every published model-based cell prints the same.
- * Greedy: move the compensating case, then one case at a time between two
- * other hidden counties, always the move that brings the published values
- * closest to their printed intervals. On success, count[] holds the
- * witness. The search may miss a witness, never invent one. */
-static bool find_witness(struct refit *f, const struct groups *g,
+ * Greedy: take the compensating case from a county outside a's group,
+ * then move one case at a time between two other hidden counties, always
+ * the move that brings the published values closest to their printed
+ * intervals. On success, count[] holds the witness, which changes a
+ * county outside a's group (or, without the sum, needs none). The search
+ * may miss a witness, never invent one. */
+static bool find_witness(struct refit *f, struct groups *g,
                          const struct an_protect_cells *cells, long min_cell, bool sum_known,
                          size_t a, long d, long *count)
 {
@@ -339,9 +350,12 @@ static bool find_witness(struct refit *f, const struct groups *g,
     if (!sum_known && eval_counts(f, g, count, &best))
         return true;
     if (sum_known) {
+        /* From outside a's group: a move inside it would keep the sum the
+         * group is suspected of revealing. */
         for (size_t b = 0; b < g->n; b++) {
             size_t rb = g->row[b];
-            if (b == a || !may_read(&rows[rb], &cells[rb], min_cell, count[b] - d))
+            if (uf_find(g->parent, b) == uf_find(g->parent, a) ||
+                !may_read(&rows[rb], &cells[rb], min_cell, count[b] - d))
                 continue;
             count[b] -= d;
             if (eval_counts(f, g, count, &dist))
@@ -411,7 +425,6 @@ static bool model_safe(struct refit *f, size_t ncounties, const struct an_protec
     struct groups g;
 
     memset(&g, 0, sizeof g);
-    f->refits = 0;
     for (size_t j = 0; j < ncounties; j++)
         if (rows[j].respondents > 0 && rows[j].has_estimate &&
             cells[j].cases != AN_MARK_SHOW && cells[j].cases != AN_MARK_NA)
