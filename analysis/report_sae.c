@@ -10,8 +10,9 @@
  * model-based estimate is treated as publishing its county's count, and
  * since every model-based estimate also moves a little with every other
  * county's count (through beta and sigma_u^2), the protection refits the
- * model with each hidden count changed and lets the small-cell check judge
- * what the published values still leave open (docs/methods.md). */
+ * model with hidden counts changed and shows only what leaves every small
+ * count, and every group sum a reader could learn, open to more than one
+ * value (docs/methods.md, "Small-cell protection"). */
 #include "report_sae.h"
 
 #include <math.h>

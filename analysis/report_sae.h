@@ -69,15 +69,16 @@ struct an_pub_sae_row {
  * marks from an_protect_table, sae the model fitted to rows with cov and
  * opt (refitted here with hidden counts changed). out[i] for every row.
  *
- * A shown model-based estimate is taken to publish its county's count: the
- * county's count (and estimated total) must not be small, and the table
- * must stay safe with it known. Every other hidden count is then changed
- * one step at a time within the values its symbol allows, the model
- * refitted, and the values that leave every published model-based cell as
- * it is are what a reader may still believe; an_protect_small_counts_safe
- * judges the table with those bounds. While it fails, one model-based
- * estimate more is hidden. Returns 0, or an error code with err filled
- * (a refit failed: an internal error). */
+ * A shown model-based estimate is taken to publish its county's count, so
+ * a county hidden for a small count (or total) gets "x", and one whose
+ * model-based interval fails the NCHS width rules "*". Then the reader is
+ * played: hidden counties are linked when other counts, within their
+ * symbols and with Arizona's sum, make the refitted model print every
+ * published model-based cell the same (a witness); a linked group may
+ * reveal its sum, an unlinked county its count, and neither may be small.
+ * While that fails, one model-based estimate more is hidden ("x").
+ * Returns 0, or an error code with err filled (out of memory, or the
+ * refit does not reproduce sae: an internal error). */
 int an_sae_protect(const struct an_estimate_row *rows, size_t ncounties,
                    const struct an_protect_cells *cells, long min_cell,
                    const struct an_sae_row *sae, const struct an_sae_covariates *cov,
