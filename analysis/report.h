@@ -7,6 +7,7 @@
 
 #include "estimate.h"
 #include "prev_error.h"
+#include "report_sae.h"
 #include "suppress.h"
 #include "trend.h"
 
@@ -61,6 +62,7 @@ struct an_report_input {
      * largest counties with a published year. */
     size_t ntrend_fips;
     const char *trend_fips[AN_REPORT_TREND_MAX];
+    struct an_report_sae sae;         /* model-based estimates (report_sae.h); zero: none */
 };
 
 /* ---- the published table (report_model.c) ---------------------------------- */
@@ -95,6 +97,9 @@ enum an_note {
     AN_NOTE_PROTECT,      /* c: hidden so that a small count cannot be recovered */
     AN_NOTE_REVIEW,       /* d: shown, but NCHS asks for a statistical review */
     AN_NOTE_NO_DATA,      /* e: no respondents */
+    AN_NOTE_SAE_NCHS,     /* f: model-based estimate suppressed on its MSE */
+    AN_NOTE_SAE_PROTECT,  /* g: model-based estimate hidden: it would give a small count away */
+    AN_NOTE_SAE_REVIEW,   /* h: model-based estimate shown, flagged for review */
     AN_NOTE_N
 };
 
@@ -112,6 +117,8 @@ struct an_pub_table {
     size_t nrows;                           /* ncounties + 1; the state last */
     struct an_pub_row row[AN_SUPPRESS_MAX_ROWS];
     bool used[AN_NOTE_N];                   /* footnotes any row needs */
+    bool has_sae;                           /* model-based columns (an_publish_sae) */
+    struct an_pub_sae_row sae[AN_SUPPRESS_MAX_ROWS];
 };
 
 /* Protect and format rows[0 .. ncounties] (counties, then the state).
@@ -119,7 +126,10 @@ struct an_pub_table {
 int an_publish_table(const struct an_estimate_row *rows, size_t ncounties, long min_cell,
                      struct an_pub_table *out);
 
-/* The footnote key ("a".."e") and its text for this table. */
+/* Rebuild r's notes cell from r->notes (after a note was added). */
+void an_pub_row_set_notes(struct an_pub_row *r);
+
+/* The footnote key ("a".."h") and its text for this table. */
 const char *an_note_key(enum an_note n);
 void an_note_text(enum an_note n, const struct an_pub_table *t, char *buf, size_t size);
 

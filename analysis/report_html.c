@@ -99,6 +99,7 @@ static const char css[] =
     "figure{margin:1em 0}figcaption{font-size:.85em;color:#555}\n"
     "svg{max-width:100%;height:auto;font-family:inherit}\n"
     ".methods p,.methods li{font-size:.92em}\n"
+    "th.model{background:#f1ecf7}td.model{color:#4a2570}.model-intro{font-size:.92em}\n"
     "code{font-size:.9em}\n"
     "footer{margin-top:3em;font-size:.8em;color:#555;border-top:1px solid #ccc;padding-top:8px}"
     "\n"
@@ -147,9 +148,13 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
         fputs("<th>Youth on responding caseloads</th><th>Victims identified</th>", out);
     else
         fputs("<th>Officers with a confirmed victim</th>", out);
-    fprintf(out, "<th>%s</th><th>%.0f%% CI</th><th>%s</th><th>%.0f%% CI</th>"
-                 "<th>Reliability</th>",
-            officers ? "Share of officers" : "Estimate", level * 100,
+    fprintf(out, "<th>%s</th><th>%.0f%% CI</th>", officers ? "Share of officers" : "Estimate",
+            level * 100);
+    if (t->has_sae)
+        fprintf(out, "<th class=\"model\">Model-based estimate</th><th class=\"model\">"
+                     "Model-based %.0f%% CI</th><th class=\"model\">Model reliability</th>",
+                level * 100);
+    fprintf(out, "<th>%s</th><th>%.0f%% CI</th><th>Reliability</th>",
             officers ? "Estimated officers with a confirmed victim"
                      : "Estimated victims on probation",
             level * 100);
@@ -184,6 +189,17 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
         } else {
             cell(out, r->cell[AN_PUB_ESTIMATE]);
             cell(out, r->cell[AN_PUB_CI_LOW]);
+        }
+        if (t->has_sae) {
+            const struct an_pub_sae_row *m = &t->sae[i];
+            if (m->plotted)
+                fprintf(out, "<td class=\"model\">%s%%</td><td class=\"model\">%s%% to "
+                             "%s%%</td>", m->cell[AN_PUB_SAE_ESTIMATE],
+                        m->cell[AN_PUB_SAE_CI_LOW], m->cell[AN_PUB_SAE_CI_HIGH]);
+            else
+                fprintf(out, "<td class=\"model\">%s</td><td class=\"model\">%s</td>",
+                        m->cell[AN_PUB_SAE_ESTIMATE], m->cell[AN_PUB_SAE_CI_LOW]);
+            fprintf(out, "<td class=\"model\">%s</td>", m->cell[AN_PUB_SAE_FLAG]);
         }
         cell(out, r->cell[AN_PUB_TOTAL]);
         if (r->marks.total == AN_MARK_SHOW) {
@@ -230,6 +246,18 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
         html(out, r->cell[AN_PUB_COUNTY]);
         fputs(": ", out);
         html(out, r->reasons);
+        fputs("</li>\n", out);
+    }
+    for (size_t i = 0; t->has_sae && i < t->nrows; i++) {
+        const struct an_pub_sae_row *m = &t->sae[i];
+        if (m->reasons[0] == '\0')
+            continue;
+        fprintf(out, "<li><sup>%s</sup> ", an_note_key(m->shown == AN_SAE_SHOWN
+                                                           ? AN_NOTE_SAE_REVIEW
+                                                           : AN_NOTE_SAE_NCHS));
+        html(out, t->row[i].cell[AN_PUB_COUNTY]);
+        fputs(", model-based: ", out);
+        html(out, m->reasons);
         fputs("</li>\n", out);
     }
     fputs("</ul>\n", out);
@@ -357,6 +385,7 @@ static void write_methods(FILE *out, const struct an_report_input *in,
     fputc(' ', out);
     html(out, nchs_review);
     fputs("</p>\n", out);
+    an_sae_write_methods_html(out, in);
     fputs("<h3>Small-cell protection</h3>\n<p>", out);
     fprintf(out, "No count of victims from 1 to %ld is published, in the tables, the figures "
                  "or the files next to this page. Such a count is shown as "
@@ -371,6 +400,7 @@ static void write_methods(FILE *out, const struct an_report_input *in,
                  "<code>estimates.json</code> keeps every number at full precision for "
                  "analysts and is not for publication.</p>\n",
             t->min_cell - 1, t->min_cell, t->min_cell);
+    an_sae_write_protection_html(out, in, t);
     if (in->nnotes > 0) {
         fputs("<h3>Caveats for this year</h3>\n<ul>\n", out);
         for (size_t i = 0; i < in->nnotes; i++) {
@@ -422,6 +452,7 @@ int an_write_report_html(FILE *out, const struct an_report_input *in,
     fputs("Share of youth on the responding officers' caseloads who are ", out);
     html(out, measure_words(in->measure));
     fputs(", with the estimated number among all youth on probation in the county.</p>\n", out);
+    an_sae_write_intro_html(out, in);
     write_table(out, main, "county-table", in->level, with_trend ? &trend : NULL);
     fputs("</section>\n", out);
 
@@ -429,9 +460,17 @@ int an_write_report_html(FILE *out, const struct an_report_input *in,
           out);
     if ((rc = an_write_forest_svg(out, main, in->rows)) != 0)
         goto done;
-    fputs("<figcaption>Each line is a county's confidence interval, the square its estimate; "
-          "the dashed line marks the statewide estimate. Counties whose estimate is hidden "
-          "are named but not drawn.</figcaption>\n</figure>\n</section>\n", out);
+    if (main->has_sae)
+        fputs("<figcaption>Each solid line is a county's direct confidence interval, the "
+              "filled square its estimate; each dashed line with an open diamond is a "
+              "model-based interval and estimate. The red dashed vertical line marks the "
+              "statewide estimate. Counties with neither estimate published are named but "
+              "not drawn.</figcaption>\n</figure>\n</section>\n", out);
+    else
+        fputs("<figcaption>Each line is a county's confidence interval, the square its "
+              "estimate; the dashed line marks the statewide estimate. Counties whose "
+              "estimate is hidden are named but not drawn.</figcaption>\n</figure>\n"
+              "</section>\n", out);
     if (with_trend && (rc = an_write_trend_section(out, in, &trend)) != 0)
         goto done;
 
@@ -441,7 +480,11 @@ int an_write_report_html(FILE *out, const struct an_report_input *in,
     fputs("<figcaption>County boundaries: US Census Bureau cartographic boundary file "
           "(1:10,000,000, 2017), public domain, via us-atlas 3.0.1. Hatched counties have "
           "estimates that are hidden (small numbers or unreliable); grey counties had no "
-          "respondents.</figcaption>\n</figure>\n</section>\n", out);
+          "respondents.", out);
+    if (main->has_sae)
+        fputs(" Counties filled with dots show a model-based estimate where the direct one is "
+              "hidden or missing (labelled \"model\").", out);
+    fputs("</figcaption>\n</figure>\n</section>\n", out);
 
     write_officers(out, in, officers);
     write_methods(out, in, main);
@@ -449,9 +492,14 @@ int an_write_report_html(FILE *out, const struct an_report_input *in,
           "Markdown) and <code>estimates.json</code> (full precision, with the sha256 of every "
           "file loaded). Survey year ", out);
     fprintf(out, "%d, measure <code>%s</code>, method <code>%s</code>, level %g, minimum "
-                 "cell %ld.</footer>\n</body>\n</html>\n",
+                 "cell %ld",
             in->survey_year, an_measure_name(in->measure), an_design_method_name(in->method),
             in->level, main->min_cell);
+    if (in->sae.on)
+        fprintf(out, ", small-area model <code>%s</code>, transform <code>%s</code>",
+                an_fh_method_name(in->sae.opt.method),
+                an_sae_transform_name(in->sae.opt.transform));
+    fputs(".</footer>\n</body>\n</html>\n", out);
     rc = ferror(out) ? PREV_EX_IOERR : 0;
 done:
     an_report_trend_free(&trend);
