@@ -1,5 +1,6 @@
 /* CSV, JSON, Markdown and terminal tables of estimate rows. */
 #include "estimate_output.h"
+#include "csv_out.h"
 #include "json_out.h"
 
 #include <math.h>
@@ -96,20 +97,6 @@ static struct cell row_cell(const struct an_estimate_row *row, int k)
 
 /* ---- CSV ------------------------------------------------------------------ */
 
-static void csv_text(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s != '\0'; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
 
 /* The --small-area columns of row r, after the others. */
 static struct cell sae_cell(const struct an_sae_row *row, int k)
@@ -144,7 +131,7 @@ static void write_csv(FILE *out, const struct an_estimate_meta *meta,
             else if (c.kind == CELL_REAL)
                 fputs(prev_fmt_double(buf, sizeof buf, c.r), out);
             else if (c.kind == CELL_TEXT)
-                csv_text(out, c.s);
+                prev_csv_field(out, c.s);
         }
         for (int k = 0; meta->sae != NULL && an_sae_columns[k] != NULL; k++) {
             struct cell c = sae_cell(&meta->sae[r], k);
@@ -152,7 +139,7 @@ static void write_csv(FILE *out, const struct an_estimate_meta *meta,
             if (c.kind == CELL_REAL)
                 fputs(prev_fmt_double(buf, sizeof buf, c.r), out);
             else if (c.kind == CELL_TEXT)
-                csv_text(out, c.s);
+                prev_csv_field(out, c.s);
         }
         fputc('\n', out);
     }
@@ -205,6 +192,19 @@ static json_t *build_json(const struct an_estimate_meta *meta,
     return doc;
 }
 
+json_t *an_estimate_row_json(const struct an_estimate_row *row)
+{
+    json_t *obj = json_object();
+    bool ok = obj != NULL;
+
+    for (int k = 0; ok && an_estimate_columns[k] != NULL; k++)
+        ok = json_object_set_new(obj, an_estimate_columns[k], json_cell(row_cell(row, k))) == 0;
+    if (!ok) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
+}
 
 /* ---- for people: terminal table and Markdown ------------------------------ */
 

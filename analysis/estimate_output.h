@@ -49,5 +49,9 @@ struct json_t *an_estimate_json(const struct an_estimate_meta *meta,
                                 const struct an_estimate_row *rows, size_t nrows);
 /* Write a document in an_estimate_write's layout and number form. */
 void an_estimate_json_write(FILE *out, const struct json_t *doc);
+/* One row as a JSON object under an_estimate_columns, for documents that
+ * embed estimate rows (`prevalence trend`). NULL when out of memory; the
+ * CALLER json_decref()s it. */
+struct json_t *an_estimate_row_json(const struct an_estimate_row *row);
 
 #endif

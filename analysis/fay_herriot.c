@@ -265,7 +265,7 @@ static int polish_root(struct fh_work *w, double lo, double hi, double *A, int *
 static int maximise(struct fh_work *w, double *A_out, bool *converged, int *iterations)
 {
     double grid[FH_GRID + 1], ll[FH_GRID + 1];
-    double ymean = 0.0, yvar = 0.0, dmax = 0.0, upper, lo, hi, x0, fx0, A;
+    double ymean = 0.0, yvar = 0.0, dmax = 0.0, upper, lo, hi, glo, ghi, x0, fx0, A;
     size_t best = 0, m = w->m;
     int rc, iter = 0;
     bool conv = false;
@@ -327,6 +327,8 @@ static int maximise(struct fh_work *w, double *A_out, bool *converged, int *iter
         }
     }
     A = x0;
+    glo = lo;
+    ghi = hi;
     if (fx0 < neg_loglik(lo, w) && fx0 < neg_loglik(hi, w)) {
         gsl_min_fminimizer *s = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
         gsl_function f = { neg_loglik, w };
@@ -341,20 +343,26 @@ static int maximise(struct fh_work *w, double *A_out, bool *converged, int *iter
                     break;
                 lo = gsl_min_fminimizer_x_lower(s);
                 hi = gsl_min_fminimizer_x_upper(s);
-                status = gsl_min_test_interval(lo, hi, 1e-15 * upper, 1e-10);
+                /* A minimiser of the likelihood gets A to about
+                 * sqrt(epsilon) relative, no closer: it only has to bring
+                 * A near the root of the score, which polish_root solves. */
+                status = gsl_min_test_interval(lo, hi, 1e-15 * upper, 1e-7);
             }
             A = gsl_min_fminimizer_x_minimum(s);
             conv = status == GSL_SUCCESS;
         }
         gsl_min_fminimizer_free(s);
     }
-    /* Widen the final bracket a little so the score surely changes sign in
-     * it, then solve score(A) = 0 there. */
-    {
-        double a = fmax(0.0, A - 4.0 * (hi - lo) - 1e-12 * upper);
-        double b = A + 4.0 * (hi - lo) + 1e-12 * upper;
+    /* Widen the final bracket until the score surely changes sign in it
+     * (at most back to the grid's bracket), then solve score(A) = 0 there. */
+    for (double k = 4.0;; k *= 8.0) {
+        double a = fmax(glo, A - k * (hi - lo) - 1e-12 * upper);
+        double b = fmin(ghi, A + k * (hi - lo) + 1e-12 * upper);
         double sa = score_fn(a, w), sb = score_fn(b, w);
 
+        if (!(sa > 0.0 && sb < 0.0) && !(a == 0.0 && sa <= 0.0)
+            && (a > glo || b < ghi))
+            continue;
         if (sa > 0.0 && sb < 0.0) {
             double root = A;
 
@@ -366,6 +374,7 @@ static int maximise(struct fh_work *w, double *A_out, bool *converged, int *iter
             A = 0.0;
             conv = true;
         }
+        break;
     }
     /* The boundary checked explicitly: a flat or falling start can leave the
      * interior search at a point no better than A = 0. */

@@ -7,7 +7,9 @@
 
 #include "estimate.h"
 #include "prev_error.h"
+#include "report_sae.h"
 #include "suppress.h"
+#include "trend.h"
 
 /* The Council report (`prevalence report`): what may be published, and the
  * writers of report.html, tables/NAME.csv|md and estimates.json. Everything
@@ -28,6 +30,7 @@ struct an_batch_info {
 };
 
 #define AN_REPORT_MAX_NOTES 20
+#define AN_REPORT_TREND_MAX 8     /* lines in the trend chart (its palette) */
 
 struct an_report_input {
     int survey_year;
@@ -50,6 +53,16 @@ struct an_report_input {
     char git_commit[64];              /* "" when unknown */
     size_t nnotes;                    /* caveats from the estimate (no frame, lonely PSU) */
     char notes[AN_REPORT_MAX_NOTES][200];
+    /* Change over time (analysis/trend.c) for the measure, every survey year
+     * with responses up to survey_year; NULL when that is this year alone.
+     * Its rows come per year in the order of `rows`. */
+    const struct an_trend_result *trend;
+    /* The trend chart's series (fips; AN_STATE_FIPS for the state), in the
+     * order given with --trend-counties; none: the state and the three
+     * largest counties with a published year. */
+    size_t ntrend_fips;
+    const char *trend_fips[AN_REPORT_TREND_MAX];
+    struct an_report_sae sae;         /* model-based estimates (report_sae.h); zero: none */
 };
 
 /* ---- the published table (report_model.c) ---------------------------------- */
@@ -84,6 +97,9 @@ enum an_note {
     AN_NOTE_PROTECT,      /* c: hidden so that a small count cannot be recovered */
     AN_NOTE_REVIEW,       /* d: shown, but NCHS asks for a statistical review */
     AN_NOTE_NO_DATA,      /* e: no respondents */
+    AN_NOTE_SAE_NCHS,     /* f: model-based estimate suppressed on its MSE */
+    AN_NOTE_SAE_PROTECT,  /* g: model-based estimate hidden: it would give a small count away */
+    AN_NOTE_SAE_REVIEW,   /* h: model-based estimate shown, flagged for review */
     AN_NOTE_N
 };
 
@@ -101,6 +117,8 @@ struct an_pub_table {
     size_t nrows;                           /* ncounties + 1; the state last */
     struct an_pub_row row[AN_SUPPRESS_MAX_ROWS];
     bool used[AN_NOTE_N];                   /* footnotes any row needs */
+    bool has_sae;                           /* model-based columns (an_publish_sae) */
+    struct an_pub_sae_row sae[AN_SUPPRESS_MAX_ROWS];
 };
 
 /* Protect and format rows[0 .. ncounties] (counties, then the state).
@@ -108,7 +126,10 @@ struct an_pub_table {
 int an_publish_table(const struct an_estimate_row *rows, size_t ncounties, long min_cell,
                      struct an_pub_table *out);
 
-/* The footnote key ("a".."e") and its text for this table. */
+/* Rebuild r's notes cell from r->notes (after a note was added). */
+void an_pub_row_set_notes(struct an_pub_row *r);
+
+/* The footnote key ("a".."h") and its text for this table. */
 const char *an_note_key(enum an_note n);
 void an_note_text(enum an_note n, const struct an_pub_table *t, char *buf, size_t size);
 
@@ -152,6 +173,36 @@ struct an_outfiles;
  * estimates.json. Returns 0, or 70 with err filled. */
 int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
                     struct prev_error *err);
+
+/* ---- change over time (report_trend.c) ------------------------------------- */
+
+/* What the page shows of the trend: every year's table published under the
+ * same small-cell rule as this year's (a rate hidden in its own year stays
+ * hidden in the chart and in any change), and the chart's series. */
+struct an_report_trend {
+    const struct an_trend_result *trend;
+    struct an_pub_table *years;          /* trend->nyears tables, in year order */
+    size_t nseries;
+    const char *fips[AN_REPORT_TREND_MAX];
+};
+
+/* Fill *t from in (in->trend must not be NULL). Returns 0, or -1 when
+ * memory runs out or a year cannot be protected; free with
+ * an_report_trend_free() either way. */
+int an_report_trend_prepare(const struct an_report_input *in, struct an_report_trend *t);
+void an_report_trend_free(struct an_report_trend *t);
+
+/* The "change since last survey" cell of row i of this year's table, as
+ * text: "+1.2" percentage points with " ▲" or " ▼" where the
+ * change's interval excludes zero, or "-" where it may not be shown
+ * (either year hidden or suppressed, or no change). Sets *marked. */
+void an_report_change_cell(const struct an_report_trend *t, size_t i, char *buf, size_t size,
+                           bool *marked);
+
+/* The trend section of the page: the chart (SVG, one line per series,
+ * interval bands, gaps where a year is not published) and its caption. */
+int an_write_trend_section(FILE *out, const struct an_report_input *in,
+                           const struct an_report_trend *t);
 
 /* Text for the methods section, from the parameters the numbers used. */
 const char *an_design_method_description(enum an_design_method m);

@@ -67,6 +67,8 @@ int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
                        "table (a bug: please report it with the survey year)");
         goto done;
     }
+    if ((rc = an_publish_sae(in, main, err)) != 0)
+        goto done;
     struct ctx c = {in, main, officers, err};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         FILE *fp = an_outfiles_open(set, files[i].name);

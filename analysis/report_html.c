@@ -94,10 +94,12 @@ static const char css[] =
     "\n"
     "td{white-space:nowrap}.scroll{overflow-x:auto}\n"
     "tr.state td{font-weight:700;border-top:2px solid #888}\n"
+    "td.change.marked{font-weight:700}\n"
     ".notes{font-size:.85em;color:#333}.notes li{margin:.2em 0}\n"
     "figure{margin:1em 0}figcaption{font-size:.85em;color:#555}\n"
     "svg{max-width:100%;height:auto;font-family:inherit}\n"
     ".methods p,.methods li{font-size:.92em}\n"
+    "th.model{background:#f1ecf7}td.model{color:#4a2570}.model-intro{font-size:.92em}\n"
     "code{font-size:.9em}\n"
     "footer{margin-top:3em;font-size:.8em;color:#555;border-top:1px solid #ccc;padding-top:8px}"
     "\n"
@@ -131,8 +133,11 @@ static void cell(FILE *out, const char *s)
     fputs("</td>", out);
 }
 
-/* A published table with its footnotes and NCHS reasons. */
-static void write_table(FILE *out, const struct an_pub_table *t, const char *id, double level)
+/* A published table with its footnotes and NCHS reasons; with a trend
+ * (the county table when the database holds earlier years), the change
+ * since the last survey as a last column. */
+static void write_table(FILE *out, const struct an_pub_table *t, const char *id, double level,
+                        const struct an_report_trend *trend)
 {
     bool officers = t->measure == AN_MEASURE_OFFICER_ANY;
     char text[600];
@@ -143,12 +148,20 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
         fputs("<th>Youth on responding caseloads</th><th>Victims identified</th>", out);
     else
         fputs("<th>Officers with a confirmed victim</th>", out);
-    fprintf(out, "<th>%s</th><th>%.0f%% CI</th><th>%s</th><th>%.0f%% CI</th>"
-                 "<th>Reliability</th></tr></thead>\n<tbody>\n",
-            officers ? "Share of officers" : "Estimate", level * 100,
+    fprintf(out, "<th>%s</th><th>%.0f%% CI</th>", officers ? "Share of officers" : "Estimate",
+            level * 100);
+    if (t->has_sae)
+        fprintf(out, "<th class=\"model\">Model-based estimate</th><th class=\"model\">"
+                     "Model-based %.0f%% CI</th><th class=\"model\">Model reliability</th>",
+                level * 100);
+    fprintf(out, "<th>%s</th><th>%.0f%% CI</th><th>Reliability</th>",
             officers ? "Estimated officers with a confirmed victim"
                      : "Estimated victims on probation",
             level * 100);
+    if (trend != NULL)
+        fprintf(out, "<th class=\"change\">Change since %d (percentage points)<sup>t</sup></th>",
+                trend->trend->years[trend->trend->nyears - 2]);
+    fputs("</tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; i < t->nrows; i++) {
         const struct an_pub_row *r = &t->row[i];
         bool state = i + 1 == t->nrows;
@@ -177,6 +190,17 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
             cell(out, r->cell[AN_PUB_ESTIMATE]);
             cell(out, r->cell[AN_PUB_CI_LOW]);
         }
+        if (t->has_sae) {
+            const struct an_pub_sae_row *m = &t->sae[i];
+            if (m->plotted)
+                fprintf(out, "<td class=\"model\">%s%%</td><td class=\"model\">%s%% to "
+                             "%s%%</td>", m->cell[AN_PUB_SAE_ESTIMATE],
+                        m->cell[AN_PUB_SAE_CI_LOW], m->cell[AN_PUB_SAE_CI_HIGH]);
+            else
+                fprintf(out, "<td class=\"model\">%s</td><td class=\"model\">%s</td>",
+                        m->cell[AN_PUB_SAE_ESTIMATE], m->cell[AN_PUB_SAE_CI_LOW]);
+            fprintf(out, "<td class=\"model\">%s</td>", m->cell[AN_PUB_SAE_FLAG]);
+        }
         cell(out, r->cell[AN_PUB_TOTAL]);
         if (r->marks.total == AN_MARK_SHOW) {
             fputs("<td>", out);
@@ -188,6 +212,12 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
             cell(out, r->cell[AN_PUB_TOTAL_CI_LOW]);
         }
         cell(out, r->cell[AN_PUB_FLAG]);
+        if (trend != NULL) {
+            char change[32];
+            bool marked;
+            an_report_change_cell(trend, i, change, sizeof change, &marked);
+            fprintf(out, "<td class=\"change%s\">%s</td>", marked ? " marked" : "", change);
+        }
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
@@ -199,6 +229,14 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
         html(out, text);
         fputs("</li>\n", out);
     }
+    if (trend != NULL)
+        fprintf(out, "<li><sup>t</sup> Change in the estimate from %d to %d, in percentage "
+                "points. &#9650; or &#9660; marks a change whose %.0f%% confidence interval "
+                "excludes zero (each year is a separate sample: the variances add; no "
+                "adjustment for the %zu rows tested together). \"-\": not shown, because "
+                "the estimate of either year is suppressed or hidden.</li>\n",
+                trend->trend->years[trend->trend->nyears - 2],
+                trend->trend->years[trend->trend->nyears - 1], level * 100, t->nrows);
     for (size_t i = 0; i < t->nrows; i++) {
         const struct an_pub_row *r = &t->row[i];
         if (r->reasons[0] == '\0')
@@ -208,6 +246,18 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
         html(out, r->cell[AN_PUB_COUNTY]);
         fputs(": ", out);
         html(out, r->reasons);
+        fputs("</li>\n", out);
+    }
+    for (size_t i = 0; t->has_sae && i < t->nrows; i++) {
+        const struct an_pub_sae_row *m = &t->sae[i];
+        if (m->reasons[0] == '\0')
+            continue;
+        fprintf(out, "<li><sup>%s</sup> ", an_note_key(m->shown == AN_SAE_SHOWN
+                                                           ? AN_NOTE_SAE_REVIEW
+                                                           : AN_NOTE_SAE_NCHS));
+        html(out, t->row[i].cell[AN_PUB_COUNTY]);
+        fputs(", model-based: ", out);
+        html(out, m->reasons);
         fputs("</li>\n", out);
     }
     fputs("</ul>\n", out);
@@ -291,7 +341,7 @@ static void write_officers(FILE *out, const struct an_report_input *in,
           out);
     rate_sentence(out, s, in->level, "officer-estimate");
     fputs("</div></div>\n", out);
-    write_table(out, t, "officer-table", in->level);
+    write_table(out, t, "officer-table", in->level, NULL);
     fputs("</section>\n", out);
 }
 
@@ -335,6 +385,7 @@ static void write_methods(FILE *out, const struct an_report_input *in,
     fputc(' ', out);
     html(out, nchs_review);
     fputs("</p>\n", out);
+    an_sae_write_methods_html(out, in);
     fputs("<h3>Small-cell protection</h3>\n<p>", out);
     fprintf(out, "No count of victims from 1 to %ld is published, in the tables, the figures "
                  "or the files next to this page. Such a count is shown as "
@@ -349,6 +400,7 @@ static void write_methods(FILE *out, const struct an_report_input *in,
                  "<code>estimates.json</code> keeps every number at full precision for "
                  "analysts and is not for publication.</p>\n",
             t->min_cell - 1, t->min_cell, t->min_cell);
+    an_sae_write_protection_html(out, in, t);
     if (in->nnotes > 0) {
         fputs("<h3>Caveats for this year</h3>\n<ul>\n", out);
         for (size_t i = 0; i < in->nnotes; i++) {
@@ -376,7 +428,18 @@ static void write_methods(FILE *out, const struct an_report_input *in,
 int an_write_report_html(FILE *out, const struct an_report_input *in,
                          const struct an_pub_table *main, const struct an_pub_table *officers)
 {
-    int rc;
+    struct an_report_trend trend;
+    bool with_trend = false;
+    int rc = 0;
+
+    memset(&trend, 0, sizeof trend);
+    if (in->trend != NULL) {
+        if (an_report_trend_prepare(in, &trend) != 0) {
+            rc = PREV_EX_SOFTWARE;
+            goto done;
+        }
+        with_trend = true;
+    }
 
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", out);
@@ -389,24 +452,39 @@ int an_write_report_html(FILE *out, const struct an_report_input *in,
     fputs("Share of youth on the responding officers' caseloads who are ", out);
     html(out, measure_words(in->measure));
     fputs(", with the estimated number among all youth on probation in the county.</p>\n", out);
-    write_table(out, main, "county-table", in->level);
+    an_sae_write_intro_html(out, in);
+    write_table(out, main, "county-table", in->level, with_trend ? &trend : NULL);
     fputs("</section>\n", out);
 
     fputs("<section id=\"forest-plot\">\n<h2>Estimates and their uncertainty</h2>\n<figure>\n",
           out);
     if ((rc = an_write_forest_svg(out, main, in->rows)) != 0)
-        return rc;
-    fputs("<figcaption>Each line is a county's confidence interval, the square its estimate; "
-          "the dashed line marks the statewide estimate. Counties whose estimate is hidden "
-          "are named but not drawn.</figcaption>\n</figure>\n</section>\n", out);
+        goto done;
+    if (main->has_sae)
+        fputs("<figcaption>Each solid line is a county's direct confidence interval, the "
+              "filled square its estimate; each dashed line with an open diamond is a "
+              "model-based interval and estimate. The red dashed vertical line marks the "
+              "statewide estimate. Counties with neither estimate published are named but "
+              "not drawn.</figcaption>\n</figure>\n</section>\n", out);
+    else
+        fputs("<figcaption>Each line is a county's confidence interval, the square its "
+              "estimate; the dashed line marks the statewide estimate. Counties whose "
+              "estimate is hidden are named but not drawn.</figcaption>\n</figure>\n"
+              "</section>\n", out);
+    if (with_trend && (rc = an_write_trend_section(out, in, &trend)) != 0)
+        goto done;
 
     fputs("<section id=\"county-map\">\n<h2>Map</h2>\n<figure>\n", out);
     if ((rc = an_write_map_svg(out, main, in->rows)) != 0)
-        return rc;
+        goto done;
     fputs("<figcaption>County boundaries: US Census Bureau cartographic boundary file "
           "(1:10,000,000, 2017), public domain, via us-atlas 3.0.1. Hatched counties have "
           "estimates that are hidden (small numbers or unreliable); grey counties had no "
-          "respondents.</figcaption>\n</figure>\n</section>\n", out);
+          "respondents.", out);
+    if (main->has_sae)
+        fputs(" Counties filled with dots show a model-based estimate where the direct one is "
+              "hidden or missing (labelled \"model\").", out);
+    fputs("</figcaption>\n</figure>\n</section>\n", out);
 
     write_officers(out, in, officers);
     write_methods(out, in, main);
@@ -414,8 +492,16 @@ int an_write_report_html(FILE *out, const struct an_report_input *in,
           "Markdown) and <code>estimates.json</code> (full precision, with the sha256 of every "
           "file loaded). Survey year ", out);
     fprintf(out, "%d, measure <code>%s</code>, method <code>%s</code>, level %g, minimum "
-                 "cell %ld.</footer>\n</body>\n</html>\n",
+                 "cell %ld",
             in->survey_year, an_measure_name(in->measure), an_design_method_name(in->method),
             in->level, main->min_cell);
-    return ferror(out) ? PREV_EX_IOERR : 0;
+    if (in->sae.on)
+        fprintf(out, ", small-area model <code>%s</code>, transform <code>%s</code>",
+                an_fh_method_name(in->sae.opt.method),
+                an_sae_transform_name(in->sae.opt.transform));
+    fputs(".</footer>\n</body>\n</html>\n", out);
+    rc = ferror(out) ? PREV_EX_IOERR : 0;
+done:
+    an_report_trend_free(&trend);
+    return rc;
 }

@@ -12,6 +12,35 @@
 #include "design.h"
 #include "estimate_output.h"
 
+/* The small-area model's parameters, so that `prevalence estimate
+ * --small-area` with the same options reproduces the sae_* fields. */
+static bool sae_parameters(json_t *params, const struct an_report_sae *s)
+{
+    json_t *names = NULL, *file = NULL;
+    bool ok = json_object_set_new(params, "small_area", json_boolean(s->on)) == 0;
+
+    if (ok && s->requested && !s->on)
+        ok = json_object_set_new(params, "small_area_note", json_string(s->fallback)) == 0;
+    if (!ok || !s->on)
+        return ok;
+    ok = json_object_set_new(params, "sae_fit",
+                             json_string(an_fh_method_name(s->opt.method))) == 0 &&
+         json_object_set_new(params, "sae_transform",
+                             json_string(an_sae_transform_name(s->opt.transform))) == 0 &&
+         (names = json_array()) != NULL &&
+         json_object_set_new(params, "sae_covariates", names) == 0;
+    for (size_t j = 0; ok && j < s->cov.ncols; j++)
+        ok = json_array_append_new(names, json_string(s->cov.names[j])) == 0;
+    if (ok && s->covariates_file[0] != '\0')
+        ok = (file = json_object()) != NULL &&
+             json_object_set_new(params, "sae_covariates_file", file) == 0 &&
+             json_object_set_new(file, "file_name", json_string(s->covariates_file)) == 0 &&
+             json_object_set_new(file, "sha256", json_string(s->covariates_sha256)) == 0;
+    else if (ok)
+        ok = json_object_set_new(params, "sae_covariates_file", json_null()) == 0;
+    return ok;
+}
+
 static json_t *manifest(const struct an_report_input *in)
 {
     json_t *m = json_object(), *params = json_object(), *batches = json_array();
@@ -32,6 +61,7 @@ static json_t *manifest(const struct an_report_input *in)
                              json_string(an_lonely_psu_name(in->lonely))) == 0 &&
          json_object_set_new(params, "min_cell", json_integer(in->min_cell)) == 0 &&
          json_object_set_new(params, "frame", json_boolean(in->has_frame)) == 0;
+    ok = ok && sae_parameters(params, &in->sae);
     for (size_t i = 0; ok && i < in->nbatches; i++) {
         const struct an_batch_info *b = &in->batches[i];
         json_t *o = json_object();
@@ -59,6 +89,7 @@ int an_write_estimates_json(FILE *out, const struct an_report_input *in,
 {
     struct an_estimate_meta meta;
     struct an_estimate_row *rows = NULL;
+    struct an_sae_row *sae = NULL;
     size_t n = in->ncounties + 1;
     json_t *doc = NULL, *m = NULL;
     int rc = 0;
@@ -77,6 +108,19 @@ int an_write_estimates_json(FILE *out, const struct an_report_input *in,
     }
     memcpy(rows, in->rows, n * sizeof *rows);
     memcpy(rows + n, in->officer_rows, n * sizeof *rows);
+    if (in->sae.on) {
+        if ((sae = calloc(2 * n, sizeof *sae)) == NULL) {
+            rc = prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "out of memory");
+            goto done;
+        }
+        memcpy(sae, in->sae.rows, n * sizeof *sae);
+        if (in->sae.officer_rows != NULL)
+            memcpy(sae + n, in->sae.officer_rows, n * sizeof *sae);
+        else
+            for (size_t r = n; r < 2 * n; r++)
+                an_sae_evaluate(&sae[r], true);   /* "no model-based estimate" */
+        meta.sae = sae;
+    }
     /* json_object_set_new takes m even when it fails. */
     if ((doc = an_estimate_json(&meta, rows, 2 * n)) == NULL || (m = manifest(in)) == NULL ||
         json_object_set_new(doc, "manifest", m) != 0) {
@@ -88,6 +132,7 @@ int an_write_estimates_json(FILE *out, const struct an_report_input *in,
         rc = prev_fail(err, PREV_EX_IOERR, "estimates.json", "cannot write");
 done:
     free(rows);
+    free(sae);
     json_decref(doc);
     return rc;
 }

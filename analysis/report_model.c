@@ -13,7 +13,7 @@ const char *const an_pub_col_names[AN_PUB_NCOLS] = {
     "total_ci_high", "flag", "notes",
 };
 
-static const char *const note_keys[AN_NOTE_N] = {"a", "b", "c", "d", "e"};
+static const char *const note_keys[AN_NOTE_N] = {"a", "b", "c", "d", "e", "f", "g", "h"};
 
 const char *an_note_key(enum an_note n)
 {
@@ -53,6 +53,11 @@ void an_note_text(enum an_note n, const struct an_pub_table *t, char *buf, size_
         return;
     case AN_NOTE_NO_DATA:
         snprintf(buf, size, "-: no officer in the county answered the survey this year.");
+        return;
+    case AN_NOTE_SAE_NCHS:
+    case AN_NOTE_SAE_PROTECT:
+    case AN_NOTE_SAE_REVIEW:
+        an_sae_note_text(n, t->min_cell, buf, size);
         return;
     case AN_NOTE_N:
         break;
@@ -177,6 +182,12 @@ static void format_row(const struct an_estimate_row *e, const struct an_protect_
     r->notes[AN_NOTE_REVIEW] = r->plotted && e->flag == AN_FLAG_REVIEW;
     if (r->notes[AN_NOTE_NCHS] || r->notes[AN_NOTE_REVIEW])
         copy_reasons(r->reasons, sizeof r->reasons, e->reasons, r->plotted);
+    an_pub_row_set_notes(r);
+}
+
+void an_pub_row_set_notes(struct an_pub_row *r)
+{
+    r->cell[AN_PUB_NOTES][0] = '\0';
     for (int n = 0; n < AN_NOTE_N; n++) {
         size_t len = strlen(r->cell[AN_PUB_NOTES]);
         if (r->notes[n])

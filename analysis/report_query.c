@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db.h"
 #include "design.h"
@@ -150,6 +151,86 @@ done:
     return rc;
 }
 
+/* The first survey year with active responses, up to this one. */
+static const char first_year_sql[] =
+    "SELECT coalesce(min(survey_year), $1::integer) FROM responses\n"
+    " WHERE active AND survey_year <= $1::integer";
+
+/* --trend-counties: names (any case) or fips codes, comma-separated,
+ * resolved against the year's rows (the counties, then Arizona / 04),
+ * also when there is no earlier year to draw, so a typo never passes. */
+static int resolve_trend_counties(struct an_report_data *d, size_t nrows, const char *list,
+                                  struct prev_error *err)
+{
+    const char *p = list;
+
+    while (*p != '\0') {
+        const char *end = strchr(p, ',');
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        const struct an_estimate_row *found = NULL;
+        char name[64];
+
+        while (len > 0 && *p == ' ') {
+            p++;
+            len--;
+        }
+        while (len > 0 && p[len - 1] == ' ')
+            len--;
+        if (len == 0 || len >= sizeof name)
+            return prev_fail(err, PREV_EX_USAGE, "--trend-counties",
+                             "expects county names separated by commas, not '%s'", list);
+        memcpy(name, p, len);
+        name[len] = '\0';
+        for (size_t i = 0; i < nrows && found == NULL; i++)
+            if (strcasecmp(d->rows[i].county, name) == 0 || strcmp(d->rows[i].fips, name) == 0)
+                found = &d->rows[i];
+        if (found == NULL)
+            return prev_fail(err, PREV_EX_USAGE, "--trend-counties",
+                             "'%s' is not a county name, a fips code or Arizona", name);
+        if (d->in.ntrend_fips == AN_REPORT_TREND_MAX)
+            return prev_fail(err, PREV_EX_USAGE, "--trend-counties",
+                             "at most %d lines fit in the chart", AN_REPORT_TREND_MAX);
+        d->in.trend_fips[d->in.ntrend_fips++] = found->fips;
+        p += len;
+        while (*p == ' ')
+            p++;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+/* Every survey year with responses up to this one, for the change column
+ * and the chart; in.trend stays NULL when there is this year alone. */
+static int load_trend(PGconn *conn, const struct an_report_options *opt,
+                      struct an_report_data *d, struct prev_error *err)
+{
+    struct an_estimate_options eo = {opt->survey_year, opt->measure, opt->method, opt->level,
+                                     opt->lonely, false};
+    PGresult *res = query(conn, first_year_sql, opt->survey_year, 1, "first survey year", err);
+    long first = 0;
+    int rc = 0;
+
+    if (res == NULL)
+        return err->code;
+    if (!get_long(res, 0, 0, &first)) {
+        PQclear(res);
+        return prev_fail(err, PREV_EX_SOFTWARE, "", "first survey year: bad number");
+    }
+    PQclear(res);
+    if (first >= opt->survey_year)
+        return 0;
+    if ((rc = an_trend_query(conn, (int)first, opt->survey_year, &eo, &d->trend_years, err)) != 0)
+        return rc;
+    if (d->trend_years.nyears < 2)
+        return 0;
+    if (an_trend_build(d->trend_years.rows, d->trend_years.nrows, opt->level,
+                       AN_TREND_ADJUST_NONE, &d->trend) != 0)
+        return prev_fail(err, PREV_EX_SOFTWARE, "", "cannot compute the change over time");
+    d->in.trend = &d->trend;
+    return 0;
+}
+
 /* The caveats a reader of the numbers needs (the estimate prints the same
  * on stderr): no frame, and counties with a lonely PSU. */
 static void add_notes(struct an_report_data *d, const struct an_county_sums *c, size_t n,
@@ -205,6 +286,11 @@ int an_report_load(PGconn *conn, const struct an_report_options *opt,
         goto done;
     if (opt->with_microdata && (rc = load_microdata(conn, opt->survey_year, d, err)) != 0)
         goto done;
+    if (opt->with_trend && (rc = load_trend(conn, opt, d, err)) != 0)
+        goto done;
+    if (opt->with_trend && opt->trend_counties != NULL
+        && (rc = resolve_trend_counties(d, n + 1, opt->trend_counties, err)) != 0)
+        goto done;
     rc = db_exec(conn, "COMMIT", err);
     in_tx = false;
     if (rc != 0)
@@ -231,6 +317,9 @@ done:
 
 void an_report_data_free(struct an_report_data *d)
 {
+    an_trend_result_free(&d->trend);
+    an_trend_years_free(&d->trend_years);
+    d->in.trend = NULL;
     free(d->batches);
     free(d->responses);
     free(d->frames);

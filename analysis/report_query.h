@@ -9,6 +9,7 @@
 #include "export.h"
 #include "prev_error.h"
 #include "report.h"
+#include "trend_query.h"
 
 /* The database edge of `prevalence report` and `prevalence export`: the
  * estimate rows of a survey year for the report's measure and for
@@ -24,6 +25,8 @@ struct an_report_options {
     enum an_lonely_psu lonely;
     long min_cell;
     bool with_microdata;            /* export: also read responses and frame */
+    bool with_trend;                /* report: also every earlier survey year */
+    const char *trend_counties;     /* --trend-counties: "Arizona,Pima,..." or NULL */
 };
 
 struct an_report_data {
@@ -35,13 +38,18 @@ struct an_report_data {
     size_t nresponses;
     struct an_export_frame *frames;
     size_t nframes;
+    struct an_trend_years trend_years;   /* in.trend points into these two */
+    struct an_trend_result trend;
 };
 
 /* Fill *d (free it with an_report_data_free, also after a failure).
  * tool_version, git_commit and generated_at are left for the caller.
- * Errors: 65 no active responses for the year, or data the estimate
- * refuses (an incomplete frame, a lonely PSU with --lonely-psu fail);
- * 69 database. */
+ * With with_trend, every survey year with active responses up to this one
+ * is estimated the same way for in.trend (left NULL with this year alone)
+ * and --trend-counties is resolved into in.trend_fips.
+ * Errors: 64 a --trend-counties name that is no county; 65 no active
+ * responses for the year, or data the estimate refuses (an incomplete
+ * frame, a lonely PSU with --lonely-psu fail); 69 database. */
 int an_report_load(PGconn *conn, const struct an_report_options *opt,
                    struct an_report_data *d, struct prev_error *err);
 void an_report_data_free(struct an_report_data *d);

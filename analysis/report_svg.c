@@ -56,15 +56,22 @@ static const char *hidden_words(const struct an_pub_row *r)
 int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
                         const struct an_estimate_row *rows)
 {
-    const double left = 150, right = 600, top = 30, row_h = 22, width = 640;
+    /* With model-based estimates, a legend on top and room for two
+     * intervals per row. */
+    const double left = 150, right = 600, width = 640;
+    const double top = t->has_sae ? 30 + AN_SAE_FOREST_LEGEND_H : 30;
+    const double row_h = t->has_sae ? 28 : 22;
     size_t n = t->nrows, state = n - 1;
     double xmax = 0, step, height, state_y, scale;
     int ticks = 5;
     char a[24], b[24], c[24];
 
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (t->row[i].plotted && rows[i].ci_high * 100 > xmax)
             xmax = rows[i].ci_high * 100;
+        if (t->has_sae && t->sae[i].plotted && t->sae[i].ci_high * 100 > xmax)
+            xmax = t->sae[i].ci_high * 100;
+    }
     step = nice_step(xmax > 0 ? xmax : 1, ticks);
     while (step * (ticks - 1) >= xmax && ticks > 2 && xmax > 0)
         ticks--;
@@ -80,6 +87,8 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
             width, height, width, height);
     fputs("<title id=\"forest-title\">Estimated prevalence by county with ", out);
     fprintf(out, "%.0f%% confidence intervals</title>\n", rows[state].level * 100);
+    if (t->has_sae)
+        an_sae_forest_legend(out, 20, 16);
     /* Grid and axis. */
     for (int k = 0; k <= ticks; k++) {
         double x = left + k * step * scale;
@@ -97,6 +106,9 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
         const struct an_estimate_row *e = &rows[i];
         double y = i == state ? state_y : top + row_h * ((double)i + 0.5);
         bool bold = i == state;
+        bool model = t->has_sae && t->sae[i].plotted;
+        /* Direct above, model-based below, when a row has both. */
+        double y_model = r->plotted ? y + 6 : y;
 
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" "
                      "dominant-baseline=\"middle\"%s>", left - 10, y,
@@ -105,13 +117,20 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
         if (r->notes[AN_NOTE_REVIEW])
             fprintf(out, " (%s)", an_note_key(AN_NOTE_REVIEW));
         fputs("</text>\n", out);
-        if (!r->plotted) {
+        if (model)
+            an_sae_forest_mark(out, &t->sae[i], r->cell[AN_PUB_COUNTY], e->fips, left, scale,
+                               y_model);
+        if (!r->plotted && !model) {
             fprintf(out, "<text class=\"hidden-est\" data-fips=\"%s\" x=\"%.1f\" y=\"%.1f\" "
                          "font-size=\"11\" font-style=\"italic\" fill=\"#777\" "
                          "dominant-baseline=\"middle\">%s</text>\n",
                     e->fips, left + 4, y, hidden_words(r));
             continue;
         }
+        if (!r->plotted)
+            continue;
+        if (model)
+            y -= 6;
         an_fmt_pct(a, sizeof a, e->estimate);
         an_fmt_pct(b, sizeof b, e->ci_low);
         an_fmt_pct(c, sizeof c, e->ci_high);
@@ -145,15 +164,22 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
 {
     double vmax = 0, step;
     size_t state = t->nrows - 1;
-    bool any = false;
+    bool any = false, models = false;
     char a[24], b[24];
 
-    for (size_t i = 0; i < state; i++)
-        if (t->row[i].plotted) {
-            any = true;
-            if (rows[i].estimate * 100 > vmax)
-                vmax = rows[i].estimate * 100;
-        }
+    for (size_t i = 0; i < state; i++) {
+        double v = NAN;
+        if (t->row[i].plotted)
+            v = rows[i].estimate;
+        else if (t->has_sae && t->sae[i].plotted)
+            v = t->sae[i].estimate;
+        if (isnan(v))
+            continue;
+        any = true;
+        if (v * 100 > vmax)
+            vmax = v * 100;
+        models = models || !t->row[i].plotted;
+    }
     step = nice_step(vmax > 0 ? vmax : 1, 5);
 
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" role=\"img\" "
@@ -164,26 +190,44 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
           "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
           "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f4f4f4\"/>"
           "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#999\" stroke-width=\"2\"/>"
-          "</pattern></defs>\n", out);
+          "</pattern>", out);
+    /* Model-based fills: the class colour under white dots, so they read
+     * apart from the direct estimates in colour and in grey print. */
+    for (int k = 0; k < 5; k++)
+        fprintf(out, "<pattern id=\"model-%d\" width=\"7\" height=\"7\" "
+                     "patternUnits=\"userSpaceOnUse\"><rect width=\"7\" height=\"7\" "
+                     "fill=\"%s\"/><circle cx=\"3.5\" cy=\"3.5\" r=\"1.6\" fill=\"#fff\"/>"
+                     "</pattern>", k, palette[k]);
+    fputs("</defs>\n", out);
     for (unsigned k = 0; k < an_az_shapes_n; k++) {
         const struct an_county_shape *s = &an_az_shapes[k];
         const struct an_pub_row *r = NULL;
         const struct an_estimate_row *e = NULL;
         const char *fill = NO_DATA_FILL, *kind = "nodata", *ink = "#222";
+        const struct an_pub_sae_row *m = NULL;
+        char model_fill[24];
         int bin = -1;
 
         for (size_t i = 0; i < state; i++)
             if (strcmp(rows[i].fips, s->fips) == 0) {
                 r = &t->row[i];
                 e = &rows[i];
+                m = t->has_sae && !r->plotted && t->sae[i].plotted ? &t->sae[i] : NULL;
             }
-        if (r != NULL && r->plotted) {
+        if (m != NULL) {
+            bin = (int)floor(round(m->estimate * 1000) / 10 / step + 1e-9);
+            bin = bin < 0 ? 0 : bin > 4 ? 4 : bin;
+            snprintf(model_fill, sizeof model_fill, "url(#model-%d)", bin);
+            fill = model_fill;
+            kind = "model";
+            ink = "#222";
+        } else if (r != NULL && r->plotted) {
             /* Binned as printed (one decimal), so label and legend agree. */
             bin = (int)floor(round(e->estimate * 1000) / 10 / step + 1e-9);
             bin = bin < 0 ? 0 : bin > 4 ? 4 : bin;
             fill = palette[bin];
             kind = "shown";
-            ink = bin >= 3 ? "#fff" : "#222";
+            ink = "#222";
         } else if (r != NULL && !r->notes[AN_NOTE_NO_DATA]) {
             fill = "url(#hatch)";
             kind = "hidden";
@@ -191,17 +235,24 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
         fprintf(out, "<path class=\"county %s\" data-fips=\"%s\" d=\"%s\" fill=\"%s\" "
                      "stroke=\"#fff\" stroke-width=\"1.2\"><title>", kind, s->fips, s->path, fill);
         xml_text(out, s->name);
-        if (r != NULL && r->plotted) {
+        if (m != NULL) {
+            fprintf(out, ": %s%% (model-based)", m->cell[AN_PUB_SAE_ESTIMATE]);
+        } else if (r != NULL && r->plotted) {
             an_fmt_pct(a, sizeof a, e->estimate);
             fprintf(out, ": %s%%", a);
         } else {
             fprintf(out, ": %s", r != NULL ? hidden_words(r) : "no data");
         }
         fputs("</title></path>\n", out);
+        /* A halo keeps a label legible over the dots of a model-based fill. */
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\" "
-                     "fill=\"%s\" pointer-events=\"none\">", s->label_x, s->label_y, ink);
+                     "fill=\"%s\" pointer-events=\"none\"%s>", s->label_x, s->label_y, ink,
+                m != NULL ? " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"" : "");
         xml_text(out, s->name);
-        if (r != NULL && r->plotted) {
+        if (m != NULL) {
+            fprintf(out, "<tspan x=\"%.1f\" dy=\"11\">%s%% model</tspan>", s->label_x,
+                    m->cell[AN_PUB_SAE_ESTIMATE]);
+        } else if (r != NULL && r->plotted) {
             an_fmt_pct(a, sizeof a, e->estimate);
             fprintf(out, "<tspan x=\"%.1f\" dy=\"11\">%s%%</tspan>", s->label_x, a);
         }
@@ -219,6 +270,13 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
                          "stroke=\"#999\"/><text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">"
                          "%s%% to %s%s%%</text>\n",
                     x, y, palette[k], x + 26, y + 12, a, k == 4 ? "" : "under ", b);
+        }
+        if (models) {
+            fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"18\" height=\"16\" "
+                         "fill=\"url(#model-2)\" stroke=\"#999\"/><text x=\"%.0f\" "
+                         "y=\"%.0f\" font-size=\"11\">dotted: model-based</text>\n",
+                    x, y, x + 26, y + 12);
+            y += 22;
         }
         fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"18\" height=\"16\" "
                      "fill=\"url(#hatch)\" stroke=\"#999\"/><text x=\"%.0f\" y=\"%.0f\" "

@@ -1,36 +1,32 @@
 /* tables/NAME.csv and tables/NAME.md: the published table for people who paste
  * into documents. Same cells as the HTML page (report_model.c). */
 #include "report.h"
+#include "csv_out.h"
 
 #include <string.h>
 
-/* RFC 4180: quote a field holding a comma, quote or line break. */
-static void csv_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s != '\0'; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
 
 int an_write_table_csv(FILE *out, const struct an_pub_table *t)
 {
     for (int c = 0; c < AN_PUB_NCOLS; c++) {
         fputs(c > 0 ? "," : "", out);
-        csv_field(out, an_pub_col_names[c]);
+        prev_csv_field(out, an_pub_col_names[c]);
+    }
+    /* The model-based columns come after the others: appended, never
+     * inserted, so the contract's positions hold. */
+    for (int c = 0; t->has_sae && c < AN_PUB_SAE_NCOLS; c++) {
+        fputc(',', out);
+        prev_csv_field(out, an_pub_sae_col_names[c]);
     }
     fputs("\r\n", out);
     for (size_t i = 0; i < t->nrows; i++) {
         for (int c = 0; c < AN_PUB_NCOLS; c++) {
             fputs(c > 0 ? "," : "", out);
-            csv_field(out, t->row[i].cell[c]);
+            prev_csv_field(out, t->row[i].cell[c]);
+        }
+        for (int c = 0; t->has_sae && c < AN_PUB_SAE_NCOLS; c++) {
+            fputc(',', out);
+            prev_csv_field(out, t->sae[i].cell[c]);
         }
         fputs("\r\n", out);
     }
@@ -47,15 +43,26 @@ static void md_cell(FILE *out, const char *s)
     }
 }
 
+/* Model-based column k of a table, in the lists below. */
+#define MD_SAE(k) ((int)AN_PUB_NCOLS + (k))
+
+static const char *md_value(const struct an_pub_table *t, size_t i, int col)
+{
+    return col < AN_PUB_NCOLS ? t->row[i].cell[col] : t->sae[i].cell[col - AN_PUB_NCOLS];
+}
+
 int an_write_table_md(FILE *out, const struct an_pub_table *t, const char *title)
 {
     bool officers = t->measure == AN_MEASURE_OFFICER_ANY;
-    static const enum an_pub_col youth_cols[] = {
+    /* The model-based columns (if any) follow the direct estimate. */
+    static const int youth_cols[] = {
         AN_PUB_COUNTY, AN_PUB_RESPONDENTS, AN_PUB_OFFICERS, AN_PUB_COVERAGE, AN_PUB_YOUTH_N,
-        AN_PUB_CASES, AN_PUB_ESTIMATE, AN_PUB_CI_LOW, AN_PUB_CI_HIGH, AN_PUB_TOTAL,
+        AN_PUB_CASES, AN_PUB_ESTIMATE, AN_PUB_CI_LOW, AN_PUB_CI_HIGH,
+        MD_SAE(AN_PUB_SAE_ESTIMATE), MD_SAE(AN_PUB_SAE_CI_LOW), MD_SAE(AN_PUB_SAE_CI_HIGH),
+        MD_SAE(AN_PUB_SAE_FLAG), AN_PUB_TOTAL,
         AN_PUB_TOTAL_CI_LOW, AN_PUB_TOTAL_CI_HIGH, AN_PUB_FLAG, AN_PUB_NOTES,
     };
-    static const enum an_pub_col officer_cols[] = {
+    static const int officer_cols[] = {
         AN_PUB_COUNTY, AN_PUB_RESPONDENTS, AN_PUB_OFFICERS, AN_PUB_COVERAGE, AN_PUB_CASES,
         AN_PUB_ESTIMATE, AN_PUB_CI_LOW, AN_PUB_CI_HIGH, AN_PUB_TOTAL, AN_PUB_TOTAL_CI_LOW,
         AN_PUB_TOTAL_CI_HIGH, AN_PUB_FLAG, AN_PUB_NOTES,
@@ -63,6 +70,8 @@ int an_write_table_md(FILE *out, const struct an_pub_table *t, const char *title
     static const char *const youth_heads[] = {
         "County", "Respondents", "Officers", "Coverage %", "Youth on responding caseloads",
         "Victims identified", "Estimate %", "95% CI low %", "95% CI high %",
+        "Model-based estimate %", "Model-based 95% CI low %", "Model-based 95% CI high %",
+        "Model-based reliability",
         "Estimated victims", "CI low", "CI high", "Reliability", "Notes",
     };
     static const char *const officer_heads[] = {
@@ -70,7 +79,7 @@ int an_write_table_md(FILE *out, const struct an_pub_table *t, const char *title
         "Officers with a confirmed victim", "Share %", "95% CI low %", "95% CI high %",
         "Estimated officers", "CI low", "CI high", "Reliability", "Notes",
     };
-    const enum an_pub_col *cols = officers ? officer_cols : youth_cols;
+    const int *cols = officers ? officer_cols : youth_cols;
     const char *const *heads = officers ? officer_heads : youth_heads;
     size_t ncols = officers ? sizeof officer_cols / sizeof officer_cols[0]
                             : sizeof youth_cols / sizeof youth_cols[0];
@@ -78,16 +87,20 @@ int an_write_table_md(FILE *out, const struct an_pub_table *t, const char *title
 
     fprintf(out, "## %s\n\n|", title);
     for (size_t c = 0; c < ncols; c++)
-        fprintf(out, " %s |", heads[c]);
+        if (cols[c] < AN_PUB_NCOLS || t->has_sae)
+            fprintf(out, " %s |", heads[c]);
     fputs("\n|", out);
     for (size_t c = 0; c < ncols; c++)
-        fputs(c == 0 ? " --- |" : " ---: |", out);
+        if (cols[c] < AN_PUB_NCOLS || t->has_sae)
+            fputs(c == 0 ? " --- |" : " ---: |", out);
     fputc('\n', out);
     for (size_t i = 0; i < t->nrows; i++) {
         fputc('|', out);
         for (size_t c = 0; c < ncols; c++) {
+            if (cols[c] >= AN_PUB_NCOLS && !t->has_sae)
+                continue;
             fputc(' ', out);
-            md_cell(out, t->row[i].cell[cols[c]]);
+            md_cell(out, md_value(t, i, cols[c]));
             fputs(" |", out);
         }
         fputc('\n', out);
@@ -109,6 +122,17 @@ int an_write_table_md(FILE *out, const struct an_pub_table *t, const char *title
         fprintf(out, " (%s): ", an_note_key(t->row[i].notes[AN_NOTE_NCHS] ? AN_NOTE_NCHS
                                                                             : AN_NOTE_REVIEW));
         md_cell(out, t->row[i].reasons);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; t->has_sae && i < t->nrows; i++) {
+        if (t->sae[i].reasons[0] == '\0')
+            continue;
+        fprintf(out, "- ");
+        md_cell(out, t->row[i].cell[AN_PUB_COUNTY]);
+        fprintf(out, ", model-based (%s): ",
+                an_note_key(t->sae[i].shown == AN_SAE_SHOWN ? AN_NOTE_SAE_REVIEW
+                                                             : AN_NOTE_SAE_NCHS));
+        md_cell(out, t->sae[i].reasons);
         fputc('\n', out);
     }
     return ferror(out) ? PREV_EX_IOERR : 0;

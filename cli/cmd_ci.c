@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "ci_methods.h"
+#include "csv_out.h"
 #include "cli.h"
 #include "json_out.h"
 #include "parse.h"
@@ -44,21 +45,6 @@ struct ci_row {
 
 /* ---- csv ------------------------------------------------------------------ */
 
-/* RFC 4180: quote a field holding a comma, quote or line break. */
-static void csv_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s != '\0'; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
 
 static void write_csv(FILE *out, const struct ci_row *rows, int nrows, long x, long n, double level)
 {
@@ -72,7 +58,7 @@ static void write_csv(FILE *out, const struct ci_row *rows, int nrows, long x, l
                 prev_fmt_double(b1, sizeof b1, level), prev_fmt_double(b2, sizeof b2, iv->estimate),
                 iv->defined ? prev_fmt_double(b3, sizeof b3, iv->low) : "",
                 iv->defined ? prev_fmt_double(b4, sizeof b4, iv->high) : "");
-        csv_field(out, iv->note);
+        prev_csv_field(out, iv->note);
         fputc('\n', out);
     }
 }

@@ -9,9 +9,7 @@
 #include "design.h"
 #include "estimate_output.h"
 #include "estimate_query.h"
-#include "sae.h"
-#include "sae_covariates.h"
-#include "sae_output.h"
+#include "sae_args.h"
 
 const char cmd_estimate_help[] =
     "usage: prevalence estimate --year YEAR [--measure confirmed|any|officer_any|all]\n"
@@ -56,10 +54,7 @@ const char cmd_estimate_help[] =
     "Exit codes: 0 ok, 64 usage, 65 no responses for the year, an inconsistent\n"
     "frame or a lonely PSU with --lonely-psu fail, 69 database unavailable.\n";
 
-enum {
-    OPT_YEAR = 1, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_FORMAT,
-    OPT_SMALL_AREA, OPT_SAE_FIT, OPT_COVARIATES, OPT_SAE_TRANSFORM, OPT_DIAGNOSTICS
-};
+enum { OPT_YEAR = 1, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_FORMAT };
 
 struct estimate_args {
     long year;
@@ -69,11 +64,7 @@ struct estimate_args {
     double level;
     enum an_lonely_psu lonely;
     enum an_format format;
-    bool small_area, diagnostics;
-    bool sae_option;              /* a small-area option was given */
-    enum an_fh_method sae_fit;
-    enum an_sae_transform sae_transform;
-    const char *covariates;       /* or NULL */
+    struct sae_args sae;
 };
 
 /* Returns 0, CLI_OPT_HELP or PREV_EX_USAGE. */
@@ -87,15 +78,11 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         {"level", required_argument, NULL, OPT_LEVEL},
         {"lonely-psu", required_argument, NULL, OPT_LONELY},
         {"format", required_argument, NULL, OPT_FORMAT},
-        {"small-area", no_argument, NULL, OPT_SMALL_AREA},
-        {"sae-fit", required_argument, NULL, OPT_SAE_FIT},
-        {"covariates", required_argument, NULL, OPT_COVARIATES},
-        {"sae-transform", required_argument, NULL, OPT_SAE_TRANSFORM},
-        {"diagnostics", no_argument, NULL, OPT_DIAGNOSTICS},
+        SAE_ARGS_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     bool have_year = false;
-    int c;
+    int c, rc;
 
     *a = (struct estimate_args){
         .measure = AN_MEASURE_CONFIRMED,
@@ -103,10 +90,14 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         .level = 0.95,
         .lonely = AN_LONELY_ADJUST,
         .format = cli_stdout_is_tty() ? AN_FORMAT_TABLE : AN_FORMAT_CSV,
-        .sae_fit = AN_FH_REML,
-        .sae_transform = AN_SAE_TRANSFORM_NONE,
     };
+    sae_args_init(&a->sae, false);
     while ((c = cli_getopt(argc, argv, &self, "", longopts)) != CLI_OPT_END) {
+        if (sae_args_option("estimate", c, optarg, &a->sae, &rc)) {
+            if (rc != 0)
+                return rc;
+            continue;
+        }
         switch (c) {
         case CLI_OPT_HELP:
             return CLI_OPT_HELP;
@@ -143,36 +134,12 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
                 return cli_usage_error("estimate", "--format expects table, csv, json or "
                                        "md, not '%s'", optarg);
             break;
-        case OPT_SMALL_AREA:
-            a->small_area = true;
-            break;
-        case OPT_SAE_FIT:
-            a->sae_option = true;
-            if (!an_fh_method_parse(optarg, &a->sae_fit))
-                return cli_usage_error("estimate", "--sae-fit expects reml or ml, not '%s'",
-                                       optarg);
-            break;
-        case OPT_COVARIATES:
-            a->sae_option = true;
-            a->covariates = optarg;
-            break;
-        case OPT_SAE_TRANSFORM:
-            a->sae_option = true;
-            if (!an_sae_transform_parse(optarg, &a->sae_transform))
-                return cli_usage_error("estimate", "--sae-transform expects none or arcsine, "
-                                       "not '%s'", optarg);
-            break;
-        case OPT_DIAGNOSTICS:
-            a->sae_option = true;
-            a->diagnostics = true;
-            break;
         default:
             return PREV_EX_USAGE;
         }
     }
-    if (a->sae_option && !a->small_area)
-        return cli_usage_error("estimate", "--sae-fit, --covariates, --sae-transform and "
-                               "--diagnostics need --small-area");
+    if ((rc = sae_args_finish("estimate", &a->sae)) != 0)
+        return rc;
     if (optind < argc)
         return cli_usage_error("estimate", "unexpected argument '%s'", argv[optind]);
     if (!have_year)
@@ -204,46 +171,22 @@ static int small_area(const struct estimate_args *a, const struct an_estimate_ro
                       size_t nrows, size_t block, struct an_sae_row *sae,
                       struct prev_error *err)
 {
-    struct an_covariates cov;
+    struct sae_args_covariates cov;
     struct an_sae_summary summary;
-    double *values = NULL;
-    const char *names[AN_COV_MAX_COLS];
-    int rc = 0;
+    int rc;
 
-    memset(&cov, 0, sizeof cov);
     memset(&summary, 0, sizeof summary);
-    if (a->covariates != NULL) {
-        if ((rc = an_covariates_read(a->covariates, &cov, err)) != 0)
-            goto done;
-        if ((values = malloc(block * cov.ncols * sizeof *values)) == NULL) {
-            rc = prev_fail(err, PREV_EX_OSERR, "", "out of memory");
-            goto done;
-        }
-        for (size_t j = 0; j < cov.ncols; j++)
-            names[j] = cov.names[j];
-    }
+    if ((rc = sae_args_read_covariates(&a->sae, block, &cov, err)) != 0)
+        goto done;
     for (size_t off = 0; off < nrows; off += block) {
-        struct an_sae_covariates c = {cov.ncols, names, values};
-        struct an_sae_options opt = {a->sae_fit, a->sae_transform, a->level};
-
-        if (a->covariates != NULL
-            && (rc = an_covariates_align(&cov, rows + off, block, values, err)) != 0)
+        if ((rc = sae_args_fit_block("estimate", &a->sae, &cov, rows + off, block, sae + off,
+                                     NULL, &summary, err)) != 0)
             goto done;
-        if ((rc = an_sae_compute(rows + off, block, a->covariates != NULL ? &c : NULL, &opt,
-                                 sae + off, &summary, err)) != 0)
-            goto done;
-        if (a->diagnostics) {
-            fprintf(stderr, "prevalence estimate: measure %s\n", an_measure_name(rows[off].measure));
-            if ((rc = an_sae_write_diagnostics(stderr, &summary, rows + off, sae + off, block,
-                                               err)) != 0)
-                goto done;
-        }
         an_sae_summary_free(&summary);
     }
 done:
     an_sae_summary_free(&summary);
-    an_covariates_free(&cov);
-    free(values);
+    sae_args_covariates_free(&cov);
     return rc;
 }
 
@@ -309,7 +252,7 @@ int cmd_estimate(int argc, char **argv)
         if (frame_note || !cli_globals.quiet)
             fprintf(stderr, "prevalence estimate: note: %s\n", meta.notes[i]);
     }
-    if (a.small_area) {
+    if (a.sae.small_area) {
         if ((sae = calloc(nrows, sizeof *sae)) == NULL) {
             rc = prev_fail(&err, PREV_EX_OSERR, "", "out of memory");
             goto done;

@@ -10,12 +10,17 @@ const char cmd_report_help[] =
     "usage: prevalence report --year YEAR --out FOLDER [--measure confirmed|any]\n"
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
     "           [--lonely-psu adjust|certainty|fail] [--min-cell 10]\n"
+    "           [--trend-counties NAME,NAME,...]\n"
+    "           [--small-area | --no-small-area] [--sae-fit reml|ml]\n"
+    "           [--covariates FILE.csv] [--sae-transform none|arcsine] [--diagnostics]\n"
     "\n"
     "Write the Council report for one survey year into FOLDER (created if missing):\n"
     "\n"
     "  report.html                  one self-contained page (no network, no script):\n"
     "                               statewide headline, county table, forest plot,\n"
-    "                               county map, the officer-level measure, methods\n"
+    "                               county map, the change over time (when earlier\n"
+    "                               years are loaded), the officer-level measure,\n"
+    "                               methods\n"
     "  tables/county_estimates.csv  the county table, as published (also .md)\n"
     "  tables/officer_measure.csv   officers with a confirmed victim (also .md)\n"
     "  estimates.json               every estimate at full precision, with a manifest\n"
@@ -28,6 +33,14 @@ const char cmd_report_help[] =
     "('x') so that no hidden count can be worked out from the Arizona total\n"
     "(docs/methods.md, \"Small-cell protection\").\n"
     "\n"
+    "Next to each direct estimate the county table shows a model-based one from a\n"
+    "small-area (Fay-Herriot) model, labelled as such and drawn as open diamonds on\n"
+    "dashed lines in the forest plot; columns sae_estimate_pct, sae_ci_low_pct,\n"
+    "sae_ci_high_pct, sae_flag in the CSV. A model-based estimate too uncertain by\n"
+    "the NCHS width rules reads '*'; one that would give a small count back reads\n"
+    "'x'. When the model cannot be fitted (fewer than 3 counties with\n"
+    "respondents, no case anywhere) the report is direct-only and says why.\n"
+    "\n"
     "  --year YEAR        survey year (required)\n"
     "  --out FOLDER       where to write (required); existing files are replaced\n"
     "  --measure M        the youth-level measure: confirmed (default) or any\n"
@@ -36,18 +49,31 @@ const char cmd_report_help[] =
     "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
     "  --lonely-psu R     adjust (default), certainty or fail, as for 'estimate'\n"
     "  --min-cell N       smallest count published (default 10; 1 turns it off)\n"
+    "  --trend-counties L when the database holds earlier survey years, the lines of\n"
+    "                     the trend chart: county names or fips codes and Arizona,\n"
+    "                     comma-separated, at most 8 (default: Arizona and the three\n"
+    "                     largest counties with a published estimate)\n"
+    "  --small-area       model-based estimates (the default); an error, not a\n"
+    "                     note, when the model cannot be fitted\n"
+    "  --no-small-area    direct estimates only\n"
+    "  --sae-fit F        between-county variance by reml (default) or ml\n"
+    "  --covariates FILE  county covariates (docs/codebook.md); default intercept only\n"
+    "  --sae-transform T  none (default) or arcsine\n"
+    "  --diagnostics      print the model's diagnostics on stderr\n"
     "\n"
     "Each file is written to a temporary name and renamed into place once every\n"
     "file has been written, so a failure leaves no partial file.\n"
     "Exit codes: 0 ok, 64 usage, 65 no responses for the year (or data the estimate\n"
-    "refuses), 69 database unavailable, 73 cannot create FOLDER or a file, 74 write\n"
-    "error.\n";
+    "refuses, or a small-area model asked for that cannot be fitted), 66 covariates\n"
+    "file unreadable, 69 database unavailable, 73 cannot create FOLDER or a file, 74\n"
+    "write error.\n";
 
 int cmd_report(int argc, char **argv)
 {
     static const struct cli_command self = {"report", "", NULL, cmd_report_help};
     struct report_args a;
     struct an_report_data *d = NULL;
+    struct report_sae_fit *fit = NULL;
     struct an_outfiles *set = NULL;
     struct prev_error err;
     int rc;
@@ -56,6 +82,12 @@ int cmd_report(int argc, char **argv)
     if ((rc = report_args_parse(argc, argv, &self, true, &a)) != 0)
         return rc == CLI_OPT_HELP ? 0 : rc;
     if ((rc = report_data_load(&a, &d, &err)) != 0)
+        goto done;
+    if ((fit = calloc(1, sizeof *fit)) == NULL) {
+        rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
+        goto done;
+    }
+    if ((rc = report_sae_fit(&a, d, fit, &err)) != 0)
         goto done;
     if ((set = calloc(1, sizeof *set)) == NULL) {
         rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
@@ -72,6 +104,8 @@ done:
     if (set != NULL)
         an_outfiles_free(set);
     free(set);
+    report_sae_fit_free(fit);
+    free(fit);
     report_data_free(d);
     return rc != 0 ? cli_report(&err) : 0;
 }

@@ -17,6 +17,7 @@ const struct cli_command cli_commands[] = {
     {"estimate", "prevalence per county and statewide (design-based, with intervals)", cmd_estimate, cmd_estimate_help},
     {"report", "the Council report: HTML page, tables and estimates.json", cmd_report, cmd_report_help},
     {"export", "reproduction bundle for partners (microdata, reproduce.R, expected.csv)", cmd_export, cmd_export_help},
+    {"trend", "change across annual surveys per county and statewide (differences, ratios, slopes)", cmd_trend, cmd_trend_help},
     {"publish", "store the report's protected tables for the reader role", cmd_publish, cmd_publish_help},
     {NULL, NULL, NULL, NULL},
 };

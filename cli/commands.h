@@ -17,6 +17,7 @@ PREV_COMMAND(ci)
 PREV_COMMAND(estimate)
 PREV_COMMAND(report)
 PREV_COMMAND(export)
+PREV_COMMAND(trend)
 PREV_COMMAND(publish)
 
 #endif

@@ -1,4 +1,5 @@
 #include "output.h"
+#include "csv_out.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,20 +97,6 @@ void col_grid_print_table(const struct col_grid *g, FILE *out)
     free(w);
 }
 
-static void csv_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s != '\0'; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
 
 void col_grid_print_csv(const struct col_grid *g, FILE *out)
 {
@@ -117,7 +104,7 @@ void col_grid_print_csv(const struct col_grid *g, FILE *out)
         for (size_t c = 0; c < g->ncols; c++) {
             if (c > 0)
                 fputc(',', out);
-            csv_field(out, r == 0 ? g->headers[c] : g->cells[(r - 1) * g->ncols + c]);
+            prev_csv_field(out, r == 0 ? g->headers[c] : g->cells[(r - 1) * g->ncols + c]);
         }
         fputc('\n', out);
     }

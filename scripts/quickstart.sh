@@ -8,9 +8,13 @@ scripts/install-deps.sh
 ninja -C build
 prev=build/cli/prevalence
 "$prev" init
-"$prev" db status
 # the sample data: frames first, then every county's responses (a second
 # run finds them already loaded and changes nothing)
 "$prev" load frame sample-data/*/frame.csv
 "$prev" load responses sample-data/*/responses-*.csv
 "$prev" status --year 2025 --format table
+# the Council report for the latest sample year
+year=$(ls -d sample-data/20[0-9][0-9] | sort | tail -n 1 | xargs basename)
+"$prev" estimate --year "$year" --format table
+"$prev" report --year "$year" --out "out/report-$year"
+echo "report: $(pwd)/out/report-$year/report.html"

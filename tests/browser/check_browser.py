@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
 """Open a report in headless Chromium and check what a reader sees:
 
-  check_browser.py REPORT_DIR SCREENSHOT.png
+  check_browser.py REPORT_DIR SCREENSHOT.png [--trend NAME,NAME,...]
   check_browser.py --probe        exit 0 when Chromium is here, else 77
 
 - the page loads with no console message, no script error and no failed or
   outside request (it must need nothing but itself);
 - the map has one shape per county (15), each drawn with a visible size;
 - the forest plot has one interval per county whose rate the table
-  publishes (tables/county_estimates.csv), plus the state's;
+  publishes (tables/county_estimates.csv), plus the state's, and one
+  model-based interval mark (open diamond, dashed line) per county whose
+  model-based estimate the table publishes, each drawn with a size, with
+  a legend naming both kinds; the map dots exactly the counties where the
+  model-based estimate stands in for a hidden direct one;
 - the headline and the county table are visible;
-- a full-page screenshot is saved to SCREENSHOT.png.
+- a full-page screenshot is saved to SCREENSHOT.png;
+- with --trend (a report over several survey years): the trend chart has
+  exactly one line per series named, in that order, each drawn with a
+  visible size when it has a point, and the county table has its
+  "change since" column.
 
 Chromium is driven over the DevTools protocol on a pipe
 (--remote-debugging-pipe): no port, no network, no package beyond Python's
@@ -115,6 +123,8 @@ PROBE = r"""
   const rect = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
   const counties = [...document.querySelectorAll('svg.map path.county')];
   const forest = [...document.querySelectorAll('svg.forest g.ci')];
+  const model = [...document.querySelectorAll('svg.forest g.ci-model')];
+  const legend = document.querySelector('svg.forest g.legend');
   const head = document.getElementById('headline');
   const table = document.getElementById('county-table');
   return {
@@ -125,9 +135,23 @@ PROBE = r"""
     intervals: forest.filter(e => !e.classList.contains('state')).map(e => e.dataset.fips),
     intervalsDrawn: forest.filter(box).length,
     stateInterval: forest.filter(e => e.classList.contains('state')).length,
+    modelIntervals: model.map(e => e.dataset.fips),
+    modelDrawn: model.filter(box).length,
+    modelDashed: model.filter(e => e.querySelector('line[stroke-dasharray]') &&
+                                   e.querySelector('path[fill="#fff"]')).length,
+    legend: legend ? legend.textContent : '',
+    mapModel: counties.filter(e => e.classList.contains('model')).map(e => e.dataset.fips),
     headline: head ? head.innerText : null,
     headlineVisible: head ? rect(head) : false,
     tableRows: table ? table.querySelectorAll('tbody tr').length : 0,
+    trendSeries: [...document.querySelectorAll('svg.trend-chart g.trend-series')]
+      .map(g => g.dataset.series),
+    trendLines: [...document.querySelectorAll('svg.trend-chart path.trend-line')].map(e => ({
+      series: e.parentNode.dataset.series,
+      points: e.parentNode.querySelectorAll('circle.trend-point').length,
+      drawn: e.getAttribute('d') === '' || box(e) || e.getAttribute('d').indexOf('L') < 0,
+    })),
+    changeCells: table ? table.querySelectorAll('tbody td.change').length : 0,
     tableVisible: table ? rect(table) : false,
     width: document.documentElement.scrollWidth,
     height: document.documentElement.scrollHeight,
@@ -145,11 +169,17 @@ def main():
     if sys.argv[1] == '--probe':
         sys.exit(0)
     folder, shot = sys.argv[1], sys.argv[2]
+    trend = None
+    if len(sys.argv) > 4 and sys.argv[3] == '--trend':
+        trend = sys.argv[4].split(',')
     page = os.path.abspath(os.path.join(folder, 'report.html'))
     url = 'file://' + page
     with open(os.path.join(folder, 'tables', 'county_estimates.csv'), newline='') as f:
         rows = list(csv.DictReader(f))
     published = sorted(r['fips'] for r in rows[:-1] if re.fullmatch(r'\d+\.\d', r['estimate_pct']))
+    model = sorted(r['fips'] for r in rows[:-1]
+                   if re.fullmatch(r'\d+\.\d', r.get('sae_estimate_pct', '')))
+    model_only = sorted(set(model) - set(published))
     ncounties = len(rows) - 1
 
     failures = []
@@ -210,10 +240,37 @@ def main():
             failures.append(f'map: coloured {sorted(probe["shown"])}, the table publishes {published}')
         if probe['intervalsDrawn'] != len(probe['intervals']) + probe['stateInterval']:
             failures.append('forest plot: an interval has no size')
+        if sorted(probe['modelIntervals']) != model:
+            failures.append(f'forest plot: model-based marks for {sorted(probe["modelIntervals"])}, '
+                            f'the table publishes {model}')
+        if probe['modelDrawn'] != len(model) or probe['modelDashed'] != len(model):
+            failures.append(f'forest plot: {probe["modelDrawn"]} model-based marks drawn, '
+                            f'{probe["modelDashed"]} dashed with an open diamond, want {len(model)}')
+        if 'sae_estimate_pct' in rows[0] and not ('direct' in probe['legend'] and
+                                                  'model-based' in probe['legend']):
+            failures.append(f'forest plot: legend {probe["legend"]!r} does not name both marks')
+        if sorted(probe['mapModel']) != model_only:
+            failures.append(f'map: model-based fill for {sorted(probe["mapModel"])}, want '
+                            f'{model_only}')
         if not probe['headlineVisible'] or not probe['headline']:
             failures.append('the headline is not visible')
         if not probe['tableVisible'] or probe['tableRows'] != ncounties + 1:
             failures.append(f'county table: {probe["tableRows"]} rows visible, want {ncounties + 1}')
+        if trend is not None:
+            lines = probe['trendLines']
+            if [l['series'] for l in lines] != trend or probe['trendSeries'] != trend:
+                failures.append(f'trend chart: lines for {[l["series"] for l in lines]}, '
+                                f'want one per series {trend}')
+            for l in lines:
+                if not l['drawn']:
+                    failures.append(f'trend chart: the line of {l["series"]} has no size')
+            if sum(l['points'] for l in lines) == 0:
+                failures.append('trend chart: no point drawn at all')
+            if probe['changeCells'] != ncounties + 1:
+                failures.append(f'county table: {probe["changeCells"]} "change since" cells, '
+                                f'want {ncounties + 1}')
+        elif probe['trendLines'] or probe['changeCells']:
+            failures.append('a report of one survey year has a trend chart or change column')
         if probe['width'] > 1200:
             failures.append(f'the page is wider than the window ({probe["width"]} px)')
     if failures:
@@ -221,7 +278,9 @@ def main():
             print('FAIL:', f)
         sys.exit(1)
     print(f'Chromium: loaded cleanly; map {len(probe["counties"])} counties, forest plot '
-          f'{len(probe["intervals"])} county intervals + state; screenshot {shot}')
+          f'{len(probe["intervals"])} county intervals + state, {len(model)} model-based; '
+          + (f'trend chart {len(probe["trendLines"])} lines; ' if trend is not None else '')
+          + f'screenshot {shot}')
 
 
 if __name__ == '__main__':

@@ -11,7 +11,13 @@
    times a shown denominator, and none follows by subtracting the shown
    counties from the Arizona total (a single hidden county, or hidden
    counties that add up to a small count).
-3. The page loads nothing from elsewhere.
+3. Model-based (small-area) columns, when the report has them: the same
+   cells in the page, the CSV and the Markdown, equal to the sae_* fields
+   of estimates.json where published ("*" only where that says suppress),
+   the forest plot and the map drawing exactly those; a shown model-based
+   estimate counts as giving its county's count away, so that count must
+   not be small and the subtraction of item 2 must still reveal none.
+4. The page loads nothing from elsewhere.
 Exits 0 when all holds, 1 with the reasons otherwise."""
 import csv
 import decimal
@@ -82,7 +88,9 @@ class Tables(html.parser.HTMLParser):
         elif tag == 'tr' and self.table is not None:
             self.row = []
         elif tag in ('td', 'th') and self.row is not None:
-            self.cell = ''
+            # The "change since" column (several survey years) is not in
+            # tables/*.csv: the trend tests check it.
+            self.cell = None if 'change' in (a.get('class') or '').split() else ''
         elif tag == 'sup':
             self.sup += 1
         if 'id' in a and tag not in ('table', 'svg', 'title'):
@@ -109,6 +117,33 @@ class Tables(html.parser.HTMLParser):
             self.cell += data
         for _, _, text in self.id_stack:
             text.append(data)
+
+
+def is_pct(s):
+    return re.fullmatch(r'\d+\.\d', s) is not None
+
+
+def check_model_cells(where, c, e, m):
+    """A county's model-based cells against estimates.json."""
+    cells = [c['sae_estimate_pct'], c['sae_ci_low_pct'], c['sae_ci_high_pct']]
+    if e['fips'] == '04':
+        if cells + [c['sae_flag']] != ['-'] * 4:
+            fail(f'{where}: the state shows model-based cells {cells}')
+        return
+    if is_pct(cells[0]):
+        for shown, key in zip(cells, ('sae_estimate', 'sae_ci_low', 'sae_ci_high')):
+            if e.get(key) is None or shown != pct1(e[key]):
+                fail(f'{where}: {key} {shown}, estimates.json {e.get(key)}')
+        if c['sae_flag'] != e['sae_flag'] or e['sae_flag'] == 'suppress':
+            fail(f'{where}: model-based flag {c["sae_flag"]}, estimates.json {e["sae_flag"]}')
+    elif cells == ['*'] * 3:
+        if c['sae_flag'] != 'suppress' or e['sae_flag'] != 'suppress':
+            fail(f'{where}: model-based * but estimates.json says {e["sae_flag"]}')
+    elif cells == ['x'] * 3:
+        if c['sae_flag'] != 'x':
+            fail(f'{where}: model-based x with flag {c["sae_flag"]}')
+    else:
+        fail(f'{where}: model-based cells {cells}')
 
 
 def check_agreement(name, rows_csv, md_rows, html_rows, est, m):
@@ -164,6 +199,8 @@ def check_agreement(name, rows_csv, md_rows, html_rows, est, m):
                 want = f'<{m}' if 1 <= v < m else str(v)
                 if c[col] != want:
                     fail(f'{where}: {col} {c[col]}, expected {want}')
+        if 'sae_estimate_pct' in c:
+            check_model_cells(where, c, e, m)
         want_flag = 'no data' if e['respondents'] == 0 else e['flag']
         if c['flag'] != want_flag:
             fail(f'{where}: flag {c["flag"]}, estimates.json {want_flag}')
@@ -181,6 +218,11 @@ def check_agreement(name, rows_csv, md_rows, html_rows, est, m):
                      else ('Estimated victims', 'total_estimate'))
         if not officers:
             pairs.append(('Youth on responding caseloads', 'youth_n'))
+        if 'sae_estimate_pct' in c:
+            pairs += [('Model-based estimate %', 'sae_estimate_pct'),
+                      ('Model-based 95% CI low %', 'sae_ci_low_pct'),
+                      ('Model-based 95% CI high %', 'sae_ci_high_pct'),
+                      ('Model-based reliability', 'sae_flag')]
         for head, col in pairs:
             if md.get(head) != c[col]:
                 fail(f'{name}.md row {c["county"]}: {head} {md.get(head)!r}, CSV {c[col]!r}')
@@ -195,6 +237,13 @@ def check_agreement(name, rows_csv, md_rows, html_rows, est, m):
             exp += [c['estimate_pct'] + '%', f'{c["ci_low_pct"]}% to {c["ci_high_pct"]}%']
         else:
             exp += [c['estimate_pct'], c['ci_low_pct']]
+        if 'sae_estimate_pct' in c:
+            if is_pct(c['sae_estimate_pct']):
+                exp += [c['sae_estimate_pct'] + '%',
+                        f'{c["sae_ci_low_pct"]}% to {c["sae_ci_high_pct"]}%']
+            else:
+                exp += [c['sae_estimate_pct'], c['sae_ci_low_pct']]
+            exp.append(c['sae_flag'])
         exp.append(c['total_estimate'])
         exp.append(f'{c["total_ci_low"]} to {c["total_ci_high"]}' if is_int(c['total_estimate'])
                    else c['total_ci_low'])
@@ -203,7 +252,7 @@ def check_agreement(name, rows_csv, md_rows, html_rows, est, m):
             fail(f'report.html {name} row {c["county"]}: {h} but the CSV gives {exp}')
 
 
-def check_protection(name, rows_csv, m):
+def check_protection(name, rows_csv, m, est=None):
     """What a reader can work out from the published table alone."""
     def num(s):
         return int(s) if is_int(s) else None
@@ -222,17 +271,30 @@ def check_protection(name, rows_csv, m):
                            (r['total_estimate'] != '-' and num(r['total_estimate']) is None)):
             fail(f'{name}: {r["county"]} shows its rate {r["estimate_pct"]}% but hides its '
                  f'count: {r["estimate_pct"]}% of {r["youth_n"]} gives it back')
+    # A shown model-based estimate gives its county's count back (with the
+    # model rebuilt from what is published): it counts as shown.
+    revealed = {}
+    if est is not None and 'sae_estimate_pct' in rows_csv[0]:
+        for r, e in zip(counties, est):
+            if is_pct(r['sae_estimate_pct']) and num(r['cases']) is None:
+                revealed[r['fips']] = e['cases']
+                if 1 <= e['cases'] < m:
+                    fail(f'{name}: {r["county"]} shows a model-based estimate '
+                         f'{r["sae_estimate_pct"]}% but hides a small count')
     for col in ('cases', 'total_estimate'):
         s = num(state[col])
         if s is None:
             continue
-        hidden = [r for r in counties if num(r[col]) is None and r[col] != '-']
+        hidden = [r for r in counties if num(r[col]) is None and r[col] != '-'
+                  and not (col == 'cases' and r['fips'] in revealed)]
         if not hidden:
             continue
         # "-": a county without respondents holds no case, but its share of
         # the state's estimated total is unknown.
         unknown = [r for r in counties if r[col] == '-' and col == 'total_estimate']
         rest = s - sum(num(r[col]) for r in counties if num(r[col]) is not None)
+        if col == 'cases':
+            rest -= sum(revealed.values())
         if len(hidden) == 1 and not unknown:
             fail(f'{name}: {col} of {hidden[0]["county"]} = {rest} by subtraction')
         if 1 <= rest < m and not unknown:
@@ -253,7 +315,7 @@ def main():
         rows_csv = read_csv(os.path.join(folder, 'tables', name + '.csv'))
         md_rows = read_md(os.path.join(folder, 'tables', name + '.md'))
         check_agreement(name, rows_csv, md_rows, parser.tables.get(table, []), est[key], m)
-        check_protection(name, rows_csv, m)
+        check_protection(name, rows_csv, m, est[key][:-1])
     county = read_csv(os.path.join(folder, 'tables', 'county_estimates.csv'))
     state = county[-1]
     if is_int(state['estimate_pct'].replace('.', '')):
@@ -269,6 +331,25 @@ def main():
     if forest != shown or mapped != shown:
         fail(f'figures draw {sorted(forest)} (forest) and {sorted(mapped)} (map), the table '
              f'publishes {sorted(shown)}')
+    # Model-based: forest marks exactly where published; the map dots the
+    # counties where the model stands in for a hidden direct estimate.
+    params = doc['manifest']['parameters']
+    has_model = 'sae_estimate_pct' in county[0]
+    if has_model != params.get('small_area', False):
+        fail(f'tables {"have" if has_model else "lack"} model-based columns, manifest '
+             f'small_area is {params.get("small_area")}')
+    model = {r['fips'] for r in county[:-1] if has_model and is_pct(r['sae_estimate_pct'])}
+    forest_model = set(re.findall(r'<g class="ci-model" data-fips="(\d+)"', page))
+    mapped_model = set(re.findall(r'<path class="county model" data-fips="(\d+)"', page))
+    if forest_model != model:
+        fail(f'forest plot: model-based marks for {sorted(forest_model)}, the table publishes '
+             f'{sorted(model)}')
+    if mapped_model != model - shown:
+        fail(f'map: model-based fill for {sorted(mapped_model)}, want {sorted(model - shown)}')
+    if has_model and not all(k in params for k in ('sae_fit', 'sae_transform', 'sae_covariates')):
+        fail(f'manifest: small-area parameters missing: {params}')
+    if has_model and 'sae_estimate' not in doc['rows'][0]:
+        fail('estimates.json: no sae_* fields although the tables have model-based columns')
     # Nothing from elsewhere.
     if parser.refs or re.search(r'url\((?!#)|@import|<script|<link|<img', page):
         fail(f'report.html refers to outside resources: {parser.refs}')
@@ -277,7 +358,7 @@ def main():
             print('FAIL:', f)
         sys.exit(1)
     print(f'report files agree ({len(county)} county rows, {len(shown)} published rates, '
-          f'min cell {m})')
+          f'{len(model)} model-based, min cell {m})')
 
 
 if __name__ == '__main__':

@@ -1,0 +1,48 @@
+#ifndef AN_TREND_OUTPUT_H
+#define AN_TREND_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "estimate_output.h"
+#include "prev_error.h"
+#include "trend.h"
+
+/* Writers for `prevalence trend`. CSV and JSON carry every number at full
+ * precision as proportions (empty / null when missing) under the columns
+ * of the public contract (docs/commands/trend.md); the table and Markdown
+ * round for people, changes in percentage points. */
+
+/* Which rows: year estimates (the estimate command's columns), changes
+ * between years, linear trends, or all three (not for CSV, which holds one
+ * kind of row). */
+enum an_trend_rows { AN_TREND_ROWS_ALL, AN_TREND_ROWS_YEARS, AN_TREND_ROWS_CHANGES,
+                     AN_TREND_ROWS_SLOPES, AN_TREND_ROWS_N };
+
+const char *an_trend_rows_name(enum an_trend_rows r);   /* "all", "years", ... */
+bool an_trend_rows_parse(const char *name, enum an_trend_rows *out);
+
+extern const char *const an_trend_change_columns[];   /* NULL-terminated */
+extern const char *const an_trend_slope_columns[];
+
+struct an_trend_meta {
+    enum an_measure measure;
+    enum an_design_method method;
+    double level;
+    int from_year, to_year;          /* the range asked for */
+    enum an_trend_adjust adjust;
+    enum an_trend_rows rows;
+    const char *fips;                /* NULL: every series; else only this one */
+    size_t nskipped;                 /* years in the range without responses */
+    const int *skipped;
+    size_t nnotes;
+    const char (*notes)[200];
+};
+
+/* Write the result to out. Returns 0, 74 when the write fails, 70 when
+ * JSON cannot be built or rows ALL is asked of CSV (err filled). */
+int an_trend_write(FILE *out, enum an_format format, const struct an_trend_meta *meta,
+                   const struct an_trend_result *res, struct prev_error *err);
+
+#endif
