@@ -235,6 +235,18 @@ static void test_hostile_year_is_a_usage_error(void **state)
             expect_exit(64, commands[c][0]);
             sec_expect_err(&run, "--year");
         }
+    /* trend: both years and the county name */
+    for (size_t y = 0; y < sizeof years / sizeof years[0]; y++) {
+        RUN("trend", "--from", years[y], "--to", "2025");
+        expect_exit(64, "trend --from");
+        RUN("trend", "--from", "2024", "--to", years[y]);
+        expect_exit(64, "trend --to");
+    }
+    RUN("trend", "--from", "2024", "--to", "2025", "--county",
+        "Pima'; DROP TABLE responses; --");
+    expect_no_sql_error("trend --county");
+    if (run.status != 64 && run.status != 65)
+        fail_msg("trend --county: exit %d:\n%s", run.status, run.err);
     assert_string_equal(sec_db_fingerprint(db), before);
     assert_int_equal(access(out_dir, F_OK), -1);
 }
