@@ -174,6 +174,12 @@ struct an_outfiles;
 int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
                     struct prev_error *err);
 
+/* The two published tables of the report (county table with its
+ * model-based columns, officer table), as an_report_build prints them;
+ * `prevalence publish` stores the same. Returns 0, or 70 with err filled. */
+int an_report_tables(const struct an_report_input *in, struct an_pub_table *main,
+                     struct an_pub_table *officers, struct prev_error *err);
+
 /* ---- change over time (report_trend.c) ------------------------------------- */
 
 /* What the page shows of the trend: every year's table published under the

@@ -38,6 +38,16 @@ static int json(FILE *out, const struct ctx *c)
     return an_write_estimates_json(out, c->in, c->err);
 }
 
+int an_report_tables(const struct an_report_input *in, struct an_pub_table *main,
+                     struct an_pub_table *officers, struct prev_error *err)
+{
+    if (an_publish_table(in->rows, in->ncounties, in->min_cell, main) != 0 ||
+        an_publish_table(in->officer_rows, in->ncounties, in->min_cell, officers) != 0)
+        return prev_fail(err, PREV_EX_SOFTWARE, "", "small-cell protection found no safe "
+                         "table (a bug: please report it with the survey year)");
+    return an_publish_sae(in, main, err);
+}
+
 int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
                     struct prev_error *err)
 {
@@ -61,13 +71,7 @@ int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
         rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
         goto done;
     }
-    if (an_publish_table(in->rows, in->ncounties, in->min_cell, main) != 0 ||
-        an_publish_table(in->officer_rows, in->ncounties, in->min_cell, officers) != 0) {
-        rc = prev_fail(err, PREV_EX_SOFTWARE, "", "small-cell protection found no safe "
-                       "table (a bug: please report it with the survey year)");
-        goto done;
-    }
-    if ((rc = an_publish_sae(in, main, err)) != 0)
+    if ((rc = an_report_tables(in, main, officers, err)) != 0)
         goto done;
     struct ctx c = {in, main, officers, err};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {

@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "design.h"
+#include "report_sae.h"
 
 /* Advisory lock space for "publishing survey year Y": two publishers of
  * one year would otherwise both supersede the old publication and collide
@@ -39,10 +40,11 @@ static int insert_table(PGconn *conn, const char *publication, const char *table
     static const char sql[] =
         "INSERT INTO published_estimates (publication_id, table_name, row_number, county, fips,"
         " respondents, officers_total, coverage_pct, youth_n, cases, estimate_pct, ci_low_pct,"
-        " ci_high_pct, total_estimate, total_ci_low, total_ci_high, flag, notes)"
+        " ci_high_pct, total_estimate, total_ci_low, total_ci_high, flag, notes,"
+        " sae_estimate_pct, sae_ci_low_pct, sae_ci_high_pct, sae_flag)"
         " VALUES ($1::bigint, $2, $3::integer, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-        " $14, $15, $16, $17, $18)";
-    const char *params[3 + AN_PUB_NCOLS];
+        " $14, $15, $16, $17, $18, $19, $20, $21, $22)";
+    const char *params[3 + AN_PUB_NCOLS + AN_PUB_SAE_NCOLS];
     char row_number[24];
     int rc;
 
@@ -53,8 +55,11 @@ static int insert_table(PGconn *conn, const char *publication, const char *table
         snprintf(row_number, sizeof row_number, "%zu", i + 1);
         for (int c = 0; c < AN_PUB_NCOLS; c++)
             params[3 + c] = t->row[i].cell[c];
-        if ((rc = exec_params(conn, sql, 3 + AN_PUB_NCOLS, params, PGRES_COMMAND_OK, NULL,
-                              "storing the published table", err)) != 0)
+        /* NULL (not "") where the table has no model-based columns. */
+        for (int c = 0; c < AN_PUB_SAE_NCOLS; c++)
+            params[3 + AN_PUB_NCOLS + c] = t->has_sae ? t->sae[i].cell[c] : NULL;
+        if ((rc = exec_params(conn, sql, 3 + AN_PUB_NCOLS + AN_PUB_SAE_NCOLS, params,
+                              PGRES_COMMAND_OK, NULL, "storing the published table", err)) != 0)
             return rc;
     }
     return 0;

@@ -12,6 +12,8 @@ const char cmd_publish_help[] =
     "usage: prevalence publish --year YEAR [--measure confirmed|any]\n"
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
     "           [--lonely-psu adjust|certainty|fail] [--min-cell 10]\n"
+    "           [--small-area | --no-small-area] [--sae-fit reml|ml]\n"
+    "           [--covariates FILE.csv] [--sae-transform none|arcsine]\n"
     "\n"
     "Store the two published tables of the Council report for YEAR (the cells of\n"
     "tables/county_estimates.csv and tables/officer_measure.csv that 'prevalence\n"
@@ -27,16 +29,20 @@ const char cmd_publish_help[] =
     "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
     "  --lonely-psu R     adjust (default), certainty or fail, as for 'estimate'\n"
     "  --min-cell N       smallest count published (default 10; 1 turns it off)\n"
+    "  --small-area | --no-small-area, --sae-fit, --covariates, --sae-transform,\n"
+    "  --diagnostics      the model-based columns, as for 'report'\n"
     "\n"
     "Prints the publication number on stdout.\n"
     "Exit codes: 0 ok, 64 usage, 65 no responses for the year (or data the estimate\n"
-    "refuses), 69 database unavailable, 77 the database user lacks prevalence_owner.\n";
+    "refuses), 66 covariates file unreadable, 69 database unavailable, 74 stdout\n"
+    "cannot be written, 77 the database user lacks prevalence_owner.\n";
 
 int cmd_publish(int argc, char **argv)
 {
     static const struct cli_command self = {"publish", "", NULL, cmd_publish_help};
     struct report_args a;
     struct an_report_data *d = NULL;
+    struct report_sae_fit *fit = NULL;
     struct an_pub_table *main = NULL, *officers = NULL;
     struct prev_error err;
     PGconn *conn = NULL;
@@ -48,20 +54,16 @@ int cmd_publish(int argc, char **argv)
         return rc == CLI_OPT_HELP ? 0 : rc;
     if ((rc = report_data_load(&a, &d, &err)) != 0)
         goto done;
-    if ((main = calloc(1, sizeof *main)) == NULL
+    if ((fit = calloc(1, sizeof *fit)) == NULL || (main = calloc(1, sizeof *main)) == NULL
         || (officers = calloc(1, sizeof *officers)) == NULL) {
         rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
         goto done;
     }
-    /* The same function and inputs as the report's tables: what is stored
-     * is what the report shows. */
-    if (an_publish_table(d->in.rows, d->in.ncounties, d->in.min_cell, main) != 0
-        || an_publish_table(d->in.officer_rows, d->in.ncounties, d->in.min_cell,
-                            officers) != 0) {
-        rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "small-cell protection found no safe "
-                       "table (a bug: please report it with the survey year)");
+    /* The report's own steps and function: what is stored is what the
+     * report shows. */
+    if ((rc = report_sae_fit(&a, d, fit, &err)) != 0
+        || (rc = an_report_tables(&d->in, main, officers, &err)) != 0)
         goto done;
-    }
     if ((rc = db_connect(cli_globals.db, cli_globals.quiet, true, &conn, &err)) != 0
         || (rc = an_report_publish(conn, &d->in, main, officers, &publication, &err)) != 0)
         goto done;
@@ -73,6 +75,8 @@ done:
     PQfinish(conn);
     free(main);
     free(officers);
+    report_sae_fit_free(fit);
+    free(fit);
     report_data_free(d);
     return rc != 0 ? cli_report(&err) : 0;
 }

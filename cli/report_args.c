@@ -118,13 +118,15 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     if (!have_year)
         return cli_usage_error(cmd, "missing --year");
-    /* publish writes to the database only. */
+    /* publish writes tables to the database only: no folder, no chart. */
     if (strcmp(cmd, "publish") == 0 && a->out_dir != NULL)
         return cli_usage_error(cmd, "--out applies to 'report' and 'export', not 'publish'");
+    if (strcmp(cmd, "publish") == 0 && a->opt.trend_counties != NULL)
+        return cli_usage_error(cmd, "--trend-counties applies to 'report', not 'publish'");
     if (a->out_dir == NULL && strcmp(cmd, "publish") != 0)
         return cli_usage_error(cmd, "missing --out FOLDER");
     a->opt.survey_year = (int)year;
-    a->opt.with_trend = publishes;
+    a->opt.with_trend = publishes && strcmp(cmd, "publish") != 0;
     return 0;
 }
 

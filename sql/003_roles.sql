@@ -61,7 +61,8 @@ GRANT USAGE ON SCHEMA public TO prevalence_collector, prevalence_analyst, preval
 -- `prevalence publish` stores the report's two published tables, cell by
 -- cell exactly as tables/county_estimates.csv and tables/officer_measure.csv
 -- print them (small counts as '<10', hidden cells as 'x', NCHS-suppressed
--- estimates as '*'). Nothing unprotected is ever written here. A new
+-- estimates as '*'), model-based columns included. Nothing unprotected is
+-- ever written here. A new
 -- publication for a year supersedes the previous one; both stay on record.
 CREATE TABLE publications (
     publication_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -98,6 +99,12 @@ CREATE TABLE published_estimates (
     total_ci_high  text NOT NULL,
     flag           text NOT NULL,
     notes          text NOT NULL,
+    -- the model-based (small-area) columns of the county table; NULL when
+    -- the publication has none (the officer table, --no-small-area)
+    sae_estimate_pct text,
+    sae_ci_low_pct   text,
+    sae_ci_high_pct  text,
+    sae_flag         text,
     PRIMARY KEY (publication_id, table_name, row_number)
 );
 
@@ -106,7 +113,8 @@ CREATE VIEW published_county_estimates AS
     SELECT p.survey_year, e.table_name, e.row_number, e.county, e.fips, e.respondents,
            e.officers_total, e.coverage_pct, e.youth_n, e.cases, e.estimate_pct,
            e.ci_low_pct, e.ci_high_pct, e.total_estimate, e.total_ci_low, e.total_ci_high,
-           e.flag, e.notes, p.measure, p.method, p.level, p.lonely_psu, p.min_cell,
+           e.flag, e.notes, e.sae_estimate_pct, e.sae_ci_low_pct, e.sae_ci_high_pct,
+           e.sae_flag, p.measure, p.method, p.level, p.lonely_psu, p.min_cell,
            p.data_as_of, p.published_at
       FROM published_estimates e
       JOIN publications p USING (publication_id)
