@@ -88,6 +88,12 @@ static void classify(struct texts *t, const char *s, size_t len)
         t->plain_len[t->nplain - 1] = len;
         return;
     }
+    /* Messages wrap values in quotes: a secret that starts with one
+     * would match any innocent value in a message ("'MMMM..."). */
+    while (tlen > 0 && (*trimmed == '\'' || *trimmed == '"')) {
+        trimmed++;
+        tlen--;
+    }
     if (tlen < 6)
         return;
     push(&t->secret, &t->nsecret, &t->capsecret, trimmed, tlen > 24 ? 24 : tlen);
