@@ -221,15 +221,39 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER responses_county_scope AFTER INSERT ON responses
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION prevalence_county_scope_check();
-CREATE TRIGGER frames_county_scope AFTER INSERT ON frames
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION prevalence_county_scope_check();
-CREATE TRIGGER batch_scope_county_scope AFTER INSERT ON batch_scope
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION prevalence_county_scope_check();
+
+-- Keeping a million-row COPY as a transition table costs some 10-15% of
+-- a load (bench/ingest.sh), so the checking triggers exist only while
+-- collector_counties lists someone: this trigger adds them with the first
+-- row and removes them with the last.
+CREATE FUNCTION prevalence_county_scope_sync() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    want boolean := EXISTS (SELECT 1 FROM public.collector_counties);
+    have boolean := EXISTS (SELECT 1 FROM pg_trigger
+                             WHERE tgname = 'responses_county_scope'
+                               AND tgrelid = 'public.responses'::regclass);
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['responses', 'frames', 'batch_scope'] LOOP
+        IF want AND NOT have THEN
+            EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON public.%I'
+                           ' REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT'
+                           ' EXECUTE FUNCTION public.prevalence_county_scope_check()',
+                           t || '_county_scope', t);
+        ELSIF have AND NOT want THEN
+            EXECUTE format('DROP TRIGGER %I ON public.%I', t || '_county_scope', t);
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER collector_counties_sync AFTER INSERT OR DELETE OR TRUNCATE
+    ON collector_counties
+    FOR EACH STATEMENT EXECUTE FUNCTION prevalence_county_scope_sync();
 
 -- ---- ownership ------------------------------------------------------------------
 ALTER TABLE counties OWNER TO prevalence_owner;
@@ -246,6 +270,7 @@ ALTER VIEW published_county_estimates OWNER TO prevalence_owner;
 ALTER FUNCTION prevalence_batches_guard() OWNER TO prevalence_owner;
 ALTER FUNCTION prevalence_supersede(text, bigint[], bigint) OWNER TO prevalence_owner;
 ALTER FUNCTION prevalence_county_scope_check() OWNER TO prevalence_owner;
+ALTER FUNCTION prevalence_county_scope_sync() OWNER TO prevalence_owner;
 
 -- ---- privileges -----------------------------------------------------------------
 -- Start from nothing, whatever a department granted before.
@@ -257,6 +282,7 @@ REVOKE ALL ON counties, batches, frames, responses, batch_scope, schema_migratio
 REVOKE ALL ON FUNCTION prevalence_supersede(text, bigint[], bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION prevalence_batches_guard() FROM PUBLIC;
 REVOKE ALL ON FUNCTION prevalence_county_scope_check() FROM PUBLIC;
+REVOKE ALL ON FUNCTION prevalence_county_scope_sync() FROM PUBLIC;
 
 -- Collector: provenance and the reference tables it checks files against.
 GRANT SELECT ON counties, batches, batch_scope, frames, schema_migrations,

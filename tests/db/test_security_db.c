@@ -482,7 +482,13 @@ static void test_collector_county_scope(void **state)
     sec_exec_ok(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname ="
                     " 't_pima') THEN CREATE ROLE t_pima LOGIN IN ROLE prevalence_collector;"
                     " END IF; END $$");
+    /* The checks exist only while someone is scoped (they cost a load
+     * some 10-15%). */
+    assert_int_equal(sec_long(db, "SELECT count(*) FROM pg_trigger"
+                                  " WHERE tgname LIKE '%county_scope'"), 0);
     sec_exec_ok(db, "INSERT INTO collector_counties VALUES ('t_pima', '04019')");
+    assert_int_equal(sec_long(db, "SELECT count(*) FROM pg_trigger"
+                                  " WHERE tgname LIKE '%county_scope'"), 3);
     RUN_AS("t_pima", "load", "responses", sample("2025/responses-pima.csv"));
     sec_expect_status(&run, 0);
     snprintf(before, sizeof before, "%s", sec_db_fingerprint(db));
@@ -495,6 +501,16 @@ static void test_collector_county_scope(void **state)
     /* An unscoped collector loads any county. */
     RUN_AS("t_collector", "load", "responses", sample("2025/responses-maricopa.csv"));
     sec_expect_status(&run, 0);
+    /* Only the owner changes the scopes; the last one gone, so are the checks. */
+    {
+        PGconn *pima = sec_connect_as(conninfo, "t_pima");
+        sec_expect_denied(pima, "DELETE FROM collector_counties");
+        sec_expect_denied(pima, "SELECT prevalence_county_scope_sync()");
+        PQfinish(pima);
+    }
+    sec_exec_ok(db, "DELETE FROM collector_counties");
+    assert_int_equal(sec_long(db, "SELECT count(*) FROM pg_trigger"
+                                  " WHERE tgname LIKE '%county_scope'"), 0);
 }
 
 int main(void)
