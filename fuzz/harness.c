@@ -369,7 +369,11 @@ void fuzz_firewall_one(const uint8_t *data, size_t size)
     enum col_pii kind = col_firewall_value(s, size);
     bool has_nul = memchr(s, '\0', size) != NULL;
 
-    col_quote_value(s, size, has_nul ? COL_FIELD_NUL : 0, quoted, sizeof quoted);
+    /* The flags as the reader would set them for these bytes. */
+    unsigned char flags = (unsigned char)((has_nul ? COL_FIELD_NUL : 0)
+                                          | (col_utf8_valid(s, size) ? 0 : COL_FIELD_BAD_UTF8));
+
+    col_quote_value(s, size, flags, quoted, sizeof quoted);
     expect_text(quoted, sizeof quoted, "col_quote_value");
     if (kind != COL_PII_NONE && strcmp(quoted, "(value not shown)") != 0)
         broken("col_quote_value showed an identifying value", quoted);
