@@ -5,7 +5,7 @@
 --                         `status`); never reads the survey answers, never
 --                         updates or deletes a response
 --   prevalence_analyst    reads everything (`estimate`, `report`,
---                         `export`); writes nothing
+--                         `export`, `trend`); writes nothing
 --   prevalence_reader     reads the published, protected county tables
 --                         (the view published_county_estimates) and
 --                         nothing else
