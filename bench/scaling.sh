@@ -21,8 +21,8 @@
 # estimate and standard error agrees. Wall seconds, client CPU (user + sys)
 # and peak resident memory (/usr/bin/time -f %M, from Debian's `time`) are
 # medians over the runs. Each size's files are deleted before the next
-# (10^7 rows are 0.5 GB of CSV). Prints the machine, the load average and
-# two markdown tables.
+# (10^7 rows are 0.5 GB of CSV). Prints the machine, the load average, two
+# markdown tables and every run's figures.
 #
 # Environment: RUNS (runs per size, default 5), RUNS_LARGE (runs from 10^7
 # rows on, default 3), R_MAX_ROWS (largest size given to R, default 100000;
@@ -96,15 +96,14 @@ for rows in "${sizes[@]}"; do
     "$bin" --quiet synth --seed "$seed" --year "$year" --scale "$rows" --single-file --out "$data"
     mb=$(calc %.1f "$(stat -c %s "$resp") / 1e6")
     la=$(loadavg)
-    rm -f "$scratch"/*.log
 
     for ((run = 1; run <= n; run++)); do
         echo "scaling: $rows rows: load run $run of $n" >&2
         pg -c "TRUNCATE responses_staging" -c "CHECKPOINT"
-        measure "$scratch/copy.log" psql -X -q -v ON_ERROR_STOP=1 "$uri" \
+        measure "$scratch/copy-$rows.log" psql -X -q -v ON_ERROR_STOP=1 "$uri" \
             -c "\\copy responses_staging FROM '$resp' CSV HEADER"
         pg -c "TRUNCATE responses, frames, batch_scope, batches" -c "CHECKPOINT"
-        measure "$scratch/load.log" "$bin" --quiet load responses "$resp"
+        measure "$scratch/load-$rows.log" "$bin" --quiet load responses "$resp"
         loaded=$(pg -At -c "SELECT count(*) FROM responses WHERE active")
         if [ "$loaded" != "$rows" ]; then
             echo "scaling.sh: run $run loaded $loaded rows, not $rows" >&2
@@ -132,7 +131,7 @@ for rows in "${sizes[@]}"; do
     echo "scaling: $rows rows: estimate x $n (after one warm-up run)" >&2
     "$bin" --quiet estimate --year "$year" --measure all --format csv >/dev/null
     for ((run = 1; run <= n; run++)); do
-        measure "$scratch/estimate.log" "$bin" --quiet estimate --year "$year" --measure all --format csv
+        measure "$scratch/estimate-$rows.log" "$bin" --quiet estimate --year "$year" --measure all --format csv
     done
     cp "$scratch/out" "$scratch/prev.csv"
     if [ "$(wc -l <"$scratch/prev.csv")" != 49 ]; then
@@ -156,21 +155,21 @@ for rows in "${sizes[@]}"; do
             exit 1
         fi
         r_wall=$(median <"$scratch/r_times")
-        r_ratio=$(calc %.0f "$r_wall / $(col 1 "$scratch/estimate.log")")
+        r_ratio=$(calc %.0f "$r_wall / $(col 1 "$scratch/estimate-$rows.log")")
         r_agree="$max_rel_se"
         rm -f "$scratch"/r_*.csv "$scratch/r.csv"
     fi
 
-    c=$(col 1 "$scratch/copy.log")
-    l=$(col 1 "$scratch/load.log")
-    e=$(col 1 "$scratch/estimate.log")
+    c=$(col 1 "$scratch/copy-$rows.log")
+    l=$(col 1 "$scratch/load-$rows.log")
+    e=$(col 1 "$scratch/estimate-$rows.log")
     ingest_rows+=("$(printf '| %s | %s | %d | %.3f | %.3f | %s | %.2f | %.2f | %.3f | %.1f | %s |' \
         "$rows" "$mb" "$n" "$c" "$l" "$(calc %.0f "$rows / $l")" \
         "$(calc %.4f "$l * 1e6 / $rows")" "$(calc %.4f "$c / $l")" \
-        "$(cpu "$scratch/load.log")" "$(calc %.4f "$(col 4 "$scratch/load.log") / 1024")" "$la")")
+        "$(cpu "$scratch/load-$rows.log")" "$(calc %.4f "$(col 4 "$scratch/load-$rows.log") / 1024")" "$la")")
     estimate_rows+=("$(printf '| %s | %d | %.3f | %.3f | %.3f | %.1f | %s | %s | %s |' \
-        "$rows" "$n" "$e" "$(calc %.4f "$e * 1e6 / $rows")" "$(cpu "$scratch/estimate.log")" \
-        "$(calc %.4f "$(col 4 "$scratch/estimate.log") / 1024")" \
+        "$rows" "$n" "$e" "$(calc %.4f "$e * 1e6 / $rows")" "$(cpu "$scratch/estimate-$rows.log")" \
+        "$(calc %.4f "$(col 4 "$scratch/estimate-$rows.log") / 1024")" \
         "${r_wall:-}" "${r_ratio:-}" "${r_agree:-}")")
 
     pg -c "TRUNCATE responses, frames, batch_scope, batches" -c "CHECKPOINT"
@@ -185,8 +184,18 @@ echo "| rows | CSV MB | runs | psql \\copy s | load s | load rows/s | load µs/r
 echo "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"
 printf '%s\n' "${ingest_rows[@]}"
 echo
-echo "Estimation (medians after a warm-up run; R up to $r_max rows, medians of $r_runs)"
+if [ "$r_max" -gt 0 ]; then r_note="R up to $r_max rows, medians of $r_runs"; else r_note="no R"; fi
+echo "Estimation (medians after a warm-up run; $r_note)"
 echo
 echo "| rows | runs | estimate s | µs/row | client CPU s | peak MiB | R svyby s | R / estimate | max rel. se diff |"
 echo "|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 printf '%s\n' "${estimate_rows[@]}"
+echo
+echo "Every run: wall s, user s, sys s, peak KiB"
+for rows in "${sizes[@]}"; do
+    for kind in copy load estimate; do
+        printf '%-8s %8s rows:' "$kind" "$rows"
+        awk '{ printf "  %s/%s/%s/%s", $1, $2, $3, $4 }' "$scratch/$kind-$rows.log"
+        echo
+    done
+done
