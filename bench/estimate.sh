@@ -2,6 +2,7 @@
 # Benchmark of `prevalence estimate` against R survey's svyby(svyratio).
 #
 #   bench/estimate.sh [ROWS]            (default 1000000 respondent rows)
+#   bench/estimate.sh --help
 #
 # Environment: PREVALENCE_BIN (default build/cli/prevalence), RUNS (runs of
 # prevalence, default 7), R_RUNS (runs of R, default 3).
@@ -15,6 +16,8 @@
 # estimates and standard errors. Results go in docs/performance.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+bench_args "$@"
 root=$(dirname "$here")
 rows=${1:-1000000}
 runs=${RUNS:-7}
@@ -23,17 +26,8 @@ bin=${PREVALENCE_BIN:-$root/build/cli/prevalence}
 year=2025
 
 [ -x "$bin" ] || { echo "bench: build first (ninja -C build), or set PREVALENCE_BIN" >&2; exit 66; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/prevalence-bench.XXXXXX")
-chmod 755 "$work"
-export PREVALENCE_HOME=$work/home
-unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGSERVICE PGUSER DATABASE_URL
-cleanup() {
-    "$bin" -q db stop >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
+bench_cluster ""
+work=$BENCH_DIR
 
 echo "bench: generating $rows respondent rows" >&2
 /usr/bin/python3 "$here/make_respondents.py" "$rows" "$work" "$year"
@@ -41,7 +35,6 @@ sed 's/$/,1/' "$work/responses.csv" >"$work/responses_batch.csv"
 sed 's/$/,2/' "$work/frame.csv" >"$work/frame_batch.csv"
 
 echo "bench: loading into the embedded cluster" >&2
-"$bin" -q init
 (cd "$work" && "$bin" db psql -q -v ON_ERROR_STOP=1 \
     -c "INSERT INTO batches (kind, sha256, file_name, row_count, tool_version) VALUES ('responses', repeat('a', 64), 'bench.csv', $rows, 'bench'), ('frame', repeat('b', 64), 'frame.csv', 15, 'bench')" \
     -c "\\copy responses (survey_year, fips, respondent_id, role, caseload, confirmed, suspected, batch_id) FROM 'responses_batch.csv' WITH (FORMAT csv)" \
@@ -66,16 +59,7 @@ prev_cpu=$(awk '{ print $2 + $3 }' "$work/prev_times" | median)
 r_wall=$(median <"$work/r_times")
 
 # Agreement: every county and state row, three measures.
-read -r nrows max_est max_se max_rel_se < <(awk -F, '
-    FNR == 1 { next }
-    FILENAME == ARGV[1] { est[$1 "," $2] = $3; se[$1 "," $2] = $4; next }
-    $11 != "" { k = $3 "," $4
-        if (!(k in est)) { print "missing R row " k > "/dev/stderr"; exit 1 }
-        d = $11 - est[k]; if (d < 0) d = -d; if (d > me) me = d
-        d = $12 - se[k]; if (d < 0) d = -d; if (d > ms) ms = d
-        if (se[k] > 0 && d / se[k] > mr) mr = d / se[k]
-        n++ }
-    END { printf "%d %.3g %.3g %.3g\n", n, me, ms, mr }' "$work/r.csv" "$work/prev.csv")
+read -r nrows max_est max_se max_rel_se < <(bench_compare_r "$work/r.csv" "$work/prev.csv")
 
 printf '\n%-44s %12s\n' "rows (respondents)" "$rows"
 printf '%-44s %12.3f\n' "prevalence estimate, wall s (median of $runs)" "$prev_wall"

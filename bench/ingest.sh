@@ -6,39 +6,18 @@
 # the figures. Not a test: timings depend on the machine.
 #
 #   bench/ingest.sh [ROWS] [RUNS]        (defaults 1000000 and 5)
+#   bench/ingest.sh --help
 # Environment: BUILD (build folder, default build-bench, created with
 # --buildtype=release), BENCH_DIR (scratch folder, default a temporary one,
 # removed afterwards), PREVALENCE_PG_BINDIR as for prevalence itself.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+bench_args "$@"
 
 rows=${1:-1000000}
 runs=${2:-5}
-src=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD:-$src/build-bench}
-
-if [ ! -f "$build/build.ninja" ]; then
-    meson setup "$build" "$src" --buildtype=release -Dtests=disabled >/dev/null
-fi
-ninja -C "$build" -j2 cli/prevalence >/dev/null
-bin=$build/cli/prevalence
-
-own_dir=false
-if [ -z "${BENCH_DIR:-}" ]; then
-    BENCH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/prevalence-bench.XXXXXX")
-    own_dir=true
-fi
-chmod 0755 "$BENCH_DIR"
-export PREVALENCE_HOME=$BENCH_DIR/home
-unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGSERVICE PGUSER DATABASE_URL
-cleanup() {
-    "$bin" --quiet db stop >/dev/null 2>&1 || true
-    if $own_dir; then rm -rf "$BENCH_DIR"; fi
-}
-trap cleanup EXIT
-
-"$bin" --quiet init
-uri=$("$bin" db url)
-pg() { psql -X -q -v ON_ERROR_STOP=1 "$uri" "$@"; }
+bench_build
+bench_cluster "${BENCH_DIR:-}"
 
 # The rows: a responses file as a county would send it (county names,
 # role mostly left empty), unique respondent codes.
@@ -58,7 +37,6 @@ awk -v n="$rows" 'BEGIN {
 pg -c "CREATE TABLE IF NOT EXISTS responses_staging (survey_year integer, county text,
         respondent_id text, role text, caseload integer, confirmed integer, suspected integer)"
 
-now() { date +%s.%N; }
 baseline=() ours=()
 for ((run = 1; run <= runs; run++)); do
     pg -c "TRUNCATE responses_staging" -c "CHECKPOINT"
@@ -79,7 +57,6 @@ for ((run = 1; run <= runs; run++)); do
     fi
 done
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 b=$(median "${baseline[@]}")
 o=$(median "${ours[@]}")
 printf '%-32s %10s %9s %12s %7s\n' method rows seconds rows/s ratio

@@ -14,6 +14,8 @@ packages=(
     r-cran-survey r-cran-nlme chromium valgrind clang libclang-rt-14-dev
     # tests' helpers
     iproute2 procps python3
+    # benchmarks: GNU time for peak memory (bench/scaling.sh)
+    time
 )
 missing=()
 for p in "${packages[@]}"; do
