@@ -213,4 +213,8 @@ int an_write_trend_section(FILE *out, const struct an_report_input *in,
 /* Text for the methods section, from the parameters the numbers used. */
 const char *an_design_method_description(enum an_design_method m);
 
+/* Write text escaped for HTML or SVG (element text and quoted attribute
+ * values): & < > " (report_html.c). */
+void an_html_text(FILE *out, const char *s);
+
 #endif

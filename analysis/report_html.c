@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-static void html(FILE *out, const char *s)
+void an_html_text(FILE *out, const char *s)
 {
     for (; *s != '\0'; s++) {
         switch (*s) {
@@ -129,7 +129,7 @@ static void rate_sentence(FILE *out, const struct an_pub_row *r, double level, c
 static void cell(FILE *out, const char *s)
 {
     fputs("<td>", out);
-    html(out, s);
+    an_html_text(out, s);
     fputs("</td>", out);
 }
 
@@ -168,10 +168,10 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
         fprintf(out, "<tr%s data-fips=\"%s\">", state ? " class=\"state\"" : "",
                 r->cell[AN_PUB_FIPS]);
         fputs("<td>", out);
-        html(out, r->cell[AN_PUB_COUNTY]);
+        an_html_text(out, r->cell[AN_PUB_COUNTY]);
         if (r->cell[AN_PUB_NOTES][0] != '\0') {
             fputs("<sup>", out);
-            html(out, r->cell[AN_PUB_NOTES]);
+            an_html_text(out, r->cell[AN_PUB_NOTES]);
             fputs("</sup>", out);
         }
         fputs("</td>", out);
@@ -204,9 +204,9 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
         cell(out, r->cell[AN_PUB_TOTAL]);
         if (r->marks.total == AN_MARK_SHOW) {
             fputs("<td>", out);
-            html(out, r->cell[AN_PUB_TOTAL_CI_LOW]);
+            an_html_text(out, r->cell[AN_PUB_TOTAL_CI_LOW]);
             fputs(" to ", out);
-            html(out, r->cell[AN_PUB_TOTAL_CI_HIGH]);
+            an_html_text(out, r->cell[AN_PUB_TOTAL_CI_HIGH]);
             fputs("</td>", out);
         } else {
             cell(out, r->cell[AN_PUB_TOTAL_CI_LOW]);
@@ -226,7 +226,7 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
             continue;
         an_note_text((enum an_note)n, t, text, sizeof text);
         fprintf(out, "<li><sup>%s</sup> ", an_note_key((enum an_note)n));
-        html(out, text);
+        an_html_text(out, text);
         fputs("</li>\n", out);
     }
     if (trend != NULL)
@@ -243,9 +243,9 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
             continue;
         fprintf(out, "<li><sup>%s</sup> ",
                 an_note_key(r->notes[AN_NOTE_NCHS] ? AN_NOTE_NCHS : AN_NOTE_REVIEW));
-        html(out, r->cell[AN_PUB_COUNTY]);
+        an_html_text(out, r->cell[AN_PUB_COUNTY]);
         fputs(": ", out);
-        html(out, r->reasons);
+        an_html_text(out, r->reasons);
         fputs("</li>\n", out);
     }
     for (size_t i = 0; t->has_sae && i < t->nrows; i++) {
@@ -255,9 +255,9 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
         fprintf(out, "<li><sup>%s</sup> ", an_note_key(m->shown == AN_SAE_SHOWN
                                                            ? AN_NOTE_SAE_REVIEW
                                                            : AN_NOTE_SAE_NCHS));
-        html(out, t->row[i].cell[AN_PUB_COUNTY]);
+        an_html_text(out, t->row[i].cell[AN_PUB_COUNTY]);
         fputs(", model-based: ", out);
-        html(out, m->reasons);
+        an_html_text(out, m->reasons);
         fputs("</li>\n", out);
     }
     fputs("</ul>\n", out);
@@ -270,21 +270,21 @@ static void write_header(FILE *out, const struct an_report_input *in,
                  "officers</p>\n<h1>Minor victims of sex trafficking among youth on juvenile "
                  "probation in Arizona, survey year %d</h1>\n", in->survey_year);
     fputs("<p class=\"meta\">Data as of <time id=\"data-as-of\">", out);
-    html(out, in->data_as_of[0] != '\0' ? in->data_as_of : "unknown");
+    an_html_text(out, in->data_as_of[0] != '\0' ? in->data_as_of : "unknown");
     fputs("</time> &middot; generated ", out);
-    html(out, in->generated_at);
+    an_html_text(out, in->generated_at);
     fputs(" by prevalence ", out);
-    html(out, in->tool_version);
+    an_html_text(out, in->tool_version);
     if (in->git_commit[0] != '\0') {
         fputs(" (", out);
-        html(out, in->git_commit);
+        an_html_text(out, in->git_commit);
         fputs(")", out);
     }
     fputs("</p>\n<h3>Response coverage</h3>\n<ul class=\"coverage\" id=\"coverage\">\n", out);
     for (size_t i = 0; i + 1 < t->nrows; i++) {
         const struct an_pub_row *r = &t->row[i];
         fputs("<li><span>", out);
-        html(out, r->cell[AN_PUB_COUNTY]);
+        an_html_text(out, r->cell[AN_PUB_COUNTY]);
         fprintf(out, "</span><span>%s of %s", r->cell[AN_PUB_RESPONDENTS],
                 r->cell[AN_PUB_OFFICERS]);
         if (strcmp(r->cell[AN_PUB_COVERAGE], "-") != 0)
@@ -302,7 +302,7 @@ static void write_headline(FILE *out, const struct an_report_input *in,
 
     fputs("<section id=\"headline\" class=\"headline\">\n<div class=\"card\">\n", out);
     fputs("<div>Share of youth on juvenile probation who are ", out);
-    html(out, measure_words(in->measure));
+    an_html_text(out, measure_words(in->measure));
     fputs(", statewide</div>\n", out);
     rate_sentence(out, s, in->level, "headline-estimate");
     fputs("\n</div>\n<div class=\"card\">\n<div>Estimated number of such youth among all "
@@ -313,16 +313,16 @@ static void write_headline(FILE *out, const struct an_report_input *in,
     if (s->marks.total == AN_MARK_SHOW) {
         fprintf(out, "<div class=\"big\" id=\"headline-total\">%s</div>", s->cell[AN_PUB_TOTAL]);
         fprintf(out, "<div class=\"ci\">%.0f%% confidence interval ", in->level * 100);
-        html(out, s->cell[AN_PUB_TOTAL_CI_LOW]);
+        an_html_text(out, s->cell[AN_PUB_TOTAL_CI_LOW]);
         fputs(" to ", out);
-        html(out, s->cell[AN_PUB_TOTAL_CI_HIGH]);
+        an_html_text(out, s->cell[AN_PUB_TOTAL_CI_HIGH]);
         fputs("</div>", out);
     } else if (s->marks.total == AN_MARK_NA) {
         fputs("<div class=\"big\">-</div><div class=\"ci\">no survey frame for the year: "
               "the number of youth on probation is unknown</div>", out);
     } else {
         fputs("<div class=\"big\">", out);
-        html(out, s->cell[AN_PUB_TOTAL]);
+        an_html_text(out, s->cell[AN_PUB_TOTAL]);
         fputs("</div><div class=\"ci\">hidden to protect small numbers</div>", out);
     }
     fputs("\n</div>\n</section>\n", out);
@@ -370,20 +370,20 @@ static void write_methods(FILE *out, const struct an_report_input *in,
           "<code>prevalence export</code> reproduces every number in R.</p>\n", out);
     fputs("<h3>Intervals</h3>\n<p>", out);
     fprintf(out, "%.0f%% confidence intervals by the ", in->level * 100);
-    html(out, an_design_method_description(in->method));
+    an_html_text(out, an_design_method_description(in->method));
     fputs(". Degrees of freedom are the number of respondents minus the number of counties "
           "in the domain. Estimated numbers of victims are the prevalence times the number of "
           "youth on probation in the frame, with the interval scaled the same way. Counties "
           "with a single respondent: ", out);
-    html(out, lonely_words(in->lonely));
+    an_html_text(out, lonely_words(in->lonely));
     fputs(".</p>\n", out);
     an_nchs_describe(nchs_suppress, sizeof nchs_suppress, nchs_review, sizeof nchs_review);
     fputs("<h3>Reliability (NCHS standard)</h3>\n<p>Each estimate is checked against the "
           "National Center for Health Statistics Data Presentation Standards for Proportions "
           "(Parker et al. 2017). ", out);
-    html(out, nchs_suppress);
+    an_html_text(out, nchs_suppress);
     fputc(' ', out);
-    html(out, nchs_review);
+    an_html_text(out, nchs_review);
     fputs("</p>\n", out);
     an_sae_write_methods_html(out, in);
     fputs("<h3>Small-cell protection</h3>\n<p>", out);
@@ -405,7 +405,7 @@ static void write_methods(FILE *out, const struct an_report_input *in,
         fputs("<h3>Caveats for this year</h3>\n<ul>\n", out);
         for (size_t i = 0; i < in->nnotes; i++) {
             fputs("<li>", out);
-            html(out, in->notes[i]);
+            an_html_text(out, in->notes[i]);
             fputs("</li>\n", out);
         }
         fputs("</ul>\n", out);
@@ -415,11 +415,11 @@ static void write_methods(FILE *out, const struct an_report_input *in,
     for (size_t i = 0; i < in->nbatches; i++) {
         const struct an_batch_info *b = &in->batches[i];
         fputs("<tr><td>", out);
-        html(out, b->file_name);
+        an_html_text(out, b->file_name);
         fputs("</td><td>", out);
-        html(out, b->kind);
+        an_html_text(out, b->kind);
         fprintf(out, "</td><td>%ld</td><td>", b->row_count);
-        html(out, b->loaded_at);
+        an_html_text(out, b->loaded_at);
         fprintf(out, "</td><td><code>%.12s&hellip;</code></td></tr>\n", b->sha256);
     }
     fputs("</tbody></table>\n</section>\n", out);
@@ -450,7 +450,7 @@ int an_write_report_html(FILE *out, const struct an_report_input *in,
 
     fputs("<section id=\"counties\">\n<h2>By county</h2>\n<p>", out);
     fputs("Share of youth on the responding officers' caseloads who are ", out);
-    html(out, measure_words(in->measure));
+    an_html_text(out, measure_words(in->measure));
     fputs(", with the estimated number among all youth on probation in the county.</p>\n", out);
     an_sae_write_intro_html(out, in);
     write_table(out, main, "county-table", in->level, with_trend ? &trend : NULL);

@@ -29,20 +29,6 @@ const char *const an_pub_sae_col_names[AN_PUB_SAE_NCOLS] = {
  * listed for a suppressed one, where it would say what "*" hides. */
 #define SAE_REASON_ZERO "estimate is 0"
 
-/* Escape text for HTML or SVG. */
-static void esc(FILE *out, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
-
 static void fill(struct an_pub_sae_row *out, const char *symbol)
 {
     for (int c = 0; c < AN_PUB_SAE_NCOLS; c++)
@@ -667,7 +653,7 @@ void an_sae_write_methods_html(FILE *out, const struct an_report_input *in)
     fputs("<h3 id=\"methods-model\">Model-based estimates (small-area model)</h3>\n<p>", out);
     if (!s->on) {
         fputs("Model-based estimates were asked for but not made: ", out);
-        esc(out, s->fallback);
+        an_html_text(out, s->fallback);
         fputs(". The report shows direct estimates only.</p>\n", out);
         return;
     }
@@ -682,12 +668,12 @@ void an_sae_write_methods_html(FILE *out, const struct an_report_input *in)
         fputs("a line in the county covariates ", out);
         for (size_t j = 0; j < s->cov.ncols; j++) {
             fputs(j == 0 ? "<code>" : j + 1 == s->cov.ncols ? " and <code>" : ", <code>", out);
-            esc(out, s->cov.names[j]);
+            an_html_text(out, s->cov.names[j]);
             fputs("</code>", out);
         }
         if (s->covariates_file[0] != '\0') {
             fputs(" (file <code>", out);
-            esc(out, s->covariates_file);
+            an_html_text(out, s->covariates_file);
             fputs("</code>)", out);
         }
     }
@@ -780,7 +766,7 @@ void an_sae_forest_mark(FILE *out, const struct an_pub_sae_row *s, const char *c
                         const char *fips, double left, double scale, double y)
 {
     fprintf(out, "<g class=\"ci-model\" data-fips=\"%s\"><title>", fips);
-    esc(out, county);
+    an_html_text(out, county);
     fprintf(out, ", model-based: %s%% (%s%% to %s%%)</title>\n", s->cell[AN_PUB_SAE_ESTIMATE],
             s->cell[AN_PUB_SAE_CI_LOW], s->cell[AN_PUB_SAE_CI_HIGH]);
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "

@@ -14,20 +14,6 @@
 static const char *const palette[5] = {"#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"};
 #define NO_DATA_FILL "#d9d9d9"
 
-/* Escape text for an XML element or attribute. */
-static void xml_text(FILE *out, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
-
 /* A round axis maximum: the smallest of 1, 2, 2.5, 5 times a power of ten,
  * divided in `steps`, that reaches x (in percent). */
 static double nice_step(double x, int steps)
@@ -113,7 +99,7 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" "
                      "dominant-baseline=\"middle\"%s>", left - 10, y,
                 bold ? " font-weight=\"bold\"" : "");
-        xml_text(out, r->cell[AN_PUB_COUNTY]);
+        an_html_text(out, r->cell[AN_PUB_COUNTY]);
         if (r->notes[AN_NOTE_REVIEW])
             fprintf(out, " (%s)", an_note_key(AN_NOTE_REVIEW));
         fputs("</text>\n", out);
@@ -136,7 +122,7 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
         an_fmt_pct(c, sizeof c, e->ci_high);
         fprintf(out, "<g class=\"%s\" data-fips=\"%s\"><title>", i == state ? "ci state" : "ci",
                 e->fips);
-        xml_text(out, r->cell[AN_PUB_COUNTY]);
+        an_html_text(out, r->cell[AN_PUB_COUNTY]);
         fprintf(out, ": %s%% (%s%% to %s%%)</title>\n", a, b, c);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#08519c\" "
                      "stroke-width=\"2\"/>\n",
@@ -234,7 +220,7 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
         }
         fprintf(out, "<path class=\"county %s\" data-fips=\"%s\" d=\"%s\" fill=\"%s\" "
                      "stroke=\"#fff\" stroke-width=\"1.2\"><title>", kind, s->fips, s->path, fill);
-        xml_text(out, s->name);
+        an_html_text(out, s->name);
         if (m != NULL) {
             fprintf(out, ": %s%% (model-based)", m->cell[AN_PUB_SAE_ESTIMATE]);
         } else if (r != NULL && r->plotted) {
@@ -248,7 +234,7 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\" "
                      "fill=\"%s\" pointer-events=\"none\"%s>", s->label_x, s->label_y, ink,
                 m != NULL ? " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"" : "");
-        xml_text(out, s->name);
+        an_html_text(out, s->name);
         if (m != NULL) {
             fprintf(out, "<tspan x=\"%.1f\" dy=\"11\">%s%% model</tspan>", s->label_x,
                     m->cell[AN_PUB_SAE_ESTIMATE]);

@@ -105,18 +105,6 @@ void an_report_change_cell(const struct an_report_trend *t, size_t i, char *buf,
              !*marked ? "" : c->difference > 0 ? " \u25b2" : " \u25bc");
 }
 
-static void html(FILE *out, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
 
 int an_write_trend_section(FILE *out, const struct an_report_input *in,
                            const struct an_report_trend *t)
@@ -164,7 +152,7 @@ int an_write_trend_section(FILE *out, const struct an_report_input *in,
           "under the same rules as this one. Lines: ", out);
     for (size_t k = 0; k < n; k++) {
         fputs(k == 0 ? "" : k + 1 == n ? " and " : ", ", out);
-        html(out, series[k].name);
+        an_html_text(out, series[k].name);
     }
     fputs(".</p>\n<figure>\n", out);
     fputs(svg, out);
