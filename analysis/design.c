@@ -12,6 +12,18 @@ static const char *const measure_names[AN_MEASURE_N] = {
     [AN_MEASURE_OFFICER_ANY] = "officer_any",
 };
 
+const char *an_measure_title(enum an_measure m)
+{
+    switch (m) {
+    case AN_MEASURE_CONFIRMED:
+        return "confirmed victims among youth on probation";
+    case AN_MEASURE_ANY:
+        return "confirmed or suspected victims among youth on probation";
+    default:
+        return "officers with at least one confirmed victim on their caseload";
+    }
+}
+
 const char *an_measure_name(enum an_measure m)
 {
     if ((int)m < 0 || m >= AN_MEASURE_N)

@@ -23,6 +23,9 @@ enum an_measure {
 };
 
 const char *an_measure_name(enum an_measure m);
+/* What the measure counts, in words for titles ("confirmed victims among
+ * youth on probation"). */
+const char *an_measure_title(enum an_measure m);
 bool an_measure_parse(const char *name, enum an_measure *out);
 
 enum an_lonely_psu { AN_LONELY_ADJUST, AN_LONELY_CERTAINTY, AN_LONELY_FAIL };

@@ -1,5 +1,6 @@
 /* CSV, JSON, Markdown and terminal tables of estimate rows. */
 #include "estimate_output.h"
+#include "output_cells.h"
 #include "csv_out.h"
 #include "json_out.h"
 
@@ -43,55 +44,35 @@ bool an_format_parse(const char *name, enum an_format *out)
     return false;
 }
 
-/* ---- one cell, typed ------------------------------------------------------ */
-
-enum cell_kind { CELL_NULL, CELL_INT, CELL_REAL, CELL_TEXT };
-
-struct cell {
-    enum cell_kind kind;
-    long long i;
-    double r;
-    const char *s;
-};
-
-static struct cell cell_int(long long v) { return (struct cell){CELL_INT, v, 0, NULL}; }
-static struct cell cell_text(const char *s) { return (struct cell){CELL_TEXT, 0, 0, s}; }
-
-static struct cell cell_real(double v)
-{
-    if (isnan(v))
-        return (struct cell){CELL_NULL, 0, 0, NULL};
-    return (struct cell){CELL_REAL, 0, v, NULL};
-}
 
 /* Column k of row, in an_estimate_columns order. */
-static struct cell row_cell(const struct an_estimate_row *row, int k)
+static struct an_cell row_cell(const struct an_estimate_row *row, int k)
 {
     switch (k) {
-    case 0: return cell_int(row->survey_year);
-    case 1: return cell_text(row->county);
-    case 2: return cell_text(row->fips);
-    case 3: return cell_text(an_measure_name(row->measure));
-    case 4: return cell_text(an_design_method_name(row->method));
-    case 5: return cell_real(row->level);
-    case 6: return cell_int(row->respondents);
+    case 0: return an_cell_int(row->survey_year);
+    case 1: return an_cell_text(row->county);
+    case 2: return an_cell_text(row->fips);
+    case 3: return an_cell_text(an_measure_name(row->measure));
+    case 4: return an_cell_text(an_design_method_name(row->method));
+    case 5: return an_cell_real(row->level);
+    case 6: return an_cell_int(row->respondents);
     case 7:
-        return row->officers_total < 0 ? (struct cell){CELL_NULL, 0, 0, NULL}
-                                       : cell_int(row->officers_total);
-    case 8: return cell_int(row->youth_n);
-    case 9: return cell_int(row->cases);
-    case 10: return cell_real(row->has_estimate ? row->estimate : NAN);
-    case 11: return cell_real(row->has_estimate ? row->se : NAN);
-    case 12: return cell_real(row->has_estimate ? row->ci_low : NAN);
-    case 13: return cell_real(row->has_estimate ? row->ci_high : NAN);
-    case 14: return cell_real(row->has_estimate ? row->df : NAN);
-    case 15: return cell_real(row->has_estimate ? row->deff : NAN);
-    case 16: return cell_real(row->has_estimate ? row->n_eff : NAN);
-    case 17: return cell_real(row->has_total ? row->total_estimate : NAN);
-    case 18: return cell_real(row->has_total ? row->total_ci_low : NAN);
-    case 19: return cell_real(row->has_total ? row->total_ci_high : NAN);
-    case 20: return cell_text(an_flag_name(row->flag));
-    default: return cell_text(row->reasons);
+        return row->officers_total < 0 ? (struct an_cell){AN_CELL_NULL, 0, 0, NULL}
+                                       : an_cell_int(row->officers_total);
+    case 8: return an_cell_int(row->youth_n);
+    case 9: return an_cell_int(row->cases);
+    case 10: return an_cell_real(row->has_estimate ? row->estimate : NAN);
+    case 11: return an_cell_real(row->has_estimate ? row->se : NAN);
+    case 12: return an_cell_real(row->has_estimate ? row->ci_low : NAN);
+    case 13: return an_cell_real(row->has_estimate ? row->ci_high : NAN);
+    case 14: return an_cell_real(row->has_estimate ? row->df : NAN);
+    case 15: return an_cell_real(row->has_estimate ? row->deff : NAN);
+    case 16: return an_cell_real(row->has_estimate ? row->n_eff : NAN);
+    case 17: return an_cell_real(row->has_total ? row->total_estimate : NAN);
+    case 18: return an_cell_real(row->has_total ? row->total_ci_low : NAN);
+    case 19: return an_cell_real(row->has_total ? row->total_ci_high : NAN);
+    case 20: return an_cell_text(an_flag_name(row->flag));
+    default: return an_cell_text(row->reasons);
     }
 }
 
@@ -99,23 +80,21 @@ static struct cell row_cell(const struct an_estimate_row *row, int k)
 
 
 /* The --small-area columns of row r, after the others. */
-static struct cell sae_cell(const struct an_sae_row *row, int k)
+static struct an_cell sae_cell(const struct an_sae_row *row, int k)
 {
     double v = 0.0;
     const char *t = NULL;
 
     switch (an_sae_cell(row, k, &v, &t)) {
-    case AN_SAE_CELL_REAL: return cell_real(v);
-    case AN_SAE_CELL_TEXT: return cell_text(t);
-    default: return (struct cell){CELL_NULL, 0, 0, NULL};
+    case AN_SAE_CELL_REAL: return an_cell_real(v);
+    case AN_SAE_CELL_TEXT: return an_cell_text(t);
+    default: return (struct an_cell){AN_CELL_NULL, 0, 0, NULL};
     }
 }
 
 static void write_csv(FILE *out, const struct an_estimate_meta *meta,
                       const struct an_estimate_row *rows, size_t nrows)
 {
-    char buf[40];
-
     for (int k = 0; an_estimate_columns[k] != NULL; k++)
         fprintf(out, "%s%s", k > 0 ? "," : "", an_estimate_columns[k]);
     for (int k = 0; meta->sae != NULL && an_sae_columns[k] != NULL; k++)
@@ -123,39 +102,19 @@ static void write_csv(FILE *out, const struct an_estimate_meta *meta,
     fputc('\n', out);
     for (size_t r = 0; r < nrows; r++) {
         for (int k = 0; an_estimate_columns[k] != NULL; k++) {
-            struct cell c = row_cell(&rows[r], k);
             if (k > 0)
                 fputc(',', out);
-            if (c.kind == CELL_INT)
-                fprintf(out, "%lld", c.i);
-            else if (c.kind == CELL_REAL)
-                fputs(prev_fmt_double(buf, sizeof buf, c.r), out);
-            else if (c.kind == CELL_TEXT)
-                prev_csv_field(out, c.s);
+            an_cell_csv(out, row_cell(&rows[r], k));
         }
         for (int k = 0; meta->sae != NULL && an_sae_columns[k] != NULL; k++) {
-            struct cell c = sae_cell(&meta->sae[r], k);
             fputc(',', out);
-            if (c.kind == CELL_REAL)
-                fputs(prev_fmt_double(buf, sizeof buf, c.r), out);
-            else if (c.kind == CELL_TEXT)
-                prev_csv_field(out, c.s);
+            an_cell_csv(out, sae_cell(&meta->sae[r], k));
         }
         fputc('\n', out);
     }
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
-
-static json_t *json_cell(struct cell c)
-{
-    switch (c.kind) {
-    case CELL_INT: return json_integer(c.i);
-    case CELL_REAL: return json_real(c.r);
-    case CELL_TEXT: return json_string(c.s);
-    default: return json_null();
-    }
-}
 
 /* Returns the document, or NULL when out of memory. The caller json_decref()s.
  * The arrays hang on the document from the start, so one decref frees all. */
@@ -178,10 +137,10 @@ static json_t *build_json(const struct an_estimate_meta *meta,
         ok = obj != NULL && json_array_append_new(arr, obj) == 0;
         for (int k = 0; ok && an_estimate_columns[k] != NULL; k++)
             ok = json_object_set_new(obj, an_estimate_columns[k],
-                                     json_cell(row_cell(&rows[r], k))) == 0;
+                                     an_cell_json(row_cell(&rows[r], k))) == 0;
         for (int k = 0; ok && meta->sae != NULL && an_sae_columns[k] != NULL; k++)
             ok = json_object_set_new(obj, an_sae_columns[k],
-                                     json_cell(sae_cell(&meta->sae[r], k))) == 0;
+                                     an_cell_json(sae_cell(&meta->sae[r], k))) == 0;
     }
     json_decref(notes);
     json_decref(arr);
@@ -198,7 +157,7 @@ json_t *an_estimate_row_json(const struct an_estimate_row *row)
     bool ok = obj != NULL;
 
     for (int k = 0; ok && an_estimate_columns[k] != NULL; k++)
-        ok = json_object_set_new(obj, an_estimate_columns[k], json_cell(row_cell(row, k))) == 0;
+        ok = json_object_set_new(obj, an_estimate_columns[k], an_cell_json(row_cell(row, k))) == 0;
     if (!ok) {
         json_decref(obj);
         return NULL;
@@ -235,18 +194,6 @@ static void count_range(char *buf, size_t size, const struct an_estimate_row *ro
                  row->total_ci_high);
 }
 
-static const char *measure_title(enum an_measure m)
-{
-    switch (m) {
-    case AN_MEASURE_CONFIRMED:
-        return "confirmed victims among youth on probation";
-    case AN_MEASURE_ANY:
-        return "confirmed or suspected victims among youth on probation";
-    default:
-        return "officers with at least one confirmed victim on their caseload";
-    }
-}
-
 static void write_people(FILE *out, bool markdown, const struct an_estimate_meta *meta,
                          const struct an_estimate_row *rows, size_t nrows)
 {
@@ -261,7 +208,7 @@ static void write_people(FILE *out, bool markdown, const struct an_estimate_meta
             if (r > 0)
                 fputc('\n', out);
             fprintf(out, "%sSurvey year %d: %s (%s, %s)\n%s", markdown ? "### " : "",
-                    row->survey_year, measure_title(row->measure),
+                    row->survey_year, an_measure_title(row->measure),
                     an_design_method_name(row->method), cilabel, markdown ? "\n" : "");
             if (markdown)
                 fprintf(out, "| County | Respondents | %s | %s | Estimate | %s | %s | Flag "
@@ -307,7 +254,7 @@ static void write_people_sae(FILE *out, bool markdown, const struct an_estimate_
         if (r == 0 || row->measure != rows[r - 1].measure) {
             snprintf(cilabel, sizeof cilabel, "%g%% CI", 100 * row->level);
             fprintf(out, "\n%sModel-based (Fay-Herriot): %s\n%s", markdown ? "### " : "",
-                    measure_title(row->measure), markdown ? "\n" : "");
+                    an_measure_title(row->measure), markdown ? "\n" : "");
             if (markdown)
                 fprintf(out, "| County | Estimate | %s | Weight | Variance | Flag | Reasons "
                         "|\n|---|--:|--:|--:|---|---|---|\n", cilabel);

@@ -1,5 +1,6 @@
 /* CSV, JSON, Markdown and terminal tables of a trend. */
 #include "trend_output.h"
+#include "output_cells.h"
 #include "csv_out.h"
 
 #include <math.h>
@@ -54,95 +55,68 @@ static bool want(const struct an_trend_meta *meta, enum an_trend_rows r)
     return meta->rows == AN_TREND_ROWS_ALL || meta->rows == r;
 }
 
-/* ---- one cell, typed ------------------------------------------------------ */
-
-enum cell_kind { CELL_NULL, CELL_INT, CELL_REAL, CELL_TEXT };
-
-struct cell {
-    enum cell_kind kind;
-    long long i;
-    double r;
-    const char *s;
-};
-
-static struct cell cell_int(long long v) { return (struct cell){CELL_INT, v, 0, NULL}; }
-static struct cell cell_text(const char *s) { return (struct cell){CELL_TEXT, 0, 0, s}; }
-
-static struct cell cell_real(double v)
-{
-    if (isnan(v))
-        return (struct cell){CELL_NULL, 0, 0, NULL};
-    return (struct cell){CELL_REAL, 0, v, NULL};
-}
 
 /* Column k of a change row, in an_trend_change_columns order. p_value is
  * the adjusted one; p_adjust names the adjustment. */
-static struct cell change_cell(const struct an_trend_meta *meta, const struct an_trend_series *s,
+static struct an_cell change_cell(const struct an_trend_meta *meta, const struct an_trend_series *s,
                                const struct an_trend_change *c, int k)
 {
     switch (k) {
-    case 0: return cell_text(s->county);
-    case 1: return cell_text(s->fips);
-    case 2: return cell_text(an_measure_name(meta->measure));
-    case 3: return cell_text(an_design_method_name(meta->method));
-    case 4: return cell_int(c->from_year);
-    case 5: return cell_int(c->to_year);
-    case 6: return cell_real(c->estimate_from);
-    case 7: return cell_real(c->estimate_to);
-    case 8: return cell_real(c->difference);
-    case 9: return cell_real(c->se);
-    case 10: return cell_real(c->ci_low);
-    case 11: return cell_real(c->ci_high);
-    case 12: return cell_real(c->df);
-    case 13: return cell_real(c->ratio);
-    case 14: return cell_real(c->ratio_ci_low);
-    case 15: return cell_real(c->ratio_ci_high);
-    case 16: return cell_real(c->p_adjusted);
-    case 17: return cell_text(an_trend_adjust_name(meta->adjust));
-    case 18: return cell_text(an_flag_name(c->flag));
-    default: return cell_text(c->reasons);
+    case 0: return an_cell_text(s->county);
+    case 1: return an_cell_text(s->fips);
+    case 2: return an_cell_text(an_measure_name(meta->measure));
+    case 3: return an_cell_text(an_design_method_name(meta->method));
+    case 4: return an_cell_int(c->from_year);
+    case 5: return an_cell_int(c->to_year);
+    case 6: return an_cell_real(c->estimate_from);
+    case 7: return an_cell_real(c->estimate_to);
+    case 8: return an_cell_real(c->difference);
+    case 9: return an_cell_real(c->se);
+    case 10: return an_cell_real(c->ci_low);
+    case 11: return an_cell_real(c->ci_high);
+    case 12: return an_cell_real(c->df);
+    case 13: return an_cell_real(c->ratio);
+    case 14: return an_cell_real(c->ratio_ci_low);
+    case 15: return an_cell_real(c->ratio_ci_high);
+    case 16: return an_cell_real(c->p_adjusted);
+    case 17: return an_cell_text(an_trend_adjust_name(meta->adjust));
+    case 18: return an_cell_text(an_flag_name(c->flag));
+    default: return an_cell_text(c->reasons);
     }
 }
 
-static struct cell slope_cell(const struct an_trend_meta *meta, const struct an_trend_series *s,
+static struct an_cell slope_cell(const struct an_trend_meta *meta, const struct an_trend_series *s,
                               int k)
 {
     const struct an_trend_slope *sl = &s->slope;
 
     switch (k) {
-    case 0: return cell_text(s->county);
-    case 1: return cell_text(s->fips);
-    case 2: return cell_text(an_measure_name(meta->measure));
-    case 3: return cell_text(an_design_method_name(meta->method));
-    case 4: return cell_int(sl->first_year);
-    case 5: return cell_int(sl->last_year);
-    case 6: return cell_int(sl->years);
-    case 7: return cell_real(sl->slope);
-    case 8: return cell_real(sl->se);
-    case 9: return cell_real(sl->ci_low);
-    case 10: return cell_real(sl->ci_high);
-    case 11: return cell_real(sl->p_adjusted);
-    case 12: return cell_text(an_trend_adjust_name(meta->adjust));
-    case 13: return cell_text(an_flag_name(sl->flag));
-    default: return cell_text(sl->reasons);
+    case 0: return an_cell_text(s->county);
+    case 1: return an_cell_text(s->fips);
+    case 2: return an_cell_text(an_measure_name(meta->measure));
+    case 3: return an_cell_text(an_design_method_name(meta->method));
+    case 4: return an_cell_int(sl->first_year);
+    case 5: return an_cell_int(sl->last_year);
+    case 6: return an_cell_int(sl->years);
+    case 7: return an_cell_real(sl->slope);
+    case 8: return an_cell_real(sl->se);
+    case 9: return an_cell_real(sl->ci_low);
+    case 10: return an_cell_real(sl->ci_high);
+    case 11: return an_cell_real(sl->p_adjusted);
+    case 12: return an_cell_text(an_trend_adjust_name(meta->adjust));
+    case 13: return an_cell_text(an_flag_name(sl->flag));
+    default: return an_cell_text(sl->reasons);
     }
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
 
 
-static void csv_cell(FILE *out, struct cell c, bool first)
+static void csv_cell(FILE *out, struct an_cell c, bool first)
 {
-    char buf[40];
-
     if (!first)
         fputc(',', out);
-    if (c.kind == CELL_INT)
-        fprintf(out, "%lld", c.i);
-    else if (c.kind == CELL_REAL)
-        fputs(prev_fmt_double(buf, sizeof buf, c.r), out);
-    else if (c.kind == CELL_TEXT)
-        prev_csv_field(out, c.s);
+    an_cell_csv(out, c);
 }
 
 static void csv_header(FILE *out, const char *const *cols)
@@ -205,16 +179,6 @@ static struct an_estimate_row *year_rows(const struct an_trend_meta *meta,
 
 /* ---- JSON ----------------------------------------------------------------- */
 
-static json_t *json_cell(struct cell c)
-{
-    switch (c.kind) {
-    case CELL_INT: return json_integer(c.i);
-    case CELL_REAL: return json_real(c.r);
-    case CELL_TEXT: return json_string(c.s);
-    default: return json_null();
-    }
-}
-
 static bool set(json_t *obj, const char *key, json_t *v)
 {
     return v != NULL && json_object_set_new(obj, key, v) == 0;
@@ -269,7 +233,7 @@ static json_t *build_json(const struct an_trend_meta *meta, const struct an_tren
                 ok = obj != NULL && json_array_append_new(arr, obj) == 0;
                 for (int k = 0; ok && an_trend_change_columns[k] != NULL; k++)
                     ok = set(obj, an_trend_change_columns[k],
-                             json_cell(change_cell(meta, s, &s->changes[j], k)));
+                             an_cell_json(change_cell(meta, s, &s->changes[j], k)));
             }
     }
     if (ok && want(meta, AN_TREND_ROWS_SLOPES)) {
@@ -281,7 +245,7 @@ static json_t *build_json(const struct an_trend_meta *meta, const struct an_tren
             obj = json_object();
             ok = obj != NULL && json_array_append_new(arr, obj) == 0;
             for (int k = 0; ok && an_trend_slope_columns[k] != NULL; k++)
-                ok = set(obj, an_trend_slope_columns[k], json_cell(slope_cell(meta, &res->series[i], k)));
+                ok = set(obj, an_trend_slope_columns[k], an_cell_json(slope_cell(meta, &res->series[i], k)));
         }
     }
     if (!ok) {
@@ -292,18 +256,6 @@ static json_t *build_json(const struct an_trend_meta *meta, const struct an_tren
 }
 
 /* ---- for people: terminal table and Markdown ------------------------------ */
-
-static const char *measure_title(enum an_measure m)
-{
-    switch (m) {
-    case AN_MEASURE_CONFIRMED:
-        return "confirmed victims among youth on probation";
-    case AN_MEASURE_ANY:
-        return "confirmed or suspected victims among youth on probation";
-    default:
-        return "officers with at least one confirmed victim on their caseload";
-    }
-}
 
 /* The flag as a one-letter mark after a number: S suppress, R review. */
 static const char *mark(enum an_flag f)
@@ -528,7 +480,7 @@ static void write_people(FILE *out, bool md, const struct an_trend_meta *meta,
     fprintf(out, "%sTrend %d-%d: %s (%s, %s)\n", md ? "### " : "",
             res->nyears > 0 ? res->years[0] : meta->from_year,
             res->nyears > 0 ? res->years[res->nyears - 1] : meta->to_year,
-            measure_title(meta->measure), an_design_method_name(meta->method), cilabel);
+            an_measure_title(meta->measure), an_design_method_name(meta->method), cilabel);
     if (want(meta, AN_TREND_ROWS_YEARS))
         write_people_years(out, md, meta, res);
     if (want(meta, AN_TREND_ROWS_CHANGES))
