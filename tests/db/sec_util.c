@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "pg_harness.h"
+
 extern char **environ;
 
 const char *const sec_role_name[SEC_NROLES] = {
@@ -33,7 +35,7 @@ void sec_login_users(PGconn *conn)
                  "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%s')"
                  " THEN CREATE ROLE %s LOGIN IN ROLE %s; END IF; END $$",
                  sec_login_name[i], sec_login_name[i], sec_role_name[i]);
-        sec_exec_ok(conn, sql);
+        pg_harness_exec_ok(conn, sql);
     }
 }
 
@@ -142,20 +144,6 @@ const char *sec_sqlstate(PGconn *conn, const char *sql)
     }
     PQclear(res);
     return state;
-}
-
-void sec_exec_ok(PGconn *conn, const char *sql)
-{
-    PGresult *res = PQexec(conn, sql);
-    ExecStatusType st = PQresultStatus(res);
-
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", PQerrorMessage(conn));
-        PQclear(res);
-        fail_msg("as %s: %s\n  failed: %s", PQuser(conn), sql, msg);
-    }
-    PQclear(res);
 }
 
 void sec_expect_denied(PGconn *conn, const char *sql)

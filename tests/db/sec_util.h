@@ -48,8 +48,6 @@ void sec_expect_err(const struct sec_run *r, const char *needle);
 
 /* Run sql; returns its SQLSTATE ("" when it succeeded). */
 const char *sec_sqlstate(PGconn *conn, const char *sql);
-/* Run sql and fail unless it succeeded. */
-void sec_exec_ok(PGconn *conn, const char *sql);
 /* Run sql and fail unless it was refused with SQLSTATE 42501. */
 void sec_expect_denied(PGconn *conn, const char *sql);
 /* One-value queries. */

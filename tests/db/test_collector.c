@@ -33,18 +33,6 @@ struct run {
     char err[1 << 16];
 };
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return pg_harness_start();
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    return pg_harness_stop();
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -866,5 +854,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_missing_file_and_bad_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_loads_nothing, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, pg_harness_group_setup, pg_harness_group_teardown);
 }

@@ -27,18 +27,6 @@ static PGconn *db;
 static char dir[1024];
 static struct sec_run run;
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return pg_harness_start();
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    return pg_harness_stop();
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -154,5 +142,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_concurrent_loads_and_estimates, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, pg_harness_group_setup, pg_harness_group_teardown);
 }

@@ -28,23 +28,6 @@ static int group_setup(void **state)
     return pg_harness_start();
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    return pg_harness_stop();
-}
-
-static void exec_ok(PGconn *conn, const char *sql)
-{
-    PGresult *res = PQexec(conn, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-        print_error("%s: %s\n", sql, PQerrorMessage(conn));
-        PQclear(res);
-        fail();
-    }
-    PQclear(res);
-}
-
 static long new_batch(PGconn *conn, const char *kind, int tag)
 {
     char sql[400];
@@ -73,7 +56,7 @@ static void copy_file(PGconn *conn, const char *path, const char *table, const c
 
     assert_non_null(fp);
     snprintf(sql, sizeof sql, "CREATE TEMP TABLE staging (%s)", staging_columns);
-    exec_ok(conn, sql);
+    pg_harness_exec_ok(conn, sql);
     res = PQexec(conn, "COPY staging FROM STDIN WITH (FORMAT csv, HEADER true)");
     assert_int_equal(PQresultStatus(res), PGRES_COPY_IN);
     PQclear(res);
@@ -92,8 +75,8 @@ static void copy_file(PGconn *conn, const char *path, const char *table, const c
              "SELECT %ld, %s, c.fips, %s FROM staging s "
              "JOIN counties c ON c.name = s.county OR c.fips = s.county",
              table, columns, batch, active ? "true" : "false", columns);
-    exec_ok(conn, sql);
-    exec_ok(conn, "DROP TABLE staging");
+    pg_harness_exec_ok(conn, sql);
+    pg_harness_exec_ok(conn, "DROP TABLE staging");
 }
 
 static void load(PGconn *conn, const struct est_dataset *d, int tag, bool active)
@@ -208,9 +191,9 @@ static void test_estimate_db_only_active_rows_of_the_year(void **state)
     load(conn, &b, 3, true);                 /* another year */
     /* a superseded load of year a with other numbers */
     load(conn, &a, 5, false);
-    exec_ok(conn, "UPDATE responses SET caseload = caseload + 1, confirmed = 0 "
+    pg_harness_exec_ok(conn, "UPDATE responses SET caseload = caseload + 1, confirmed = 0 "
                   "WHERE NOT active");
-    exec_ok(conn, "UPDATE frames SET officers_total = officers_total + 100 WHERE NOT active");
+    pg_harness_exec_ok(conn, "UPDATE frames SET officers_total = officers_total + 100 WHERE NOT active");
     assert_int_equal(an_estimate_query(conn, a.survey_year, sums, &n, &has_frame,
                                        &respondents, &err), 0);
     assert_same_sums(sums, a.c);
@@ -345,5 +328,5 @@ int main(void)
         cmocka_unit_test(test_estimate_db_only_active_rows_of_the_year),
         cmocka_unit_test(test_estimate_db_command),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, pg_harness_group_teardown);
 }

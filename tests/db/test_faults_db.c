@@ -37,18 +37,6 @@ static char dir[1024];
 static int test_no;
 static struct sec_run run;
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return pg_harness_start();
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    return pg_harness_stop();
-}
-
 static char mounted[2][1200];   /* unmounted by teardown if a test failed */
 
 static int teardown(void **state)
@@ -450,5 +438,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fault_read_only_outputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fault_device_outputs, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, pg_harness_group_setup, pg_harness_group_teardown);
 }

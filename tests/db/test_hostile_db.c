@@ -35,18 +35,6 @@ static const char *const counties[] = {
 };
 #define NCOUNTIES (sizeof counties / sizeof counties[0])
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return pg_harness_start();
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    return pg_harness_stop();
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -517,5 +505,5 @@ int main(void)
                                         teardown),
         cmocka_unit_test(test_hostile_server_log_has_no_syntax_error),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, pg_harness_group_setup, pg_harness_group_teardown);
 }

@@ -30,18 +30,6 @@ static const char *const county_fips[NCOUNTIES] = {
     "04015", "04017", "04019", "04021", "04023", "04025", "04027",
 };
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return pg_harness_start();
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    return pg_harness_stop();
-}
-
 static const char *fips_of(const char *name)
 {
     for (size_t i = 0; i < NCOUNTIES; i++)
@@ -50,18 +38,6 @@ static const char *fips_of(const char *name)
     print_error("unknown county %s\n", name);
     fail();
     return NULL;
-}
-
-static void exec_ok(PGconn *conn, const char *sql)
-{
-    PGresult *res = PQexec(conn, sql);
-
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-        print_error("%s: %s\n", sql, PQerrorMessage(conn));
-        PQclear(res);
-        fail();
-    }
-    PQclear(res);
 }
 
 /* Insert one sample-data CSV (header skipped; county names to FIPS).
@@ -98,7 +74,7 @@ static void load_csv(PGconn *conn, const char *path, bool frame, long batch)
                      "%s, %s)",
                      batch, f[0], fips_of(f[1]), f[2], f[3], f[4], f[5], f[6]);
         }
-        exec_ok(conn, sql);
+        pg_harness_exec_ok(conn, sql);
     }
     fclose(fp);
 }
@@ -109,7 +85,7 @@ static void load_sample_2025(PGconn *conn)
     char path[1024];
 
     assert_non_null(src);
-    exec_ok(conn, "INSERT INTO batches (kind, sha256, file_name, row_count, tool_version) "
+    pg_harness_exec_ok(conn, "INSERT INTO batches (kind, sha256, file_name, row_count, tool_version) "
                   "VALUES ('frame', repeat('a', 64), 'frame.csv', 15, 'test'), "
                   "('responses', repeat('b', 64), 'responses.csv', 0, 'test')");
     snprintf(path, sizeof path, "%s/sample-data/2025/frame.csv", src);
@@ -311,5 +287,5 @@ int main(void)
         cmocka_unit_test(test_sae_db_covariates_errors),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, pg_harness_group_setup, pg_harness_group_teardown);
 }

@@ -12,18 +12,6 @@
 #include "db.h"
 #include "pg_harness.h"
 
-static int setup(void **state)
-{
-    (void)state;
-    return pg_harness_start();
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return pg_harness_stop();
-}
-
 /* Run sql; return its SQLSTATE ("" on success). */
 static const char *sqlstate(PGconn *c, const char *sql, char buf[6])
 {
@@ -142,5 +130,5 @@ int main(void)
         cmocka_unit_test(test_counties_are_the_fifteen),
         cmocka_unit_test(test_constraints_mirror_validation),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, pg_harness_group_setup, pg_harness_group_teardown);
 }

@@ -29,18 +29,6 @@ static const char *const county_files[] = {
 };
 #define NCOUNTY_FILES (sizeof county_files / sizeof county_files[0])
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return pg_harness_start();
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    return pg_harness_stop();
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -145,9 +133,9 @@ static void test_migration_with_roles_already_there(void **state)
     PGconn *second = NULL;
 
     (void)state;
-    sec_exec_ok(db, "ALTER ROLE prevalence_reader LOGIN");
+    pg_harness_exec_ok(db, "ALTER ROLE prevalence_reader LOGIN");
     second = pg_harness_fresh_db(other, sizeof other);
-    sec_exec_ok(db, "ALTER ROLE prevalence_reader NOLOGIN");
+    pg_harness_exec_ok(db, "ALTER ROLE prevalence_reader NOLOGIN");
     assert_non_null(second);
     assert_int_equal(sec_long(second, "SELECT count(*) FROM schema_migrations WHERE name ="
                                       " '003_roles.sql'"), 1);
@@ -165,10 +153,10 @@ static void test_init_by_a_database_owner_not_superuser(void **state)
 
     (void)state;
     snprintf(dbname, sizeof dbname, "dba_%d", test_no);
-    sec_exec_ok(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname ="
+    pg_harness_exec_ok(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname ="
                     " 't_dba') THEN CREATE ROLE t_dba LOGIN CREATEROLE; END IF; END $$");
     snprintf(sql, sizeof sql, "CREATE DATABASE %s OWNER t_dba", dbname);
-    sec_exec_ok(db, sql);
+    pg_harness_exec_ok(db, sql);
     snprintf(info, sizeof info, "%s dbname=%s", conninfo, dbname);
     {
         const char *argv[] = {"--db", sec_conninfo_as(info, "t_dba"), "init", NULL};
@@ -374,7 +362,7 @@ static void test_analyst_reads_and_writes_nothing(void **state)
     assert_int_equal(sec_long(analyst, "SELECT sum(caseload) FROM responses WHERE active") > 0,
                      1);
     assert_int_equal(sec_long(analyst, "SELECT count(*) FROM frames"), 15);
-    sec_exec_ok(analyst, "SELECT * FROM batches, batch_scope LIMIT 1");
+    pg_harness_exec_ok(analyst, "SELECT * FROM batches, batch_scope LIMIT 1");
 
     RUN_AS("t_analyst", "estimate", "--year", "2025");
     sec_expect_status(&run, 0);
@@ -453,7 +441,7 @@ static void test_collector_loads_but_cannot_change_or_read_answers(void **state)
     assert_int_equal(sec_long(collector, "SELECT count(respondent_id) FROM responses"
                                          " WHERE active AND fips = '04019'"),
                      sec_long(db, "SELECT count(*) FROM responses WHERE fips = '04019'"));
-    sec_exec_ok(collector, "SELECT batch_id, sha256, file_name FROM batches");
+    pg_harness_exec_ok(collector, "SELECT batch_id, sha256, file_name FROM batches");
 
     /* --replace retires through prevalence_supersede: the old rows stay,
      * inactive, and the old batch names its successor. */
@@ -479,14 +467,14 @@ static void test_collector_county_scope(void **state)
     char before[2048];
 
     (void)state;
-    sec_exec_ok(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname ="
+    pg_harness_exec_ok(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname ="
                     " 't_pima') THEN CREATE ROLE t_pima LOGIN IN ROLE prevalence_collector;"
                     " END IF; END $$");
     /* The checks exist only while someone is scoped (they cost a load
      * some 10-15%). */
     assert_int_equal(sec_long(db, "SELECT count(*) FROM pg_trigger"
                                   " WHERE tgname LIKE '%county_scope'"), 0);
-    sec_exec_ok(db, "INSERT INTO collector_counties VALUES ('t_pima', '04019')");
+    pg_harness_exec_ok(db, "INSERT INTO collector_counties VALUES ('t_pima', '04019')");
     assert_int_equal(sec_long(db, "SELECT count(*) FROM pg_trigger"
                                   " WHERE tgname LIKE '%county_scope'"), 3);
     RUN_AS("t_pima", "load", "responses", sample("2025/responses-pima.csv"));
@@ -508,7 +496,7 @@ static void test_collector_county_scope(void **state)
         sec_expect_denied(pima, "SELECT prevalence_county_scope_sync()");
         PQfinish(pima);
     }
-    sec_exec_ok(db, "DELETE FROM collector_counties");
+    pg_harness_exec_ok(db, "DELETE FROM collector_counties");
     assert_int_equal(sec_long(db, "SELECT count(*) FROM pg_trigger"
                                   " WHERE tgname LIKE '%county_scope'"), 0);
 }
@@ -531,5 +519,5 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_collector_county_scope, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, pg_harness_group_setup, pg_harness_group_teardown);
 }

@@ -32,23 +32,6 @@ static int group_setup(void **state)
     return pg_harness_start();
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    return pg_harness_stop();
-}
-
-static void exec_ok(PGconn *conn, const char *sql)
-{
-    PGresult *res = PQexec(conn, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-        print_error("%s: %s\n", sql, PQerrorMessage(conn));
-        PQclear(res);
-        fail();
-    }
-    PQclear(res);
-}
-
 static void copy_in(PGconn *conn, const char *path)
 {
     char line[512];
@@ -86,9 +69,9 @@ static void load_files(PGconn *conn, const char *dir, const char *pattern, const
     snprintf(sql, sizeof sql,
              "INSERT INTO batches (kind, sha256, file_name, row_count, tool_version) "
              "VALUES ('%s', lpad(to_hex(%d), 64, '0'), 'test.csv', 0, 'test')", kind, ++tag);
-    exec_ok(conn, sql);
+    pg_harness_exec_ok(conn, sql);
     snprintf(sql, sizeof sql, "CREATE TEMP TABLE staging (%s)", staging_columns);
-    exec_ok(conn, sql);
+    pg_harness_exec_ok(conn, sql);
     for (size_t i = 0; i < gl.gl_pathc; i++)
         copy_in(conn, gl.gl_pathv[i]);
     globfree(&gl);
@@ -97,8 +80,8 @@ static void load_files(PGconn *conn, const char *dir, const char *pattern, const
              "SELECT (SELECT max(batch_id) FROM batches), c.fips, %s FROM staging s "
              "JOIN counties c ON c.name = s.county OR c.fips = s.county",
              table, columns, columns);
-    exec_ok(conn, sql);
-    exec_ok(conn, "DROP TABLE staging");
+    pg_harness_exec_ok(conn, sql);
+    pg_harness_exec_ok(conn, "DROP TABLE staging");
 }
 
 static void load_dataset(PGconn *conn, const char *dir)
@@ -312,5 +295,5 @@ int main(void)
         cmocka_unit_test(test_trend_db_matches_r_goldens),
         cmocka_unit_test(test_trend_db_skips_years_without_responses),
     };
-    return cmocka_run_group_tests_name("trend (PostgreSQL)", tests, group_setup, group_teardown);
+    return cmocka_run_group_tests_name("trend (PostgreSQL)", tests, group_setup, pg_harness_group_teardown);
 }

@@ -1,5 +1,11 @@
 #include "pg_harness.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,4 +116,30 @@ PGconn *pg_harness_fresh_db(char *conninfo, size_t size)
 PGconn *pg_harness_empty_db(char *conninfo, size_t size)
 {
     return new_db(conninfo, size, false);
+}
+
+int pg_harness_group_setup(void **state)
+{
+    (void)state;
+    return pg_harness_start();
+}
+
+int pg_harness_group_teardown(void **state)
+{
+    (void)state;
+    return pg_harness_stop();
+}
+
+void pg_harness_exec_ok(PGconn *conn, const char *sql)
+{
+    PGresult *res = PQexec(conn, sql);
+    ExecStatusType st = PQresultStatus(res);
+
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(conn));
+        PQclear(res);
+        fail_msg("as %s: %s\n  failed: %s", PQuser(conn), sql, msg);
+    }
+    PQclear(res);
 }

@@ -25,4 +25,12 @@ PGconn *pg_harness_empty_db(char *conninfo, size_t size);
 /* The temporary folder (for files a test writes). */
 const char *pg_harness_tmpdir(void);
 
+/* cmocka group fixtures around pg_harness_start/stop. */
+int pg_harness_group_setup(void **state);
+int pg_harness_group_teardown(void **state);
+
+/* Run sql; unless it succeeds, fail the current cmocka test with the
+ * statement, the connected user and the server's message. */
+void pg_harness_exec_ok(PGconn *conn, const char *sql);
+
 #endif
