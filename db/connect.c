@@ -68,6 +68,11 @@ int db_fail(struct prev_error *err, int code, PGconn *conn, const PGresult *res,
         return prev_fail(err, PREV_EX_NOPERM, "", "%s: %s (SQLSTATE %s); the database user "
                          "lacks the role this command needs (docs/security.md)",
                          what, text, state);
+    /* A server that went away mid-statement (killed, shut down, crashed)
+     * is an outage whatever the statement was: 69, not the caller's code. */
+    if ((conn != NULL && PQstatus(conn) == CONNECTION_BAD)
+        || (state != NULL && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0)))
+        code = PREV_EX_UNAVAILABLE;
     if (state != NULL)
         return prev_fail(err, code, "", "%s: %s (SQLSTATE %s)", what, text, state);
     return prev_fail(err, code, "", "%s: %s", what, text);
