@@ -29,6 +29,8 @@ enum db_source db_pick_source(const char *opt_db, char *buf, size_t size);
 int db_connect(const char *opt_db, bool quiet, bool need_schema, PGconn **out,
                struct prev_error *err);
 
+/* ---- errors and one statement (db/db_error.c) ---------------------------- */
+
 /* Fill err from a failed result or connection, keeping the SQLSTATE:
  * "what: message (SQLSTATE 23505)". Returns code, except for a refused
  * privilege (SQLSTATE 42501): 77 (PREV_EX_NOPERM), whatever code says. */
