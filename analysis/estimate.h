@@ -54,4 +54,7 @@ struct an_estimate_row {
     char reasons[320];
 };
 
+/* Caveats an estimate carries in plain words (no frame, lonely PSU). */
+#define AN_MAX_NOTES 20
+
 #endif

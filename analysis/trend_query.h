@@ -6,7 +6,7 @@
 #include <libpq-fe.h>
 
 #include "design.h"
-#include "estimate_output.h"
+#include "estimate.h"
 #include "prev_error.h"
 
 /* The database edge of `prevalence trend`: the estimate rows of every

@@ -2,9 +2,8 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "codebook.h"
+#include "collector.h"
 #include "db.h"
-#include "listing.h"
 
 const char cmd_batches_help[] =
     "usage: prevalence batches [--year Y] [--format table|csv|json]\n"

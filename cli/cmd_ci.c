@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "ci_methods.h"
+#include "analysis.h"
 #include "csv_out.h"
 #include "cli.h"
 #include "json_out.h"

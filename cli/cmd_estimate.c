@@ -6,9 +6,8 @@
 
 #include "cli.h"
 #include "db.h"
-#include "design.h"
-#include "estimate_output.h"
-#include "estimate_query.h"
+#include "analysis.h"
+#include "report.h"
 #include "sae_args.h"
 
 const char cmd_estimate_help[] =

@@ -3,8 +3,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "export.h"
-#include "outdir.h"
+#include "report.h"
 #include "report_args.h"
 
 const char cmd_export_help[] =

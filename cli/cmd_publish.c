@@ -6,7 +6,7 @@
 #include "cli.h"
 #include "db.h"
 #include "report_args.h"
-#include "report_publish.h"
+#include "report.h"
 
 const char cmd_publish_help[] =
     "usage: prevalence publish --year YEAR [--measure confirmed|any]\n"

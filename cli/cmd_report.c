@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "outdir.h"
+#include "report.h"
 #include "report_args.h"
 
 const char cmd_report_help[] =

@@ -2,9 +2,8 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "codebook.h"
+#include "collector.h"
 #include "db.h"
-#include "listing.h"
 
 const char cmd_status_help[] =
     "usage: prevalence status [--year Y] [--format table|csv|json] [--verify]\n"

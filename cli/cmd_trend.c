@@ -6,10 +6,8 @@
 
 #include "cli.h"
 #include "db.h"
-#include "design.h"
-#include "trend.h"
-#include "trend_output.h"
-#include "trend_query.h"
+#include "analysis.h"
+#include "report.h"
 
 const char cmd_trend_help[] =
     "usage: prevalence trend --from YEAR --to YEAR [--measure confirmed|any|officer_any]\n"

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 
 #include "cli.h"
-#include "codebook.h"
+#include "collector.h"
 
 /* What `load` and `check` share: their options and the loop over files. */
 struct collect_args {

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "db.h"
-#include "design.h"
+#include "analysis.h"
 #include "parse.h"
 #include "prev_config.h"
 #include "prev_git.h"

@@ -2,7 +2,7 @@
 #define PREV_REPORT_ARGS_H
 
 #include "cli.h"
-#include "report_query.h"
+#include "report.h"
 #include "sae_args.h"
 
 /* What `prevalence report` and `prevalence export` share: their options

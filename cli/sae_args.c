@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sae_output.h"
+#include "report.h"
 #include "sha256.h"
 
 void sae_args_init(struct sae_args *a, bool default_on)

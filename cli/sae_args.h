@@ -5,9 +5,7 @@
 #include <stddef.h>
 
 #include "cli.h"
-#include "estimate.h"
-#include "sae.h"
-#include "sae_covariates.h"
+#include "analysis.h"
 
 /* The small-area options that `estimate` and `report` share (--small-area,
  * --sae-fit, --covariates, --sae-transform, --diagnostics; report also

@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include "codebook.h"
+#include "listing.h"
 #include "prev_error.h"
 #include "rejects.h"
 

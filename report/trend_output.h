@@ -7,7 +7,7 @@
 
 #include "estimate_output.h"
 #include "prev_error.h"
-#include "trend.h"
+#include "analysis.h"
 
 /* Writers for `prevalence trend`. CSV and JSON carry every number at full
  * precision as proportions (empty / null when missing) under the columns

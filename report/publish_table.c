@@ -1,7 +1,7 @@
 /* What a published table shows: estimate rows protected by the small-cell
  * rules (suppress.c) and rounded for people. The HTML page, the CSV and the
  * Markdown tables all print these very strings, so they cannot disagree. */
-#include "report.h"
+#include "report_model.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -12,68 +12,6 @@ const char *const an_pub_col_names[AN_PUB_NCOLS] = {
     "estimate_pct", "ci_low_pct", "ci_high_pct", "total_estimate", "total_ci_low",
     "total_ci_high", "flag", "notes",
 };
-
-static const char *const note_keys[AN_NOTE_N] = {"a", "b", "c", "d", "e", "f", "g", "h"};
-
-const char *an_note_key(enum an_note n)
-{
-    return (unsigned)n < AN_NOTE_N ? note_keys[n] : "?";
-}
-
-void an_note_text(enum an_note n, const struct an_pub_table *t, char *buf, size_t size)
-{
-    bool officers = t->measure == AN_MEASURE_OFFICER_ANY;
-
-    switch (n) {
-    case AN_NOTE_SMALL:
-        snprintf(buf, size,
-                 "<%ld: a count from 1 to %ld is not shown, to protect the %s it "
-                 "describes; the row's percentage and estimated %s are hidden with it, "
-                 "since either would give the count back.",
-                 t->min_cell, t->min_cell - 1, officers ? "officers and youth" : "youth",
-                 officers ? "number" : "victims");
-        return;
-    case AN_NOTE_NCHS:
-        snprintf(buf, size,
-                 "*: suppressed under the NCHS Data Presentation Standards for Proportions "
-                 "(too few effective observations, or an interval too wide to be "
-                 "reliable); the reasons per row are listed below the table.");
-        return;
-    case AN_NOTE_PROTECT:
-        snprintf(buf, size,
-                 "x: hidden so that a count below %ld elsewhere in the table cannot be "
-                 "worked out by subtracting the shown counties from the Arizona total "
-                 "(complementary suppression), or because it belongs to a hidden row.",
-                 t->min_cell);
-        return;
-    case AN_NOTE_REVIEW:
-        snprintf(buf, size,
-                 "Shown, but the NCHS standard asks for a statistical review before "
-                 "publication (few degrees of freedom, or an estimate of 0%% or 100%%).");
-        return;
-    case AN_NOTE_NO_DATA:
-        snprintf(buf, size, "-: no officer in the county answered the survey this year.");
-        return;
-    case AN_NOTE_SAE_NCHS:
-    case AN_NOTE_SAE_PROTECT:
-    case AN_NOTE_SAE_REVIEW:
-        an_sae_note_text(n, t->min_cell, buf, size);
-        return;
-    case AN_NOTE_N:
-        break;
-    }
-    snprintf(buf, size, "?");
-}
-
-void an_fmt_pct(char *buf, size_t size, double p)
-{
-    double v = p * 100.0;
-
-    /* -0.0 would print as "-0.0". */
-    if (fabs(v) < 0.05)
-        v = 0.0;
-    snprintf(buf, size, "%.1f", v);
-}
 
 static void put(struct an_pub_row *r, enum an_pub_col c, const char *fmt, long v)
 {
@@ -183,17 +121,6 @@ static void format_row(const struct an_estimate_row *e, const struct an_protect_
     if (r->notes[AN_NOTE_NCHS] || r->notes[AN_NOTE_REVIEW])
         copy_reasons(r->reasons, sizeof r->reasons, e->reasons, r->plotted);
     an_pub_row_set_notes(r);
-}
-
-void an_pub_row_set_notes(struct an_pub_row *r)
-{
-    r->cell[AN_PUB_NOTES][0] = '\0';
-    for (int n = 0; n < AN_NOTE_N; n++) {
-        size_t len = strlen(r->cell[AN_PUB_NOTES]);
-        if (r->notes[n])
-            snprintf(r->cell[AN_PUB_NOTES] + len, sizeof r->cell[0] - len, "%s%s",
-                     len > 0 ? " " : "", note_keys[n]);
-    }
 }
 
 int an_publish_table(const struct an_estimate_row *rows, size_t ncounties, long min_cell,

@@ -5,9 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "estimate.h"
+#include "analysis.h"
 #include "prev_error.h"
-#include "sae.h"
 
 /* Writers for `prevalence estimate` rows. CSV and JSON carry every number
  * at full precision (empty / null when missing) under the column names of
@@ -18,8 +17,6 @@ enum an_format { AN_FORMAT_TABLE, AN_FORMAT_CSV, AN_FORMAT_JSON, AN_FORMAT_MD };
 
 const char *an_format_name(enum an_format f);
 bool an_format_parse(const char *name, enum an_format *out);
-
-#define AN_MAX_NOTES 20
 
 /* What the rows share, for the JSON envelope and the table caption. */
 struct an_estimate_meta {

@@ -1,6 +1,6 @@
 /* tables/NAME.csv and tables/NAME.md: the published table for people who paste
  * into documents. Same cells as the HTML page (report_model.c). */
-#include "report.h"
+#include "report_model.h"
 #include "csv_out.h"
 
 #include <string.h>

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "sae.h"
+#include "analysis.h"
 
 /* The columns `prevalence estimate --small-area` appends to every row
  * (public contract, docs/commands/estimate.md), and the --diagnostics

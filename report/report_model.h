@@ -1,15 +1,14 @@
-#ifndef AN_REPORT_H
-#define AN_REPORT_H
+#ifndef REP_REPORT_MODEL_H
+#define REP_REPORT_MODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
-#include "estimate.h"
+#include "analysis.h"
 #include "prev_error.h"
 #include "report_sae.h"
 #include "suppress.h"
-#include "trend.h"
 
 /* The Council report (`prevalence report`): what may be published, and the
  * writers of report.html, tables/NAME.csv|md and estimates.json. Everything
@@ -65,7 +64,7 @@ struct an_report_input {
     struct an_report_sae sae;         /* model-based estimates (report_sae.h); zero: none */
 };
 
-/* ---- the published table (report_model.c) ---------------------------------- */
+/* ---- the published table (publish_table.c, notes.c) ---------------------------------- */
 
 /* Columns of tables/NAME.csv, in order; the names are a public contract
  * (docs/commands/report.md). Every cell is text as a reader sees it. */
@@ -139,7 +138,7 @@ void an_note_text(enum an_note n, const struct an_pub_table *t, char *buf, size_
 /* Percent with one decimal ("2.3"), the rounding every table uses. */
 void an_fmt_pct(char *buf, size_t size, double p);
 
-/* ---- writers (report_tables.c, report_svg.c, report_html.c, report_json.c) -- */
+/* ---- writers (report_tables.c, forest_svg.c, map_svg.c, report_html.c, report_json.c) */
 
 /* tables/NAME.csv: the header an_pub_col_names, one line per row, RFC 4180. */
 int an_write_table_csv(FILE *out, const struct an_pub_table *t);
@@ -155,6 +154,12 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
  * with a legend. */
 int an_write_map_svg(FILE *out, const struct an_pub_table *t,
                      const struct an_estimate_row *rows);
+
+/* A round axis step (1, 2, 2.5 or 5 times a power of ten) that divides
+ * 0..x (percent) into `steps` (figures.c). */
+double rep_nice_step(double x, int steps);
+/* Why a county's rate is not drawn, in a few words (figures.c). */
+const char *rep_hidden_words(const struct an_pub_row *r);
 
 /* The whole self-contained page. */
 int an_write_report_html(FILE *out, const struct an_report_input *in,
@@ -214,7 +219,7 @@ int an_write_trend_section(FILE *out, const struct an_report_input *in,
 const char *an_design_method_description(enum an_design_method m);
 
 /* Write text escaped for HTML or SVG (element text and quoted attribute
- * values): & < > " (report_html.c). */
+ * values): & < > " (html_text.c). */
 void an_html_text(FILE *out, const char *s);
 
 #endif

@@ -2,7 +2,7 @@
  * the trend chart. Every year is published under this year's small-cell
  * rule first, so the page never draws or subtracts a rate its own year
  * hides. Pure: writes to the FILE * it is given. */
-#include "report.h"
+#include "report_model.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "design.h"
+#include "analysis.h"
 #include "estimate_output.h"
 #include "parse.h"
 #include "sha256.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "db.h"
-#include "design.h"
+#include "analysis.h"
 #include "report_sae.h"
 
 /* Advisory lock space for "publishing survey year Y": two publishers of

@@ -5,9 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "estimate.h"
+#include "analysis.h"
 #include "prev_error.h"
-#include "sae.h"
 #include "suppress.h"
 
 /* Model-based (small-area) estimates in the Council report: which of them

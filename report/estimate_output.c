@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "design.h"
+#include "analysis.h"
 #include "parse.h"
 #include "sae_output.h"
 

@@ -1,7 +1,7 @@
 /* Every file of a report, built in memory from one set of estimate rows:
  * the published tables are computed once and printed by each writer, so
  * the page, the CSV and the Markdown cannot disagree. */
-#include "report.h"
+#include "report_model.h"
 
 #include <stdlib.h>
 

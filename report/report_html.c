@@ -3,23 +3,10 @@
  * offline and prints as it shows. Every number comes from the published
  * tables (report_model.c); the methods section is written from the same
  * parameters and rules that produced them. */
-#include "report.h"
+#include "report_model.h"
 
 #include <math.h>
 #include <string.h>
-
-void an_html_text(FILE *out, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
 
 static const char *measure_words(enum an_measure m)
 {

@@ -2,14 +2,14 @@
  * one `prevalence estimate --format json` prints for the two measures
  * (estimate_output.c builds and writes it, so columns and number form
  * cannot drift), with a "manifest" saying where the numbers came from. */
-#include "report.h"
+#include "report_model.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "design.h"
+#include "analysis.h"
 #include "estimate_output.h"
 
 /* The small-area model's parameters, so that `prevalence estimate

@@ -1,10 +1,10 @@
-/* The report's two figures as inline SVG: a forest plot of the county
- * estimates and a choropleth map of Arizona. Only rows whose rate is
- * published (report_model.c) are drawn; the others say why not, so a
- * figure never shows what the table hides. */
-#include "report.h"
+/* The choropleth map of Arizona (inline SVG): one shape per county,
+ * filled by the published estimates, hatched when hidden, grey without
+ * data, with a legend. */
+#include "report_model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "az_shapes.h"
@@ -13,137 +13,6 @@
  * in grey scale and reads for the common forms of colour blindness. */
 static const char *const palette[5] = {"#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"};
 #define NO_DATA_FILL "#d9d9d9"
-
-/* A round axis maximum: the smallest of 1, 2, 2.5, 5 times a power of ten,
- * divided in `steps`, that reaches x (in percent). */
-static double nice_step(double x, int steps)
-{
-    static const double mult[] = {1, 2, 2.5, 5, 10};
-    double raw = x / steps, p;
-
-    if (!(raw > 0))
-        return 1.0;
-    p = pow(10, floor(log10(raw)));
-    for (size_t i = 0; i < sizeof mult / sizeof mult[0]; i++)
-        if (mult[i] * p >= raw * (1 - 1e-12))
-            return mult[i] * p;
-    return 10 * p;
-}
-
-static const char *hidden_words(const struct an_pub_row *r)
-{
-    if (r->notes[AN_NOTE_NO_DATA])
-        return "no data";
-    if (r->notes[AN_NOTE_NCHS])
-        return "suppressed (unreliable)";
-    return "suppressed (small numbers)";
-}
-
-int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
-                        const struct an_estimate_row *rows)
-{
-    /* With model-based estimates, a legend on top and room for two
-     * intervals per row. */
-    const double left = 150, right = 600, width = 640;
-    const double top = t->has_sae ? 30 + AN_SAE_FOREST_LEGEND_H : 30;
-    const double row_h = t->has_sae ? 28 : 22;
-    size_t n = t->nrows, state = n - 1;
-    double xmax = 0, step, height, state_y, scale;
-    int ticks = 5;
-    char a[24], b[24], c[24];
-
-    for (size_t i = 0; i < n; i++) {
-        if (t->row[i].plotted && rows[i].ci_high * 100 > xmax)
-            xmax = rows[i].ci_high * 100;
-        if (t->has_sae && t->sae[i].plotted && t->sae[i].ci_high * 100 > xmax)
-            xmax = t->sae[i].ci_high * 100;
-    }
-    step = nice_step(xmax > 0 ? xmax : 1, ticks);
-    while (step * (ticks - 1) >= xmax && ticks > 2 && xmax > 0)
-        ticks--;
-    xmax = step * ticks;
-    scale = (right - left) / xmax;
-    /* Counties, a gap, then Arizona. */
-    state_y = top + row_h * ((double)state + 1.5);
-    height = state_y + row_h + 40;
-
-    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"forest\" role=\"img\" "
-                 "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-                 "aria-labelledby=\"forest-title\">\n",
-            width, height, width, height);
-    fputs("<title id=\"forest-title\">Estimated prevalence by county with ", out);
-    fprintf(out, "%.0f%% confidence intervals</title>\n", rows[state].level * 100);
-    if (t->has_sae)
-        an_sae_forest_legend(out, 20, 16);
-    /* Grid and axis. */
-    for (int k = 0; k <= ticks; k++) {
-        double x = left + k * step * scale;
-        fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n",
-                x, top - 8, x, state_y + row_h / 2);
-        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\" "
-                     "fill=\"#333\">%g%%</text>\n", x, state_y + row_h / 2 + 16, k * step);
-    }
-    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\" "
-                 "fill=\"#333\">Prevalence (%%), %.0f%% confidence interval</text>\n",
-            (left + right) / 2, height - 6, rows[state].level * 100);
-
-    for (size_t i = 0; i < n; i++) {
-        const struct an_pub_row *r = &t->row[i];
-        const struct an_estimate_row *e = &rows[i];
-        double y = i == state ? state_y : top + row_h * ((double)i + 0.5);
-        bool bold = i == state;
-        bool model = t->has_sae && t->sae[i].plotted;
-        /* Direct above, model-based below, when a row has both. */
-        double y_model = r->plotted ? y + 6 : y;
-
-        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" "
-                     "dominant-baseline=\"middle\"%s>", left - 10, y,
-                bold ? " font-weight=\"bold\"" : "");
-        an_html_text(out, r->cell[AN_PUB_COUNTY]);
-        if (r->notes[AN_NOTE_REVIEW])
-            fprintf(out, " (%s)", an_note_key(AN_NOTE_REVIEW));
-        fputs("</text>\n", out);
-        if (model)
-            an_sae_forest_mark(out, &t->sae[i], r->cell[AN_PUB_COUNTY], e->fips, left, scale,
-                               y_model);
-        if (!r->plotted && !model) {
-            fprintf(out, "<text class=\"hidden-est\" data-fips=\"%s\" x=\"%.1f\" y=\"%.1f\" "
-                         "font-size=\"11\" font-style=\"italic\" fill=\"#777\" "
-                         "dominant-baseline=\"middle\">%s</text>\n",
-                    e->fips, left + 4, y, hidden_words(r));
-            continue;
-        }
-        if (!r->plotted)
-            continue;
-        if (model)
-            y -= 6;
-        an_fmt_pct(a, sizeof a, e->estimate);
-        an_fmt_pct(b, sizeof b, e->ci_low);
-        an_fmt_pct(c, sizeof c, e->ci_high);
-        fprintf(out, "<g class=\"%s\" data-fips=\"%s\"><title>", i == state ? "ci state" : "ci",
-                e->fips);
-        an_html_text(out, r->cell[AN_PUB_COUNTY]);
-        fprintf(out, ": %s%% (%s%% to %s%%)</title>\n", a, b, c);
-        fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#08519c\" "
-                     "stroke-width=\"2\"/>\n",
-                left + e->ci_low * 100 * scale, y, left + e->ci_high * 100 * scale, y);
-        if (i == state)
-            fprintf(out, "<path d=\"M%.1f,%.1fl7,7l-7,7l-7,-7z\" fill=\"#08519c\"/>",
-                    left + e->estimate * 100 * scale, y - 7);
-        else
-            fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" "
-                         "fill=\"#08519c\"/>", left + e->estimate * 100 * scale - 4, y - 4);
-        fprintf(out, "</g>\n");
-    }
-    /* The statewide estimate as a reference line through the counties. */
-    if (t->row[state].plotted)
-        fprintf(out, "<line class=\"state-line\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                     "y2=\"%.1f\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/>\n",
-                left + rows[state].estimate * 100 * scale, top - 8,
-                left + rows[state].estimate * 100 * scale, state_y + row_h / 2);
-    fputs("</svg>\n", out);
-    return ferror(out) ? PREV_EX_IOERR : 0;
-}
 
 int an_write_map_svg(FILE *out, const struct an_pub_table *t,
                      const struct an_estimate_row *rows)
@@ -166,7 +35,7 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
             vmax = v * 100;
         models = models || !t->row[i].plotted;
     }
-    step = nice_step(vmax > 0 ? vmax : 1, 5);
+    step = rep_nice_step(vmax > 0 ? vmax : 1, 5);
 
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" role=\"img\" "
                  "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
@@ -227,7 +96,7 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
             an_fmt_pct(a, sizeof a, e->estimate);
             fprintf(out, ": %s%%", a);
         } else {
-            fprintf(out, ": %s", r != NULL ? hidden_words(r) : "no data");
+            fprintf(out, ": %s", r != NULL ? rep_hidden_words(r) : "no data");
         }
         fputs("</title></path>\n", out);
         /* A halo keeps a label legible over the dots of a model-based fill. */

@@ -4,7 +4,7 @@
 #include <libpq-fe.h>
 
 #include "prev_error.h"
-#include "report.h"
+#include "report_model.h"
 
 /* The database edge of `prevalence publish`: the report's two published
  * tables (an_publish_table, the very cells of tables/county_estimates.csv

@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 #include "outdir.h"
-#include "report.h"
+#include "report_model.h"
 
 /* The partner reproduction bundle (`prevalence export`): the officer-level
  * responses and the frame in codebook columns, reproduce.R (R's survey

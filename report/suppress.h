@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "nchs.h"
+#include "analysis.h"
 
 /* Small-cell protection for published tables (docs/methods.md,
  * "Small-cell protection"). Pure: plain structs in, cell marks out.

@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "db.h"
-#include "design.h"
+#include "analysis.h"
 #include "parse.h"
 
 /* The batches behind the year's active rows; loaded_at in UTC. */

@@ -5,11 +5,10 @@
 
 #include <libpq-fe.h>
 
-#include "estimate_query.h"
+#include "analysis.h"
 #include "export.h"
 #include "prev_error.h"
-#include "report.h"
-#include "trend_query.h"
+#include "report_model.h"
 
 /* The database edge of `prevalence report` and `prevalence export`: the
  * estimate rows of a survey year for the report's measure and for
