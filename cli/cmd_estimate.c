@@ -62,7 +62,7 @@ struct estimate_args {
     enum an_design_method method;
     double level;
     enum an_lonely_psu lonely;
-    enum an_format format;
+    enum rep_format format;
     struct sae_args sae;
 };
 
@@ -88,7 +88,7 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         .method = AN_DESIGN_KORN_GRAUBARD,
         .level = 0.95,
         .lonely = AN_LONELY_ADJUST,
-        .format = cli_stdout_is_tty() ? AN_FORMAT_TABLE : AN_FORMAT_CSV,
+        .format = cli_stdout_is_tty() ? REP_FORMAT_TABLE : REP_FORMAT_CSV,
     };
     sae_args_init(&a->sae, false);
     while ((c = cli_getopt(argc, argv, &self, "", longopts)) != CLI_OPT_END) {
@@ -129,7 +129,7 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
                                        "or fail, not '%s'", optarg);
             break;
         case OPT_FORMAT:
-            if (!an_format_parse(optarg, &a->format))
+            if (!rep_format_parse(optarg, &a->format))
                 return cli_usage_error("estimate", "--format expects table, csv, json or "
                                        "md, not '%s'", optarg);
             break;
@@ -148,7 +148,7 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
 
 /* Caveats every reader of the numbers needs: no frame, lonely PSUs. */
 static void collect_notes(const struct estimate_args *a, const struct an_county_sums *c,
-                          size_t n, bool has_frame, struct an_estimate_meta *meta)
+                          size_t n, bool has_frame, struct rep_estimate_meta *meta)
 {
     if (!has_frame)
         snprintf(meta->notes[meta->nnotes++], sizeof meta->notes[0],
@@ -194,7 +194,7 @@ int cmd_estimate(int argc, char **argv)
     struct estimate_args a;
     struct prev_error err;
     struct an_county_sums counties[AN_MAX_COUNTIES];
-    struct an_estimate_meta meta;
+    struct rep_estimate_meta meta;
     struct an_estimate_row *rows = NULL;
     struct an_sae_row *sae = NULL;
     PGconn *conn = NULL;
@@ -260,7 +260,7 @@ int cmd_estimate(int argc, char **argv)
             goto done;
         meta.sae = sae;
     }
-    rc = an_estimate_write(stdout, a.format, &meta, rows, nrows, &err);
+    rc = rep_estimate_write(stdout, a.format, &meta, rows, nrows, &err);
 done:
     free(sae);
     free(rows);

@@ -43,9 +43,9 @@ int cmd_export(int argc, char **argv)
 {
     static const struct cli_command self = {"export", "", NULL, cmd_export_help};
     struct report_args a;
-    struct an_report_data *d = NULL;
-    struct an_outfiles *set = NULL;
-    struct an_export_input ex;
+    struct rep_report_data *d = NULL;
+    struct rep_outfiles *set = NULL;
+    struct rep_export_input ex;
     struct prev_error err;
     int rc;
 
@@ -59,10 +59,10 @@ int cmd_export(int argc, char **argv)
         rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
         goto done;
     }
-    ex = (struct an_export_input){&d->in, d->responses, d->nresponses, d->frames, d->nframes};
-    if ((rc = an_export_build(&ex, set, &err)) != 0)
+    ex = (struct rep_export_input){&d->in, d->responses, d->nresponses, d->frames, d->nframes};
+    if ((rc = rep_export_build(&ex, set, &err)) != 0)
         goto done;
-    if ((rc = an_outdir_write(a.out_dir, set, &err)) != 0)
+    if ((rc = rep_outdir_write(a.out_dir, set, &err)) != 0)
         goto done;
     if (!cli_globals.quiet)
         fprintf(stderr, "prevalence: bundle for survey year %d written to %s "
@@ -70,7 +70,7 @@ int cmd_export(int argc, char **argv)
                 a.opt.survey_year, a.out_dir, d->nresponses);
 done:
     if (set != NULL)
-        an_outfiles_free(set);
+        rep_outfiles_free(set);
     free(set);
     report_data_free(d);
     return rc != 0 ? cli_report(&err) : 0;

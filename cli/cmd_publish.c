@@ -41,9 +41,9 @@ int cmd_publish(int argc, char **argv)
 {
     static const struct cli_command self = {"publish", "", NULL, cmd_publish_help};
     struct report_args a;
-    struct an_report_data *d = NULL;
+    struct rep_report_data *d = NULL;
     struct report_sae_fit *fit = NULL;
-    struct an_pub_table *main = NULL, *officers = NULL;
+    struct rep_pub_table *main = NULL, *officers = NULL;
     struct prev_error err;
     PGconn *conn = NULL;
     long publication = 0;
@@ -62,10 +62,10 @@ int cmd_publish(int argc, char **argv)
     /* The report's own steps and function: what is stored is what the
      * report shows. */
     if ((rc = report_sae_fit(&a, d, fit, &err)) != 0
-        || (rc = an_report_tables(&d->in, main, officers, &err)) != 0)
+        || (rc = rep_report_tables(&d->in, main, officers, &err)) != 0)
         goto done;
     if ((rc = db_connect(cli_globals.db, cli_globals.quiet, true, &conn, &err)) != 0
-        || (rc = an_report_publish(conn, &d->in, main, officers, &publication, &err)) != 0)
+        || (rc = rep_report_publish(conn, &d->in, main, officers, &publication, &err)) != 0)
         goto done;
     printf("%ld\n", publication);
     if (!cli_globals.quiet)

@@ -72,9 +72,9 @@ int cmd_report(int argc, char **argv)
 {
     static const struct cli_command self = {"report", "", NULL, cmd_report_help};
     struct report_args a;
-    struct an_report_data *d = NULL;
+    struct rep_report_data *d = NULL;
     struct report_sae_fit *fit = NULL;
-    struct an_outfiles *set = NULL;
+    struct rep_outfiles *set = NULL;
     struct prev_error err;
     int rc;
 
@@ -93,16 +93,16 @@ int cmd_report(int argc, char **argv)
         rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
         goto done;
     }
-    if ((rc = an_report_build(&d->in, set, &err)) != 0)
+    if ((rc = rep_report_build(&d->in, set, &err)) != 0)
         goto done;
-    if ((rc = an_outdir_write(a.out_dir, set, &err)) != 0)
+    if ((rc = rep_outdir_write(a.out_dir, set, &err)) != 0)
         goto done;
     if (!cli_globals.quiet)
         fprintf(stderr, "prevalence: report for survey year %d written to %s/report.html\n",
                 a.opt.survey_year, a.out_dir);
 done:
     if (set != NULL)
-        an_outfiles_free(set);
+        rep_outfiles_free(set);
     free(set);
     report_sae_fit_free(fit);
     free(fit);

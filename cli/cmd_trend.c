@@ -57,9 +57,9 @@ struct trend_args {
     enum an_lonely_psu lonely;
     const char *county;        /* NULL: all */
     enum an_trend_adjust adjust;
-    enum an_trend_rows rows;
+    enum rep_trend_rows rows;
     bool rows_given;
-    enum an_format format;
+    enum rep_format format;
 };
 
 /* Returns 0, CLI_OPT_HELP or PREV_EX_USAGE. */
@@ -88,8 +88,8 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
         .level = 0.95,
         .lonely = AN_LONELY_ADJUST,
         .adjust = AN_TREND_ADJUST_NONE,
-        .rows = AN_TREND_ROWS_ALL,
-        .format = cli_stdout_is_tty() ? AN_FORMAT_TABLE : AN_FORMAT_CSV,
+        .rows = REP_TREND_ROWS_ALL,
+        .format = cli_stdout_is_tty() ? REP_FORMAT_TABLE : REP_FORMAT_CSV,
     };
     while ((c = cli_getopt(argc, argv, &self, "", longopts)) != CLI_OPT_END) {
         switch (c) {
@@ -136,13 +136,13 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
                                        optarg);
             break;
         case OPT_ROWS:
-            if (!an_trend_rows_parse(optarg, &a->rows))
+            if (!rep_trend_rows_parse(optarg, &a->rows))
                 return cli_usage_error("trend", "--rows expects all, years, changes or "
                                        "slopes, not '%s'", optarg);
             a->rows_given = true;
             break;
         case OPT_FORMAT:
-            if (!an_format_parse(optarg, &a->format))
+            if (!rep_format_parse(optarg, &a->format))
                 return cli_usage_error("trend", "--format expects table, csv, json or md, "
                                        "not '%s'", optarg);
             break;
@@ -158,9 +158,9 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
         return cli_usage_error("trend", "--to (%ld) must be a later year than --from (%ld)",
                                a->to, a->from);
     /* A CSV file has one header: one kind of row per run. */
-    if (a->format == AN_FORMAT_CSV && !a->rows_given)
-        a->rows = AN_TREND_ROWS_CHANGES;
-    if (a->format == AN_FORMAT_CSV && a->rows == AN_TREND_ROWS_ALL)
+    if (a->format == REP_FORMAT_CSV && !a->rows_given)
+        a->rows = REP_TREND_ROWS_CHANGES;
+    if (a->format == REP_FORMAT_CSV && a->rows == REP_TREND_ROWS_ALL)
         return cli_usage_error("trend", "csv holds one kind of row: use --rows years, "
                                "changes or slopes (or --format json for all)");
     return 0;
@@ -182,7 +182,7 @@ int cmd_trend(int argc, char **argv)
     struct prev_error err;
     struct an_trend_years years;
     struct an_trend_result res;
-    struct an_trend_meta meta;
+    struct rep_trend_meta meta;
     PGconn *conn = NULL;
     bool printed = false;   /* a usage error is printed where it is found */
     int rc;
@@ -251,7 +251,7 @@ int cmd_trend(int argc, char **argv)
     for (size_t i = 0; i < years.nnotes; i++)
         if (!cli_globals.quiet || strncmp(years.notes[i], "no frame", 8) == 0)
             fprintf(stderr, "prevalence trend: note: %s\n", years.notes[i]);
-    rc = an_trend_write(stdout, a.format, &meta, &res, &err);
+    rc = rep_trend_write(stdout, a.format, &meta, &res, &err);
 done:
     if (rc != 0 && !printed)
         rc = cli_report(&err);

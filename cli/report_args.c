@@ -42,7 +42,7 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
     a->opt.method = AN_DESIGN_KORN_GRAUBARD;
     a->opt.level = 0.95;
     a->opt.lonely = AN_LONELY_ADJUST;
-    a->opt.min_cell = AN_MIN_CELL_DEFAULT;
+    a->opt.min_cell = REP_MIN_CELL_DEFAULT;
     /* The report shows model-based estimates unless told not to; the
      * partner bundle is the data itself. */
     sae_args_init(&a->sae, publishes);
@@ -145,7 +145,7 @@ static void generation_time(char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int report_data_load(const struct report_args *a, struct an_report_data **d,
+int report_data_load(const struct report_args *a, struct rep_report_data **d,
                      struct prev_error *err)
 {
     PGconn *conn = NULL;
@@ -155,7 +155,7 @@ int report_data_load(const struct report_args *a, struct an_report_data **d,
         return prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
     if ((rc = db_connect(cli_globals.db, cli_globals.quiet, true, &conn, err)) != 0)
         goto done;
-    if ((rc = an_report_load(conn, &a->opt, *d, err)) != 0)
+    if ((rc = rep_report_load(conn, &a->opt, *d, err)) != 0)
         goto done;
     snprintf((*d)->in.tool_version, sizeof (*d)->in.tool_version, "%s", PREV_VERSION);
     snprintf((*d)->in.git_commit, sizeof (*d)->in.git_commit, "%s", PREV_GIT_DESCRIBE);
@@ -165,17 +165,17 @@ done:
     return rc;
 }
 
-void report_data_free(struct an_report_data *d)
+void report_data_free(struct rep_report_data *d)
 {
     if (d == NULL)
         return;
-    an_report_data_free(d);
+    rep_report_data_free(d);
     free(d);
 }
 
 /* The summary's numbers the report's methods text and manifest need. */
 static void take_summary(const struct an_sae_summary *s, const struct an_sae_row *rows,
-                         size_t n, struct an_report_sae *out)
+                         size_t n, struct rep_report_sae *out)
 {
     out->counties = s->counties;
     out->m = s->m;
@@ -188,11 +188,11 @@ static void take_summary(const struct an_sae_summary *s, const struct an_sae_row
     out->converged = s->fit.converged;
 }
 
-int report_sae_fit(const struct report_args *a, struct an_report_data *d,
+int report_sae_fit(const struct report_args *a, struct rep_report_data *d,
                    struct report_sae_fit *f, struct prev_error *err)
 {
-    struct an_report_input *in = &d->in;
-    struct an_report_sae *s = &in->sae;
+    struct rep_report_input *in = &d->in;
+    struct rep_report_sae *s = &in->sae;
     struct an_sae_summary summary;
     struct prev_error fit_err;
     size_t n = in->ncounties + 1;
@@ -215,7 +215,7 @@ int report_sae_fit(const struct report_args *a, struct an_report_data *d,
     if (rc == PREV_EX_DATA && !insist) {
         /* The default must not stop a report: say why there is no model. */
         snprintf(s->fallback, sizeof s->fallback, "%.190s", fit_err.msg);
-        if (in->nnotes < AN_REPORT_MAX_NOTES)
+        if (in->nnotes < REP_REPORT_MAX_NOTES)
             snprintf(in->notes[in->nnotes++], sizeof in->notes[0],
                      "no model-based estimates: %.170s", fit_err.msg);
         if (!cli_globals.quiet)
@@ -247,7 +247,7 @@ int report_sae_fit(const struct report_args *a, struct an_report_data *d,
             memset(&f->officer_rows[i], 0, sizeof f->officer_rows[i]);
             an_sae_evaluate(&f->officer_rows[i], true);
         }
-        if (in->nnotes < AN_REPORT_MAX_NOTES)
+        if (in->nnotes < REP_REPORT_MAX_NOTES)
             snprintf(in->notes[in->nnotes++], sizeof in->notes[0],
                      "no model-based estimates for officer_any: %.150s", fit_err.msg);
         rc = 0;

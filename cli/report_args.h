@@ -10,7 +10,7 @@
  * and reading the year's estimates from the database. */
 
 struct report_args {
-    struct an_report_options opt;
+    struct rep_report_options opt;
     const char *out_dir;
     struct sae_args sae;            /* report only: on unless --no-small-area */
 };
@@ -22,13 +22,13 @@ struct report_args {
 int report_args_parse(int argc, char **argv, const struct cli_command *self,
                       bool publishes, struct report_args *a);
 
-/* Connect, read the year (an_report_load) and fill the tool version, git
+/* Connect, read the year (rep_report_load) and fill the tool version, git
  * commit and generation time (SOURCE_DATE_EPOCH when set, for reproducible
  * outputs). *d is heap-allocated; free it with report_data_free. Returns 0
  * or an exit code with err filled. */
-int report_data_load(const struct report_args *a, struct an_report_data **d,
+int report_data_load(const struct report_args *a, struct rep_report_data **d,
                      struct prev_error *err);
-void report_data_free(struct an_report_data *d);
+void report_data_free(struct rep_report_data *d);
 
 /* The report's small-area model, fitted to the loaded rows: what
  * d->in.sae points into. */
@@ -45,7 +45,7 @@ struct report_sae_fit {
  * note on stderr unless --quiet), unless --small-area or another
  * small-area option was given: then that is the error. Free f with
  * report_sae_fit_free. Returns 0 or an exit code with err filled. */
-int report_sae_fit(const struct report_args *a, struct an_report_data *d,
+int report_sae_fit(const struct report_args *a, struct rep_report_data *d,
                    struct report_sae_fit *f, struct prev_error *err);
 void report_sae_fit_free(struct report_sae_fit *f);
 

@@ -156,7 +156,7 @@ int sae_args_fit_block(const char *cmd, const struct sae_args *a,
         return rc;
     if (a->diagnostics) {
         fprintf(stderr, "prevalence %s: measure %s\n", cmd, an_measure_name(rows[0].measure));
-        if ((rc = an_sae_write_diagnostics(stderr, summary, rows, sae, block, err)) != 0)
+        if ((rc = rep_sae_write_diagnostics(stderr, summary, rows, sae, block, err)) != 0)
             return rc;
     }
     return 0;

@@ -14,7 +14,7 @@
 #include "parse.h"
 #include "sae_output.h"
 
-const char *const an_estimate_columns[] = {
+const char *const rep_estimate_columns[] = {
     "survey_year", "county", "fips", "measure", "method", "level", "respondents",
     "officers_total", "youth_n", "cases", "estimate", "se", "ci_low", "ci_high", "df",
     "deff", "n_eff", "total_estimate", "total_ci_low", "total_ci_high", "flag", "reasons",
@@ -22,22 +22,22 @@ const char *const an_estimate_columns[] = {
 };
 
 static const char *const format_names[] = {
-    [AN_FORMAT_TABLE] = "table",
-    [AN_FORMAT_CSV] = "csv",
-    [AN_FORMAT_JSON] = "json",
-    [AN_FORMAT_MD] = "md",
+    [REP_FORMAT_TABLE] = "table",
+    [REP_FORMAT_CSV] = "csv",
+    [REP_FORMAT_JSON] = "json",
+    [REP_FORMAT_MD] = "md",
 };
 
-const char *an_format_name(enum an_format f)
+const char *rep_format_name(enum rep_format f)
 {
     return (size_t)f < sizeof format_names / sizeof format_names[0] ? format_names[f] : "?";
 }
 
-bool an_format_parse(const char *name, enum an_format *out)
+bool rep_format_parse(const char *name, enum rep_format *out)
 {
     for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++) {
         if (strcmp(name, format_names[i]) == 0) {
-            *out = (enum an_format)i;
+            *out = (enum rep_format)i;
             return true;
         }
     }
@@ -45,34 +45,34 @@ bool an_format_parse(const char *name, enum an_format *out)
 }
 
 
-/* Column k of row, in an_estimate_columns order. */
-static struct an_cell row_cell(const struct an_estimate_row *row, int k)
+/* Column k of row, in rep_estimate_columns order. */
+static struct rep_cell row_cell(const struct an_estimate_row *row, int k)
 {
     switch (k) {
-    case 0: return an_cell_int(row->survey_year);
-    case 1: return an_cell_text(row->county);
-    case 2: return an_cell_text(row->fips);
-    case 3: return an_cell_text(an_measure_name(row->measure));
-    case 4: return an_cell_text(an_design_method_name(row->method));
-    case 5: return an_cell_real(row->level);
-    case 6: return an_cell_int(row->respondents);
+    case 0: return rep_cell_int(row->survey_year);
+    case 1: return rep_cell_text(row->county);
+    case 2: return rep_cell_text(row->fips);
+    case 3: return rep_cell_text(an_measure_name(row->measure));
+    case 4: return rep_cell_text(an_design_method_name(row->method));
+    case 5: return rep_cell_real(row->level);
+    case 6: return rep_cell_int(row->respondents);
     case 7:
-        return row->officers_total < 0 ? (struct an_cell){AN_CELL_NULL, 0, 0, NULL}
-                                       : an_cell_int(row->officers_total);
-    case 8: return an_cell_int(row->youth_n);
-    case 9: return an_cell_int(row->cases);
-    case 10: return an_cell_real(row->has_estimate ? row->estimate : NAN);
-    case 11: return an_cell_real(row->has_estimate ? row->se : NAN);
-    case 12: return an_cell_real(row->has_estimate ? row->ci_low : NAN);
-    case 13: return an_cell_real(row->has_estimate ? row->ci_high : NAN);
-    case 14: return an_cell_real(row->has_estimate ? row->df : NAN);
-    case 15: return an_cell_real(row->has_estimate ? row->deff : NAN);
-    case 16: return an_cell_real(row->has_estimate ? row->n_eff : NAN);
-    case 17: return an_cell_real(row->has_total ? row->total_estimate : NAN);
-    case 18: return an_cell_real(row->has_total ? row->total_ci_low : NAN);
-    case 19: return an_cell_real(row->has_total ? row->total_ci_high : NAN);
-    case 20: return an_cell_text(an_flag_name(row->flag));
-    default: return an_cell_text(row->reasons);
+        return row->officers_total < 0 ? (struct rep_cell){REP_CELL_NULL, 0, 0, NULL}
+                                       : rep_cell_int(row->officers_total);
+    case 8: return rep_cell_int(row->youth_n);
+    case 9: return rep_cell_int(row->cases);
+    case 10: return rep_cell_real(row->has_estimate ? row->estimate : NAN);
+    case 11: return rep_cell_real(row->has_estimate ? row->se : NAN);
+    case 12: return rep_cell_real(row->has_estimate ? row->ci_low : NAN);
+    case 13: return rep_cell_real(row->has_estimate ? row->ci_high : NAN);
+    case 14: return rep_cell_real(row->has_estimate ? row->df : NAN);
+    case 15: return rep_cell_real(row->has_estimate ? row->deff : NAN);
+    case 16: return rep_cell_real(row->has_estimate ? row->n_eff : NAN);
+    case 17: return rep_cell_real(row->has_total ? row->total_estimate : NAN);
+    case 18: return rep_cell_real(row->has_total ? row->total_ci_low : NAN);
+    case 19: return rep_cell_real(row->has_total ? row->total_ci_high : NAN);
+    case 20: return rep_cell_text(an_flag_name(row->flag));
+    default: return rep_cell_text(row->reasons);
     }
 }
 
@@ -80,35 +80,35 @@ static struct an_cell row_cell(const struct an_estimate_row *row, int k)
 
 
 /* The --small-area columns of row r, after the others. */
-static struct an_cell sae_cell(const struct an_sae_row *row, int k)
+static struct rep_cell sae_cell(const struct an_sae_row *row, int k)
 {
     double v = 0.0;
     const char *t = NULL;
 
-    switch (an_sae_cell(row, k, &v, &t)) {
-    case AN_SAE_CELL_REAL: return an_cell_real(v);
-    case AN_SAE_CELL_TEXT: return an_cell_text(t);
-    default: return (struct an_cell){AN_CELL_NULL, 0, 0, NULL};
+    switch (rep_sae_cell(row, k, &v, &t)) {
+    case REP_SAE_CELL_REAL: return rep_cell_real(v);
+    case REP_SAE_CELL_TEXT: return rep_cell_text(t);
+    default: return (struct rep_cell){REP_CELL_NULL, 0, 0, NULL};
     }
 }
 
-static void write_csv(FILE *out, const struct an_estimate_meta *meta,
+static void write_csv(FILE *out, const struct rep_estimate_meta *meta,
                       const struct an_estimate_row *rows, size_t nrows)
 {
-    for (int k = 0; an_estimate_columns[k] != NULL; k++)
-        fprintf(out, "%s%s", k > 0 ? "," : "", an_estimate_columns[k]);
-    for (int k = 0; meta->sae != NULL && an_sae_columns[k] != NULL; k++)
-        fprintf(out, ",%s", an_sae_columns[k]);
+    for (int k = 0; rep_estimate_columns[k] != NULL; k++)
+        fprintf(out, "%s%s", k > 0 ? "," : "", rep_estimate_columns[k]);
+    for (int k = 0; meta->sae != NULL && rep_sae_columns[k] != NULL; k++)
+        fprintf(out, ",%s", rep_sae_columns[k]);
     fputc('\n', out);
     for (size_t r = 0; r < nrows; r++) {
-        for (int k = 0; an_estimate_columns[k] != NULL; k++) {
+        for (int k = 0; rep_estimate_columns[k] != NULL; k++) {
             if (k > 0)
                 fputc(',', out);
-            an_cell_csv(out, row_cell(&rows[r], k));
+            rep_cell_csv(out, row_cell(&rows[r], k));
         }
-        for (int k = 0; meta->sae != NULL && an_sae_columns[k] != NULL; k++) {
+        for (int k = 0; meta->sae != NULL && rep_sae_columns[k] != NULL; k++) {
             fputc(',', out);
-            an_cell_csv(out, sae_cell(&meta->sae[r], k));
+            rep_cell_csv(out, sae_cell(&meta->sae[r], k));
         }
         fputc('\n', out);
     }
@@ -118,7 +118,7 @@ static void write_csv(FILE *out, const struct an_estimate_meta *meta,
 
 /* Returns the document, or NULL when out of memory. The caller json_decref()s.
  * The arrays hang on the document from the start, so one decref frees all. */
-static json_t *build_json(const struct an_estimate_meta *meta,
+static json_t *build_json(const struct rep_estimate_meta *meta,
                           const struct an_estimate_row *rows, size_t nrows)
 {
     json_t *doc = json_object(), *notes = json_array(), *arr = json_array();
@@ -135,12 +135,12 @@ static json_t *build_json(const struct an_estimate_meta *meta,
     for (size_t r = 0; ok && r < nrows; r++) {
         json_t *obj = json_object();
         ok = obj != NULL && json_array_append_new(arr, obj) == 0;
-        for (int k = 0; ok && an_estimate_columns[k] != NULL; k++)
-            ok = json_object_set_new(obj, an_estimate_columns[k],
-                                     an_cell_json(row_cell(&rows[r], k))) == 0;
-        for (int k = 0; ok && meta->sae != NULL && an_sae_columns[k] != NULL; k++)
-            ok = json_object_set_new(obj, an_sae_columns[k],
-                                     an_cell_json(sae_cell(&meta->sae[r], k))) == 0;
+        for (int k = 0; ok && rep_estimate_columns[k] != NULL; k++)
+            ok = json_object_set_new(obj, rep_estimate_columns[k],
+                                     rep_cell_json(row_cell(&rows[r], k))) == 0;
+        for (int k = 0; ok && meta->sae != NULL && rep_sae_columns[k] != NULL; k++)
+            ok = json_object_set_new(obj, rep_sae_columns[k],
+                                     rep_cell_json(sae_cell(&meta->sae[r], k))) == 0;
     }
     json_decref(notes);
     json_decref(arr);
@@ -151,13 +151,13 @@ static json_t *build_json(const struct an_estimate_meta *meta,
     return doc;
 }
 
-json_t *an_estimate_row_json(const struct an_estimate_row *row)
+json_t *rep_estimate_row_json(const struct an_estimate_row *row)
 {
     json_t *obj = json_object();
     bool ok = obj != NULL;
 
-    for (int k = 0; ok && an_estimate_columns[k] != NULL; k++)
-        ok = json_object_set_new(obj, an_estimate_columns[k], an_cell_json(row_cell(row, k))) == 0;
+    for (int k = 0; ok && rep_estimate_columns[k] != NULL; k++)
+        ok = json_object_set_new(obj, rep_estimate_columns[k], rep_cell_json(row_cell(row, k))) == 0;
     if (!ok) {
         json_decref(obj);
         return NULL;
@@ -194,7 +194,7 @@ static void count_range(char *buf, size_t size, const struct an_estimate_row *ro
                  row->total_ci_high);
 }
 
-static void write_people(FILE *out, bool markdown, const struct an_estimate_meta *meta,
+static void write_people(FILE *out, bool markdown, const struct rep_estimate_meta *meta,
                          const struct an_estimate_row *rows, size_t nrows)
 {
     char est[32], ci[64], total[96], cilabel[32];
@@ -278,7 +278,7 @@ static void write_people_sae(FILE *out, bool markdown, const struct an_estimate_
     }
 }
 
-int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate_meta *meta,
+int rep_estimate_write(FILE *out, enum rep_format format, const struct rep_estimate_meta *meta,
                       const struct an_estimate_row *rows, size_t nrows,
                       struct prev_error *err)
 {
@@ -286,10 +286,10 @@ int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate
     int rc = 0;
 
     switch (format) {
-    case AN_FORMAT_CSV:
+    case REP_FORMAT_CSV:
         write_csv(out, meta, rows, nrows);
         break;
-    case AN_FORMAT_JSON:
+    case REP_FORMAT_JSON:
         if ((doc = build_json(meta, rows, nrows)) == NULL) {
             rc = prev_fail(err, PREV_EX_SOFTWARE, "", "cannot build the JSON output");
             goto done;
@@ -297,11 +297,11 @@ int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate
         prev_json_write(out, doc);
         fputc('\n', out);
         break;
-    case AN_FORMAT_TABLE:
-    case AN_FORMAT_MD:
-        write_people(out, format == AN_FORMAT_MD, meta, rows, nrows);
+    case REP_FORMAT_TABLE:
+    case REP_FORMAT_MD:
+        write_people(out, format == REP_FORMAT_MD, meta, rows, nrows);
         if (meta->sae != NULL)
-            write_people_sae(out, format == AN_FORMAT_MD, rows, meta->sae, nrows);
+            write_people_sae(out, format == REP_FORMAT_MD, rows, meta->sae, nrows);
         break;
     }
     if (fflush(out) != 0 || ferror(out))
@@ -311,13 +311,13 @@ done:
     return rc;
 }
 
-json_t *an_estimate_json(const struct an_estimate_meta *meta,
+json_t *rep_estimate_json(const struct rep_estimate_meta *meta,
                          const struct an_estimate_row *rows, size_t nrows)
 {
     return build_json(meta, rows, nrows);
 }
 
-void an_estimate_json_write(FILE *out, const json_t *doc)
+void rep_estimate_json_write(FILE *out, const json_t *doc)
 {
     prev_json_write(out, doc);
     fputc('\n', out);

@@ -1,5 +1,5 @@
-#ifndef AN_ESTIMATE_OUTPUT_H
-#define AN_ESTIMATE_OUTPUT_H
+#ifndef REP_ESTIMATE_OUTPUT_H
+#define REP_ESTIMATE_OUTPUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,42 +13,42 @@
  * the public contract (docs/commands/estimate.md); the table and Markdown
  * round for people (percent with one decimal). */
 
-enum an_format { AN_FORMAT_TABLE, AN_FORMAT_CSV, AN_FORMAT_JSON, AN_FORMAT_MD };
+enum rep_format { REP_FORMAT_TABLE, REP_FORMAT_CSV, REP_FORMAT_JSON, REP_FORMAT_MD };
 
-const char *an_format_name(enum an_format f);
-bool an_format_parse(const char *name, enum an_format *out);
+const char *rep_format_name(enum rep_format f);
+bool rep_format_parse(const char *name, enum rep_format *out);
 
 /* What the rows share, for the JSON envelope and the table caption. */
-struct an_estimate_meta {
+struct rep_estimate_meta {
     int survey_year;
     bool has_frame;
     enum an_lonely_psu lonely;
     size_t nnotes;
     char notes[AN_MAX_NOTES][200];   /* plain-words caveats (no frame, lonely PSU) */
     const struct an_sae_row *sae;    /* NULL, or one per row: the --small-area
-                                      * columns (an_sae_columns) appended */
+                                      * columns (rep_sae_columns) appended */
 };
 
 /* The CSV/JSON column names in order, NULL-terminated. */
-extern const char *const an_estimate_columns[];
+extern const char *const rep_estimate_columns[];
 
 /* Write rows[0..nrows-1] to out. Returns 0, or 74 (err filled) when the
  * write fails; 70 if JSON cannot be built. */
-int an_estimate_write(FILE *out, enum an_format format, const struct an_estimate_meta *meta,
+int rep_estimate_write(FILE *out, enum rep_format format, const struct rep_estimate_meta *meta,
                       const struct an_estimate_row *rows, size_t nrows,
                       struct prev_error *err);
 
-/* The JSON document an_estimate_write prints, for a caller that adds to it
+/* The JSON document rep_estimate_write prints, for a caller that adds to it
  * before writing (the report's estimates.json adds "manifest"). NULL when
  * out of memory; the caller json_decref()s it. */
 struct json_t;
-struct json_t *an_estimate_json(const struct an_estimate_meta *meta,
+struct json_t *rep_estimate_json(const struct rep_estimate_meta *meta,
                                 const struct an_estimate_row *rows, size_t nrows);
-/* Write a document in an_estimate_write's layout and number form. */
-void an_estimate_json_write(FILE *out, const struct json_t *doc);
-/* One row as a JSON object under an_estimate_columns, for documents that
+/* Write a document in rep_estimate_write's layout and number form. */
+void rep_estimate_json_write(FILE *out, const struct json_t *doc);
+/* One row as a JSON object under rep_estimate_columns, for documents that
  * embed estimate rows (`prevalence trend`). NULL when out of memory; the
  * CALLER json_decref()s it. */
-struct json_t *an_estimate_row_json(const struct an_estimate_row *row);
+struct json_t *rep_estimate_row_json(const struct an_estimate_row *row);
 
 #endif

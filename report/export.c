@@ -22,19 +22,19 @@ static void respondent_code(char *buf, size_t size, size_t i)
 }
 
 struct ctx {
-    const struct an_export_input *in;
-    const struct an_outfiles *set;
+    const struct rep_export_input *in;
+    const struct rep_outfiles *set;
     struct prev_error *err;
 };
 
 static int write_responses(FILE *out, const struct ctx *c)
 {
-    const struct an_export_input *in = c->in;
+    const struct rep_export_input *in = c->in;
     char code[32];
 
     fputs("survey_year,county,respondent_id,role,caseload,confirmed,suspected\n", out);
     for (size_t i = 0; i < in->nresponses; i++) {
-        const struct an_export_response *r = &in->responses[i];
+        const struct rep_export_response *r = &in->responses[i];
         respondent_code(code, sizeof code, i);
         /* County names and roles never hold a comma or a quote (schema). */
         fprintf(out, "%d,%s,%s,%s,%ld,%ld,%ld\n", in->est->survey_year, r->county, code,
@@ -45,7 +45,7 @@ static int write_responses(FILE *out, const struct ctx *c)
 
 static int write_frame(FILE *out, const struct ctx *c)
 {
-    const struct an_export_input *in = c->in;
+    const struct rep_export_input *in = c->in;
     fputs("survey_year,county,officers_total,youth_total\n", out);
     for (size_t i = 0; i < in->nframes; i++)
         fprintf(out, "%d,%s,%ld,%ld\n", in->est->survey_year, in->frames[i].county,
@@ -56,7 +56,7 @@ static int write_frame(FILE *out, const struct ctx *c)
 /* The parameters as R assignments, then the fixed script. */
 static int write_script(FILE *out, const struct ctx *c)
 {
-    const struct an_report_input *e = c->in->est;
+    const struct rep_report_input *e = c->in->est;
     char level[32];
 
     fprintf(out, "# Written by prevalence %s for survey year %d: the parameters of this "
@@ -67,15 +67,15 @@ static int write_script(FILE *out, const struct ctx *c)
                  "lonely_psu <- \"%s\"\n\n",
             e->survey_year, an_measure_name(e->measure), an_design_method_name(e->method),
             prev_fmt_double(level, sizeof level, e->level), an_lonely_psu_name(e->lonely));
-    fputs(an_reproduce_r, out);
+    fputs(rep_reproduce_r, out);
     return ferror(out) ? -1 : 0;
 }
 
 static int write_expected(FILE *out, const struct ctx *c)
 {
-    const struct an_report_input *e = c->in->est;
+    const struct rep_report_input *e = c->in->est;
     struct prev_error *err = c->err;
-    struct an_estimate_meta meta;
+    struct rep_estimate_meta meta;
     struct an_estimate_row *rows = NULL;
     size_t n = e->ncounties + 1;
     int rc;
@@ -89,7 +89,7 @@ static int write_expected(FILE *out, const struct ctx *c)
     memcpy(rows, e->rows, n * sizeof *rows);
     memcpy(rows + n, e->officer_rows, n * sizeof *rows);
     /* officer_any twice would be listed twice: the main measure may be it. */
-    rc = an_estimate_write(out, AN_FORMAT_CSV, &meta, rows,
+    rc = rep_estimate_write(out, REP_FORMAT_CSV, &meta, rows,
                            e->measure == AN_MEASURE_OFFICER_ANY ? n : 2 * n, err);
     free(rows);
     return rc;
@@ -97,7 +97,7 @@ static int write_expected(FILE *out, const struct ctx *c)
 
 static int write_readme(FILE *out, const struct ctx *c)
 {
-    const struct an_report_input *e = c->in->est;
+    const struct rep_report_input *e = c->in->est;
 
     fprintf(out, "# Reproduction bundle: survey year %d\n\n", e->survey_year);
     fprintf(out,
@@ -175,7 +175,7 @@ static int write_readme(FILE *out, const struct ctx *c)
 /* sha256sum -c format: "HEX  NAME", for every file but itself (the last). */
 static int write_manifest(FILE *out, const struct ctx *c)
 {
-    const struct an_outfiles *set = c->set;
+    const struct rep_outfiles *set = c->set;
 
     for (size_t i = 0; i + 1 < set->n; i++) {
         struct prev_sha256 *h = prev_sha256_new();
@@ -192,7 +192,7 @@ static int write_manifest(FILE *out, const struct ctx *c)
     return ferror(out) ? -1 : 0;
 }
 
-int an_export_build(const struct an_export_input *in, struct an_outfiles *set,
+int rep_export_build(const struct rep_export_input *in, struct rep_outfiles *set,
                     struct prev_error *err)
 {
     static const struct {
@@ -210,12 +210,12 @@ int an_export_build(const struct an_export_input *in, struct an_outfiles *set,
 
     prev_error_clear(err);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        FILE *fp = an_outfiles_open(set, files[i].name);
+        FILE *fp = rep_outfiles_open(set, files[i].name);
         int rc;
         if (fp == NULL)
             return prev_fail(err, PREV_EX_SOFTWARE, files[i].name, "out of memory");
         rc = files[i].write(fp, &c);
-        if (an_outfiles_close(set, fp) != 0 && rc == 0)
+        if (rep_outfiles_close(set, fp) != 0 && rc == 0)
             rc = -1;
         if (rc != 0) {
             if (err->code == 0)

@@ -1,5 +1,5 @@
-#ifndef AN_EXPORT_H
-#define AN_EXPORT_H
+#ifndef REP_EXPORT_H
+#define REP_EXPORT_H
 
 #include <stddef.h>
 
@@ -11,7 +11,7 @@
  * package), expected.csv (this tool's estimates), README.md and
  * MANIFEST.sha256. Pure: builds the files in memory (outdir.h). */
 
-struct an_export_response {
+struct rep_export_response {
     char fips[8];                 /* for ordering only; not exported */
     char county[32];
     char respondent_id[72];       /* the stored code; replaced in the bundle */
@@ -19,27 +19,27 @@ struct an_export_response {
     long caseload, confirmed, suspected;
 };
 
-struct an_export_frame {
+struct rep_export_frame {
     char county[32];
     long officers_total, youth_total;
 };
 
-struct an_export_input {
-    const struct an_report_input *est;   /* parameters, rows, batches, versions */
-    const struct an_export_response *responses;
+struct rep_export_input {
+    const struct rep_report_input *est;   /* parameters, rows, batches, versions */
+    const struct rep_export_response *responses;
     size_t nresponses;
-    const struct an_export_frame *frames;
+    const struct rep_export_frame *frames;
     size_t nframes;
 };
 
 /* The R script's fixed part (analysis/data/reproduce.R, embedded at build). */
-extern const char an_reproduce_r[];
+extern const char rep_reproduce_r[];
 
 /* Build every file of the bundle into set (empty on entry). The responses
  * must be sorted by fips and stored respondent code; respondent codes in
  * the bundle are R0001, R0002, ... in that order. Returns 0, or 70 with
  * err filled. */
-int an_export_build(const struct an_export_input *in, struct an_outfiles *set,
+int rep_export_build(const struct rep_export_input *in, struct rep_outfiles *set,
                     struct prev_error *err);
 
 #endif

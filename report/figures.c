@@ -20,11 +20,11 @@ double rep_nice_step(double x, int steps)
     return 10 * p;
 }
 
-const char *rep_hidden_words(const struct an_pub_row *r)
+const char *rep_hidden_words(const struct rep_pub_row *r)
 {
-    if (r->notes[AN_NOTE_NO_DATA])
+    if (r->notes[REP_NOTE_NO_DATA])
         return "no data";
-    if (r->notes[AN_NOTE_NCHS])
+    if (r->notes[REP_NOTE_NCHS])
         return "suppressed (unreliable)";
     return "suppressed (small numbers)";
 }

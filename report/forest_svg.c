@@ -8,13 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
-int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
+int rep_write_forest_svg(FILE *out, const struct rep_pub_table *t,
                         const struct an_estimate_row *rows)
 {
     /* With model-based estimates, a legend on top and room for two
      * intervals per row. */
     const double left = 150, right = 600, width = 640;
-    const double top = t->has_sae ? 30 + AN_SAE_FOREST_LEGEND_H : 30;
+    const double top = t->has_sae ? 30 + REP_SAE_FOREST_LEGEND_H : 30;
     const double row_h = t->has_sae ? 28 : 22;
     size_t n = t->nrows, state = n - 1;
     double xmax = 0, step, height, state_y, scale;
@@ -43,7 +43,7 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
     fputs("<title id=\"forest-title\">Estimated prevalence by county with ", out);
     fprintf(out, "%.0f%% confidence intervals</title>\n", rows[state].level * 100);
     if (t->has_sae)
-        an_sae_forest_legend(out, 20, 16);
+        rep_sae_forest_legend(out, 20, 16);
     /* Grid and axis. */
     for (int k = 0; k <= ticks; k++) {
         double x = left + k * step * scale;
@@ -57,7 +57,7 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
             (left + right) / 2, height - 6, rows[state].level * 100);
 
     for (size_t i = 0; i < n; i++) {
-        const struct an_pub_row *r = &t->row[i];
+        const struct rep_pub_row *r = &t->row[i];
         const struct an_estimate_row *e = &rows[i];
         double y = i == state ? state_y : top + row_h * ((double)i + 0.5);
         bool bold = i == state;
@@ -68,12 +68,12 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" "
                      "dominant-baseline=\"middle\"%s>", left - 10, y,
                 bold ? " font-weight=\"bold\"" : "");
-        an_html_text(out, r->cell[AN_PUB_COUNTY]);
-        if (r->notes[AN_NOTE_REVIEW])
-            fprintf(out, " (%s)", an_note_key(AN_NOTE_REVIEW));
+        rep_html_text(out, r->cell[REP_PUB_COUNTY]);
+        if (r->notes[REP_NOTE_REVIEW])
+            fprintf(out, " (%s)", rep_note_key(REP_NOTE_REVIEW));
         fputs("</text>\n", out);
         if (model)
-            an_sae_forest_mark(out, &t->sae[i], r->cell[AN_PUB_COUNTY], e->fips, left, scale,
+            rep_sae_forest_mark(out, &t->sae[i], r->cell[REP_PUB_COUNTY], e->fips, left, scale,
                                y_model);
         if (!r->plotted && !model) {
             fprintf(out, "<text class=\"hidden-est\" data-fips=\"%s\" x=\"%.1f\" y=\"%.1f\" "
@@ -86,12 +86,12 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
             continue;
         if (model)
             y -= 6;
-        an_fmt_pct(a, sizeof a, e->estimate);
-        an_fmt_pct(b, sizeof b, e->ci_low);
-        an_fmt_pct(c, sizeof c, e->ci_high);
+        rep_fmt_pct(a, sizeof a, e->estimate);
+        rep_fmt_pct(b, sizeof b, e->ci_low);
+        rep_fmt_pct(c, sizeof c, e->ci_high);
         fprintf(out, "<g class=\"%s\" data-fips=\"%s\"><title>", i == state ? "ci state" : "ci",
                 e->fips);
-        an_html_text(out, r->cell[AN_PUB_COUNTY]);
+        rep_html_text(out, r->cell[REP_PUB_COUNTY]);
         fprintf(out, ": %s%% (%s%% to %s%%)</title>\n", a, b, c);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#08519c\" "
                      "stroke-width=\"2\"/>\n",
@@ -120,7 +120,7 @@ int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
  * line, and distinct in grey print by the dashes and the open diamond. */
 #define MODEL_INK "#6a3d9a"
 
-void an_sae_forest_legend(FILE *out, double x, double y)
+void rep_sae_forest_legend(FILE *out, double x, double y)
 {
     fprintf(out, "<g class=\"legend\" font-size=\"11\" fill=\"#333\">"
                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#08519c\" "
@@ -137,13 +137,13 @@ void an_sae_forest_legend(FILE *out, double x, double y)
             x, y, x + 30, y, MODEL_INK, x + 15, y - 5, MODEL_INK, x + 38, y);
 }
 
-void an_sae_forest_mark(FILE *out, const struct an_pub_sae_row *s, const char *county,
+void rep_sae_forest_mark(FILE *out, const struct rep_pub_sae_row *s, const char *county,
                         const char *fips, double left, double scale, double y)
 {
     fprintf(out, "<g class=\"ci-model\" data-fips=\"%s\"><title>", fips);
-    an_html_text(out, county);
-    fprintf(out, ", model-based: %s%% (%s%% to %s%%)</title>\n", s->cell[AN_PUB_SAE_ESTIMATE],
-            s->cell[AN_PUB_SAE_CI_LOW], s->cell[AN_PUB_SAE_CI_HIGH]);
+    rep_html_text(out, county);
+    fprintf(out, ", model-based: %s%% (%s%% to %s%%)</title>\n", s->cell[REP_PUB_SAE_ESTIMATE],
+            s->cell[REP_PUB_SAE_CI_LOW], s->cell[REP_PUB_SAE_CI_HIGH]);
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                  "stroke-width=\"2\" stroke-dasharray=\"5 3\"/>\n",
             left + s->ci_low * 100 * scale, y, left + s->ci_high * 100 * scale, y, MODEL_INK);

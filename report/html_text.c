@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-void an_html_text(FILE *out, const char *s)
+void rep_html_text(FILE *out, const char *s)
 {
     for (; *s != '\0'; s++) {
         switch (*s) {

@@ -14,7 +14,7 @@
 static const char *const palette[5] = {"#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"};
 #define NO_DATA_FILL "#d9d9d9"
 
-int an_write_map_svg(FILE *out, const struct an_pub_table *t,
+int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
                      const struct an_estimate_row *rows)
 {
     double vmax = 0, step;
@@ -40,7 +40,7 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" role=\"img\" "
                  "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
                  "aria-labelledby=\"map-title\">\n",
-            AN_AZ_VIEW_W + 180, AN_AZ_VIEW_H, AN_AZ_VIEW_W + 180, AN_AZ_VIEW_H);
+            REP_AZ_VIEW_W + 180, REP_AZ_VIEW_H, REP_AZ_VIEW_W + 180, REP_AZ_VIEW_H);
     fputs("<title id=\"map-title\">Estimated prevalence by Arizona county</title>\n"
           "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
           "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f4f4f4\"/>"
@@ -54,12 +54,12 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
                      "fill=\"%s\"/><circle cx=\"3.5\" cy=\"3.5\" r=\"1.6\" fill=\"#fff\"/>"
                      "</pattern>", k, palette[k]);
     fputs("</defs>\n", out);
-    for (unsigned k = 0; k < an_az_shapes_n; k++) {
-        const struct an_county_shape *s = &an_az_shapes[k];
-        const struct an_pub_row *r = NULL;
+    for (unsigned k = 0; k < rep_az_shapes_n; k++) {
+        const struct rep_county_shape *s = &rep_az_shapes[k];
+        const struct rep_pub_row *r = NULL;
         const struct an_estimate_row *e = NULL;
         const char *fill = NO_DATA_FILL, *kind = "nodata", *ink = "#222";
-        const struct an_pub_sae_row *m = NULL;
+        const struct rep_pub_sae_row *m = NULL;
         char model_fill[24];
         int bin = -1;
 
@@ -83,17 +83,17 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
             fill = palette[bin];
             kind = "shown";
             ink = "#222";
-        } else if (r != NULL && !r->notes[AN_NOTE_NO_DATA]) {
+        } else if (r != NULL && !r->notes[REP_NOTE_NO_DATA]) {
             fill = "url(#hatch)";
             kind = "hidden";
         }
         fprintf(out, "<path class=\"county %s\" data-fips=\"%s\" d=\"%s\" fill=\"%s\" "
                      "stroke=\"#fff\" stroke-width=\"1.2\"><title>", kind, s->fips, s->path, fill);
-        an_html_text(out, s->name);
+        rep_html_text(out, s->name);
         if (m != NULL) {
-            fprintf(out, ": %s%% (model-based)", m->cell[AN_PUB_SAE_ESTIMATE]);
+            fprintf(out, ": %s%% (model-based)", m->cell[REP_PUB_SAE_ESTIMATE]);
         } else if (r != NULL && r->plotted) {
-            an_fmt_pct(a, sizeof a, e->estimate);
+            rep_fmt_pct(a, sizeof a, e->estimate);
             fprintf(out, ": %s%%", a);
         } else {
             fprintf(out, ": %s", r != NULL ? rep_hidden_words(r) : "no data");
@@ -103,19 +103,19 @@ int an_write_map_svg(FILE *out, const struct an_pub_table *t,
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\" "
                      "fill=\"%s\" pointer-events=\"none\"%s>", s->label_x, s->label_y, ink,
                 m != NULL ? " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"" : "");
-        an_html_text(out, s->name);
+        rep_html_text(out, s->name);
         if (m != NULL) {
             fprintf(out, "<tspan x=\"%.1f\" dy=\"11\">%s%% model</tspan>", s->label_x,
-                    m->cell[AN_PUB_SAE_ESTIMATE]);
+                    m->cell[REP_PUB_SAE_ESTIMATE]);
         } else if (r != NULL && r->plotted) {
-            an_fmt_pct(a, sizeof a, e->estimate);
+            rep_fmt_pct(a, sizeof a, e->estimate);
             fprintf(out, "<tspan x=\"%.1f\" dy=\"11\">%s%%</tspan>", s->label_x, a);
         }
         fputs("</text>\n", out);
     }
     /* Legend. */
     {
-        double x = AN_AZ_VIEW_W + 20, y = 40;
+        double x = REP_AZ_VIEW_W + 20, y = 40;
         fprintf(out, "<g class=\"legend\"><text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" "
                      "font-weight=\"bold\">Prevalence</text>\n", x, y - 14);
         for (int k = 0; any && k < 5; k++, y += 22) {

@@ -8,19 +8,19 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const note_keys[AN_NOTE_N] = {"a", "b", "c", "d", "e", "f", "g", "h"};
+static const char *const note_keys[REP_NOTE_N] = {"a", "b", "c", "d", "e", "f", "g", "h"};
 
-const char *an_note_key(enum an_note n)
+const char *rep_note_key(enum rep_note n)
 {
-    return (unsigned)n < AN_NOTE_N ? note_keys[n] : "?";
+    return (unsigned)n < REP_NOTE_N ? note_keys[n] : "?";
 }
 
-void an_note_text(enum an_note n, const struct an_pub_table *t, char *buf, size_t size)
+void rep_note_text(enum rep_note n, const struct rep_pub_table *t, char *buf, size_t size)
 {
     bool officers = t->measure == AN_MEASURE_OFFICER_ANY;
 
     switch (n) {
-    case AN_NOTE_SMALL:
+    case REP_NOTE_SMALL:
         snprintf(buf, size,
                  "<%ld: a count from 1 to %ld is not shown, to protect the %s it "
                  "describes; the row's percentage and estimated %s are hidden with it, "
@@ -28,39 +28,39 @@ void an_note_text(enum an_note n, const struct an_pub_table *t, char *buf, size_
                  t->min_cell, t->min_cell - 1, officers ? "officers and youth" : "youth",
                  officers ? "number" : "victims");
         return;
-    case AN_NOTE_NCHS:
+    case REP_NOTE_NCHS:
         snprintf(buf, size,
                  "*: suppressed under the NCHS Data Presentation Standards for Proportions "
                  "(too few effective observations, or an interval too wide to be "
                  "reliable); the reasons per row are listed below the table.");
         return;
-    case AN_NOTE_PROTECT:
+    case REP_NOTE_PROTECT:
         snprintf(buf, size,
                  "x: hidden so that a count below %ld elsewhere in the table cannot be "
                  "worked out by subtracting the shown counties from the Arizona total "
                  "(complementary suppression), or because it belongs to a hidden row.",
                  t->min_cell);
         return;
-    case AN_NOTE_REVIEW:
+    case REP_NOTE_REVIEW:
         snprintf(buf, size,
                  "Shown, but the NCHS standard asks for a statistical review before "
                  "publication (few degrees of freedom, or an estimate of 0%% or 100%%).");
         return;
-    case AN_NOTE_NO_DATA:
+    case REP_NOTE_NO_DATA:
         snprintf(buf, size, "-: no officer in the county answered the survey this year.");
         return;
-    case AN_NOTE_SAE_NCHS:
-    case AN_NOTE_SAE_PROTECT:
-    case AN_NOTE_SAE_REVIEW:
-        an_sae_note_text(n, t->min_cell, buf, size);
+    case REP_NOTE_SAE_NCHS:
+    case REP_NOTE_SAE_PROTECT:
+    case REP_NOTE_SAE_REVIEW:
+        rep_sae_note_text(n, t->min_cell, buf, size);
         return;
-    case AN_NOTE_N:
+    case REP_NOTE_N:
         break;
     }
     snprintf(buf, size, "?");
 }
 
-void an_fmt_pct(char *buf, size_t size, double p)
+void rep_fmt_pct(char *buf, size_t size, double p)
 {
     double v = p * 100.0;
 
@@ -70,36 +70,36 @@ void an_fmt_pct(char *buf, size_t size, double p)
     snprintf(buf, size, "%.1f", v);
 }
 
-void an_pub_row_set_notes(struct an_pub_row *r)
+void rep_pub_row_set_notes(struct rep_pub_row *r)
 {
-    r->cell[AN_PUB_NOTES][0] = '\0';
-    for (int n = 0; n < AN_NOTE_N; n++) {
-        size_t len = strlen(r->cell[AN_PUB_NOTES]);
+    r->cell[REP_PUB_NOTES][0] = '\0';
+    for (int n = 0; n < REP_NOTE_N; n++) {
+        size_t len = strlen(r->cell[REP_PUB_NOTES]);
         if (r->notes[n])
-            snprintf(r->cell[AN_PUB_NOTES] + len, sizeof r->cell[0] - len, "%s%s",
+            snprintf(r->cell[REP_PUB_NOTES] + len, sizeof r->cell[0] - len, "%s%s",
                      len > 0 ? " " : "", note_keys[n]);
     }
 }
 
 /* ---- words ---------------------------------------------------------------- */
 
-void an_sae_note_text(int note, long min_cell, char *buf, size_t size)
+void rep_sae_note_text(int note, long min_cell, char *buf, size_t size)
 {
     switch (note) {
-    case AN_NOTE_SAE_NCHS:
+    case REP_NOTE_SAE_NCHS:
         snprintf(buf, size,
                  "* (model-based): suppressed; its interval, from the model's mean squared "
                  "error, is too wide by the NCHS thresholds (or the model did not converge); "
                  "the reasons per row are listed below the table.");
         return;
-    case AN_NOTE_SAE_PROTECT:
+    case REP_NOTE_SAE_PROTECT:
         snprintf(buf, size,
                  "x (model-based): hidden; together with the model's parameters it would "
                  "give back a count of victims below %ld, the county's own or, through the "
                  "level the model shares across counties, another county's.",
                  min_cell);
         return;
-    case AN_NOTE_SAE_REVIEW:
+    case REP_NOTE_SAE_REVIEW:
         snprintf(buf, size,
                  "Model-based estimate shown but flagged for review: a county without "
                  "respondents (the model's prediction alone), a county the model fits poorly, "

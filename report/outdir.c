@@ -10,12 +10,12 @@
 
 #include "atomic_file.h"
 
-FILE *an_outfiles_open(struct an_outfiles *set, const char *name)
+FILE *rep_outfiles_open(struct rep_outfiles *set, const char *name)
 {
-    struct an_outfile *f;
+    struct rep_outfile *f;
     FILE *fp;
 
-    if (set->n >= AN_OUTDIR_MAX_FILES || strlen(name) >= sizeof set->file[0].name)
+    if (set->n >= REP_OUTDIR_MAX_FILES || strlen(name) >= sizeof set->file[0].name)
         return NULL;
     f = &set->file[set->n];
     memset(f, 0, sizeof *f);
@@ -26,7 +26,7 @@ FILE *an_outfiles_open(struct an_outfiles *set, const char *name)
     return fp;
 }
 
-int an_outfiles_close(struct an_outfiles *set, FILE *fp)
+int rep_outfiles_close(struct rep_outfiles *set, FILE *fp)
 {
     (void)set;
     if (fp == NULL)
@@ -35,7 +35,7 @@ int an_outfiles_close(struct an_outfiles *set, FILE *fp)
     return (ferror(fp) | fclose(fp)) != 0 ? -1 : 0;
 }
 
-void an_outfiles_free(struct an_outfiles *set)
+void rep_outfiles_free(struct rep_outfiles *set)
 {
     for (size_t i = 0; i < set->n; i++) {
         free(set->file[i].data);
@@ -70,7 +70,7 @@ static int make_dir(const char *path, struct prev_error *err)
     return 0;
 }
 
-int an_outdir_write(const char *dir, const struct an_outfiles *set, struct prev_error *err)
+int rep_outdir_write(const char *dir, const struct rep_outfiles *set, struct prev_error *err)
 {
     struct prev_atomic_file *af = NULL;
     char path[4096];
@@ -84,7 +84,7 @@ int an_outdir_write(const char *dir, const struct an_outfiles *set, struct prev_
         goto done;
     }
     for (size_t i = 0; i < set->n; i++) {
-        const struct an_outfile *f = &set->file[i];
+        const struct rep_outfile *f = &set->file[i];
         const char *slash = strrchr(f->name, '/');
         if (slash != NULL) {
             snprintf(path, sizeof path, "%s/%.*s", dir, (int)(slash - f->name), f->name);

@@ -1,5 +1,5 @@
-#ifndef AN_OUTPUT_CELLS_H
-#define AN_OUTPUT_CELLS_H
+#ifndef REP_OUTPUT_CELLS_H
+#define REP_OUTPUT_CELLS_H
 
 #include <stdio.h>
 
@@ -7,24 +7,24 @@
 
 /* One typed output cell, shared by the machine formats of `estimate` and
  * `trend`: the same value is written to CSV and JSON at full precision. */
-enum an_cell_kind { AN_CELL_NULL, AN_CELL_INT, AN_CELL_REAL, AN_CELL_TEXT };
+enum rep_cell_kind { REP_CELL_NULL, REP_CELL_INT, REP_CELL_REAL, REP_CELL_TEXT };
 
-struct an_cell {
-    enum an_cell_kind kind;
+struct rep_cell {
+    enum rep_cell_kind kind;
     long long i;
     double r;
     const char *s;     /* borrowed */
 };
 
-struct an_cell an_cell_int(long long v);
-struct an_cell an_cell_text(const char *s);
+struct rep_cell rep_cell_int(long long v);
+struct rep_cell rep_cell_text(const char *s);
 /* NaN is a missing value: an empty CSV field, JSON null. */
-struct an_cell an_cell_real(double v);
+struct rep_cell rep_cell_real(double v);
 
 /* The value as a CSV field (no separator): integers as is, reals in the
  * shortest round-trip form, text quoted when needed, NULL empty. */
-void an_cell_csv(FILE *out, struct an_cell c);
+void rep_cell_csv(FILE *out, struct rep_cell c);
 /* A new JSON value for the cell; the caller owns the reference. */
-json_t *an_cell_json(struct an_cell c);
+json_t *rep_cell_json(struct rep_cell c);
 
 #endif

@@ -7,31 +7,31 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const an_pub_col_names[AN_PUB_NCOLS] = {
+const char *const rep_pub_col_names[REP_PUB_NCOLS] = {
     "county", "fips", "respondents", "officers_total", "coverage_pct", "youth_n", "cases",
     "estimate_pct", "ci_low_pct", "ci_high_pct", "total_estimate", "total_ci_low",
     "total_ci_high", "flag", "notes",
 };
 
-static void put(struct an_pub_row *r, enum an_pub_col c, const char *fmt, long v)
+static void put(struct rep_pub_row *r, enum rep_pub_col c, const char *fmt, long v)
 {
     snprintf(r->cell[c], sizeof r->cell[c], fmt, v);
 }
 
-static void put_mark(struct an_pub_row *r, enum an_pub_col c, enum an_mark m, long min_cell)
+static void put_mark(struct rep_pub_row *r, enum rep_pub_col c, enum rep_mark m, long min_cell)
 {
     char buf[24];
-    snprintf(r->cell[c], sizeof r->cell[c], "%s", an_mark_symbol(m, min_cell, buf, sizeof buf));
+    snprintf(r->cell[c], sizeof r->cell[c], "%s", rep_mark_symbol(m, min_cell, buf, sizeof buf));
 }
 
 /* A bound of an estimated count: a bound from 1 to min_cell - 1 reads
  * "<10" like a count would (the interval itself is no count, but a
  * published "3" next to victims is read as one). */
-static void put_count_bound(struct an_pub_row *r, enum an_pub_col c, double x, long min_cell)
+static void put_count_bound(struct rep_pub_row *r, enum rep_pub_col c, double x, long min_cell)
 {
-    long v = an_round_count(x);
-    if (an_is_small(v, min_cell))
-        put_mark(r, c, AN_MARK_SMALL, min_cell);
+    long v = rep_round_count(x);
+    if (rep_is_small(v, min_cell))
+        put_mark(r, c, REP_MARK_SMALL, min_cell);
     else
         put(r, c, "%ld", v);
 }
@@ -49,8 +49,8 @@ static void copy_reasons(char *dst, size_t size, const char *reasons, bool shown
     while (*p != '\0') {
         const char *end = strstr(p, "; ");
         size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-        bool keep = shown || !(len == strlen(AN_REASON_EXTREME) &&
-                               strncmp(p, AN_REASON_EXTREME, len) == 0);
+        bool keep = shown || !(len == strlen(REP_REASON_EXTREME) &&
+                               strncmp(p, REP_REASON_EXTREME, len) == 0);
         if (keep && used + len + 3 < size) {
             used += (size_t)snprintf(dst + used, size - used, "%s%.*s", used > 0 ? "; " : "",
                                      (int)len, p);
@@ -61,75 +61,75 @@ static void copy_reasons(char *dst, size_t size, const char *reasons, bool shown
     }
 }
 
-static void format_row(const struct an_estimate_row *e, const struct an_protect_cells *m,
-                       long min_cell, struct an_pub_row *r)
+static void format_row(const struct an_estimate_row *e, const struct rep_protect_cells *m,
+                       long min_cell, struct rep_pub_row *r)
 {
     memset(r, 0, sizeof *r);
     r->marks = *m;
-    snprintf(r->cell[AN_PUB_COUNTY], sizeof r->cell[0], "%s", e->county);
-    snprintf(r->cell[AN_PUB_FIPS], sizeof r->cell[0], "%s", e->fips);
-    put(r, AN_PUB_RESPONDENTS, "%ld", e->respondents);
+    snprintf(r->cell[REP_PUB_COUNTY], sizeof r->cell[0], "%s", e->county);
+    snprintf(r->cell[REP_PUB_FIPS], sizeof r->cell[0], "%s", e->fips);
+    put(r, REP_PUB_RESPONDENTS, "%ld", e->respondents);
     if (e->officers_total > 0) {
-        put(r, AN_PUB_OFFICERS, "%ld", e->officers_total);
-        put(r, AN_PUB_COVERAGE, "%ld",
-            an_round_count(100.0 * (double)e->respondents / (double)e->officers_total));
+        put(r, REP_PUB_OFFICERS, "%ld", e->officers_total);
+        put(r, REP_PUB_COVERAGE, "%ld",
+            rep_round_count(100.0 * (double)e->respondents / (double)e->officers_total));
     } else {
-        put_mark(r, AN_PUB_OFFICERS, AN_MARK_NA, min_cell);
-        put_mark(r, AN_PUB_COVERAGE, AN_MARK_NA, min_cell);
+        put_mark(r, REP_PUB_OFFICERS, REP_MARK_NA, min_cell);
+        put_mark(r, REP_PUB_COVERAGE, REP_MARK_NA, min_cell);
     }
-    put(r, AN_PUB_YOUTH_N, "%ld", e->youth_n);
+    put(r, REP_PUB_YOUTH_N, "%ld", e->youth_n);
 
-    if (m->cases == AN_MARK_SHOW)
-        put(r, AN_PUB_CASES, "%ld", e->cases);
+    if (m->cases == REP_MARK_SHOW)
+        put(r, REP_PUB_CASES, "%ld", e->cases);
     else
-        put_mark(r, AN_PUB_CASES, m->cases, min_cell);
+        put_mark(r, REP_PUB_CASES, m->cases, min_cell);
 
-    if (m->rate == AN_MARK_SHOW) {
-        an_fmt_pct(r->cell[AN_PUB_ESTIMATE], sizeof r->cell[0], e->estimate);
-        an_fmt_pct(r->cell[AN_PUB_CI_LOW], sizeof r->cell[0], e->ci_low);
-        an_fmt_pct(r->cell[AN_PUB_CI_HIGH], sizeof r->cell[0], e->ci_high);
+    if (m->rate == REP_MARK_SHOW) {
+        rep_fmt_pct(r->cell[REP_PUB_ESTIMATE], sizeof r->cell[0], e->estimate);
+        rep_fmt_pct(r->cell[REP_PUB_CI_LOW], sizeof r->cell[0], e->ci_low);
+        rep_fmt_pct(r->cell[REP_PUB_CI_HIGH], sizeof r->cell[0], e->ci_high);
         r->plotted = true;
     } else {
-        put_mark(r, AN_PUB_ESTIMATE, m->rate, min_cell);
-        put_mark(r, AN_PUB_CI_LOW, m->rate, min_cell);
-        put_mark(r, AN_PUB_CI_HIGH, m->rate, min_cell);
+        put_mark(r, REP_PUB_ESTIMATE, m->rate, min_cell);
+        put_mark(r, REP_PUB_CI_LOW, m->rate, min_cell);
+        put_mark(r, REP_PUB_CI_HIGH, m->rate, min_cell);
     }
 
-    if (m->total == AN_MARK_SHOW) {
-        put(r, AN_PUB_TOTAL, "%ld", an_round_count(e->total_estimate));
-        put_count_bound(r, AN_PUB_TOTAL_CI_LOW, e->total_ci_low, min_cell);
-        put_count_bound(r, AN_PUB_TOTAL_CI_HIGH, e->total_ci_high, min_cell);
+    if (m->total == REP_MARK_SHOW) {
+        put(r, REP_PUB_TOTAL, "%ld", rep_round_count(e->total_estimate));
+        put_count_bound(r, REP_PUB_TOTAL_CI_LOW, e->total_ci_low, min_cell);
+        put_count_bound(r, REP_PUB_TOTAL_CI_HIGH, e->total_ci_high, min_cell);
     } else {
-        enum an_mark bound = m->total == AN_MARK_SMALL ? m->rate : m->total;
-        put_mark(r, AN_PUB_TOTAL, m->total, min_cell);
+        enum rep_mark bound = m->total == REP_MARK_SMALL ? m->rate : m->total;
+        put_mark(r, REP_PUB_TOTAL, m->total, min_cell);
         /* The interval of a hidden total would bracket it: hide it too. */
-        put_mark(r, AN_PUB_TOTAL_CI_LOW, bound, min_cell);
-        put_mark(r, AN_PUB_TOTAL_CI_HIGH, bound, min_cell);
+        put_mark(r, REP_PUB_TOTAL_CI_LOW, bound, min_cell);
+        put_mark(r, REP_PUB_TOTAL_CI_HIGH, bound, min_cell);
     }
 
     if (e->respondents <= 0) {
-        snprintf(r->cell[AN_PUB_FLAG], sizeof r->cell[0], "no data");
-        r->notes[AN_NOTE_NO_DATA] = true;
+        snprintf(r->cell[REP_PUB_FLAG], sizeof r->cell[0], "no data");
+        r->notes[REP_NOTE_NO_DATA] = true;
     } else {
-        snprintf(r->cell[AN_PUB_FLAG], sizeof r->cell[0], "%s", an_flag_name(e->flag));
+        snprintf(r->cell[REP_PUB_FLAG], sizeof r->cell[0], "%s", an_flag_name(e->flag));
     }
-    r->notes[AN_NOTE_SMALL] = m->cases == AN_MARK_SMALL || m->total == AN_MARK_SMALL;
-    r->notes[AN_NOTE_NCHS] = m->rate == AN_MARK_NCHS;
-    r->notes[AN_NOTE_PROTECT] = m->cases == AN_MARK_PROTECT || m->rate == AN_MARK_PROTECT ||
-                                m->total == AN_MARK_PROTECT;
-    r->notes[AN_NOTE_REVIEW] = r->plotted && e->flag == AN_FLAG_REVIEW;
-    if (r->notes[AN_NOTE_NCHS] || r->notes[AN_NOTE_REVIEW])
+    r->notes[REP_NOTE_SMALL] = m->cases == REP_MARK_SMALL || m->total == REP_MARK_SMALL;
+    r->notes[REP_NOTE_NCHS] = m->rate == REP_MARK_NCHS;
+    r->notes[REP_NOTE_PROTECT] = m->cases == REP_MARK_PROTECT || m->rate == REP_MARK_PROTECT ||
+                                m->total == REP_MARK_PROTECT;
+    r->notes[REP_NOTE_REVIEW] = r->plotted && e->flag == AN_FLAG_REVIEW;
+    if (r->notes[REP_NOTE_NCHS] || r->notes[REP_NOTE_REVIEW])
         copy_reasons(r->reasons, sizeof r->reasons, e->reasons, r->plotted);
-    an_pub_row_set_notes(r);
+    rep_pub_row_set_notes(r);
 }
 
-int an_publish_table(const struct an_estimate_row *rows, size_t ncounties, long min_cell,
-                     struct an_pub_table *out)
+int rep_publish_table(const struct an_estimate_row *rows, size_t ncounties, long min_cell,
+                     struct rep_pub_table *out)
 {
-    struct an_protect_row prow[AN_SUPPRESS_MAX_ROWS];
-    struct an_protect_cells cells[AN_SUPPRESS_MAX_ROWS];
+    struct rep_protect_row prow[REP_SUPPRESS_MAX_ROWS];
+    struct rep_protect_cells cells[REP_SUPPRESS_MAX_ROWS];
 
-    if (ncounties + 1 > AN_SUPPRESS_MAX_ROWS)
+    if (ncounties + 1 > REP_SUPPRESS_MAX_ROWS)
         return -1;
     memset(out, 0, sizeof *out);
     out->measure = rows[0].measure;
@@ -137,7 +137,7 @@ int an_publish_table(const struct an_estimate_row *rows, size_t ncounties, long 
     out->nrows = ncounties + 1;
     for (size_t i = 0; i <= ncounties; i++) {
         const struct an_estimate_row *e = &rows[i];
-        prow[i] = (struct an_protect_row){
+        prow[i] = (struct rep_protect_row){
             .has_data = e->respondents > 0 && e->has_estimate,
             .cases = e->cases,
             .has_total = e->has_total && isfinite(e->total_estimate),
@@ -145,11 +145,11 @@ int an_publish_table(const struct an_estimate_row *rows, size_t ncounties, long 
             .flag = e->flag,
         };
     }
-    if (an_protect_table(prow, ncounties, min_cell, cells) != 0)
+    if (rep_protect_table(prow, ncounties, min_cell, cells) != 0)
         return -1;
     for (size_t i = 0; i <= ncounties; i++) {
         format_row(&rows[i], &cells[i], min_cell, &out->row[i]);
-        for (int n = 0; n < AN_NOTE_N; n++)
+        for (int n = 0; n < REP_NOTE_N; n++)
             out->used[n] = out->used[n] || out->row[i].notes[n];
     }
     return 0;

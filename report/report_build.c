@@ -8,47 +8,47 @@
 #include "outdir.h"
 
 struct ctx {
-    const struct an_report_input *in;
-    const struct an_pub_table *main, *officers;
+    const struct rep_report_input *in;
+    const struct rep_pub_table *main, *officers;
     struct prev_error *err;
 };
 
 static int page(FILE *out, const struct ctx *c)
 {
-    return an_write_report_html(out, c->in, c->main, c->officers);
+    return rep_write_report_html(out, c->in, c->main, c->officers);
 }
 static int main_csv(FILE *out, const struct ctx *c)
 {
-    return an_write_table_csv(out, c->main);
+    return rep_write_table_csv(out, c->main);
 }
 static int main_md(FILE *out, const struct ctx *c)
 {
-    return an_write_table_md(out, c->main, "Prevalence by county");
+    return rep_write_table_md(out, c->main, "Prevalence by county");
 }
 static int officers_csv(FILE *out, const struct ctx *c)
 {
-    return an_write_table_csv(out, c->officers);
+    return rep_write_table_csv(out, c->officers);
 }
 static int officers_md(FILE *out, const struct ctx *c)
 {
-    return an_write_table_md(out, c->officers, "Officers with at least one confirmed victim");
+    return rep_write_table_md(out, c->officers, "Officers with at least one confirmed victim");
 }
 static int json(FILE *out, const struct ctx *c)
 {
-    return an_write_estimates_json(out, c->in, c->err);
+    return rep_write_estimates_json(out, c->in, c->err);
 }
 
-int an_report_tables(const struct an_report_input *in, struct an_pub_table *main,
-                     struct an_pub_table *officers, struct prev_error *err)
+int rep_report_tables(const struct rep_report_input *in, struct rep_pub_table *main,
+                     struct rep_pub_table *officers, struct prev_error *err)
 {
-    if (an_publish_table(in->rows, in->ncounties, in->min_cell, main) != 0 ||
-        an_publish_table(in->officer_rows, in->ncounties, in->min_cell, officers) != 0)
+    if (rep_publish_table(in->rows, in->ncounties, in->min_cell, main) != 0 ||
+        rep_publish_table(in->officer_rows, in->ncounties, in->min_cell, officers) != 0)
         return prev_fail(err, PREV_EX_SOFTWARE, "", "small-cell protection found no safe "
                          "table (a bug: please report it with the survey year)");
-    return an_publish_sae(in, main, err);
+    return rep_publish_sae(in, main, err);
 }
 
-int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
+int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set,
                     struct prev_error *err)
 {
     static const struct {
@@ -62,7 +62,7 @@ int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
         {"tables/officer_measure.md", officers_md},
         {"estimates.json", json},
     };
-    struct an_pub_table *main = NULL, *officers = NULL;
+    struct rep_pub_table *main = NULL, *officers = NULL;
     int rc = 0;
 
     prev_error_clear(err);
@@ -71,17 +71,17 @@ int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
         rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
         goto done;
     }
-    if ((rc = an_report_tables(in, main, officers, err)) != 0)
+    if ((rc = rep_report_tables(in, main, officers, err)) != 0)
         goto done;
     struct ctx c = {in, main, officers, err};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        FILE *fp = an_outfiles_open(set, files[i].name);
+        FILE *fp = rep_outfiles_open(set, files[i].name);
         if (fp == NULL) {
             rc = prev_fail(err, PREV_EX_SOFTWARE, files[i].name, "out of memory");
             goto done;
         }
         rc = files[i].write(fp, &c);
-        if (an_outfiles_close(set, fp) != 0 && rc == 0)
+        if (rep_outfiles_close(set, fp) != 0 && rc == 0)
             rc = -1;
         if (rc != 0) {
             if (err->code == 0)

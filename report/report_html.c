@@ -23,7 +23,7 @@ static const char *measure_words(enum an_measure m)
     return "?";
 }
 
-const char *an_design_method_description(enum an_design_method m)
+const char *rep_design_method_description(enum an_design_method m)
 {
     switch (m) {
     case AN_DESIGN_KORN_GRAUBARD:
@@ -95,36 +95,36 @@ static const char css[] =
 
 /* "2.3% (95% CI 1.8% to 2.9%)" from a published row, or the reason it is
  * not shown. */
-static void rate_sentence(FILE *out, const struct an_pub_row *r, double level, const char *id)
+static void rate_sentence(FILE *out, const struct rep_pub_row *r, double level, const char *id)
 {
     if (!r->plotted) {
         fputs("<div class=\"big\">suppressed</div><div class=\"ci\">", out);
-        if (r->notes[AN_NOTE_NO_DATA])
+        if (r->notes[REP_NOTE_NO_DATA])
             fputs("no respondents", out);
-        else if (r->notes[AN_NOTE_NCHS])
+        else if (r->notes[REP_NOTE_NCHS])
             fputs("not reliable enough to publish (NCHS standard)", out);
         else
             fputs("hidden to protect small numbers", out);
         fputs("</div>", out);
         return;
     }
-    fprintf(out, "<div class=\"big\" id=\"%s\">%s%%</div>", id, r->cell[AN_PUB_ESTIMATE]);
+    fprintf(out, "<div class=\"big\" id=\"%s\">%s%%</div>", id, r->cell[REP_PUB_ESTIMATE]);
     fprintf(out, "<div class=\"ci\">%.0f%% confidence interval %s%% to %s%%</div>", level * 100,
-            r->cell[AN_PUB_CI_LOW], r->cell[AN_PUB_CI_HIGH]);
+            r->cell[REP_PUB_CI_LOW], r->cell[REP_PUB_CI_HIGH]);
 }
 
 static void cell(FILE *out, const char *s)
 {
     fputs("<td>", out);
-    an_html_text(out, s);
+    rep_html_text(out, s);
     fputs("</td>", out);
 }
 
 /* A published table with its footnotes and NCHS reasons; with a trend
  * (the county table when the database holds earlier years), the change
  * since the last survey as a last column. */
-static void write_table(FILE *out, const struct an_pub_table *t, const char *id, double level,
-                        const struct an_report_trend *trend)
+static void write_table(FILE *out, const struct rep_pub_table *t, const char *id, double level,
+                        const struct rep_report_trend *trend)
 {
     bool officers = t->measure == AN_MEASURE_OFFICER_ANY;
     char text[600];
@@ -150,70 +150,70 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
                 trend->trend->years[trend->trend->nyears - 2]);
     fputs("</tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; i < t->nrows; i++) {
-        const struct an_pub_row *r = &t->row[i];
+        const struct rep_pub_row *r = &t->row[i];
         bool state = i + 1 == t->nrows;
         fprintf(out, "<tr%s data-fips=\"%s\">", state ? " class=\"state\"" : "",
-                r->cell[AN_PUB_FIPS]);
+                r->cell[REP_PUB_FIPS]);
         fputs("<td>", out);
-        an_html_text(out, r->cell[AN_PUB_COUNTY]);
-        if (r->cell[AN_PUB_NOTES][0] != '\0') {
+        rep_html_text(out, r->cell[REP_PUB_COUNTY]);
+        if (r->cell[REP_PUB_NOTES][0] != '\0') {
             fputs("<sup>", out);
-            an_html_text(out, r->cell[AN_PUB_NOTES]);
+            rep_html_text(out, r->cell[REP_PUB_NOTES]);
             fputs("</sup>", out);
         }
         fputs("</td>", out);
-        fprintf(out, "<td>%s / %s</td>", r->cell[AN_PUB_RESPONDENTS], r->cell[AN_PUB_OFFICERS]);
-        if (strcmp(r->cell[AN_PUB_COVERAGE], "-") == 0)
+        fprintf(out, "<td>%s / %s</td>", r->cell[REP_PUB_RESPONDENTS], r->cell[REP_PUB_OFFICERS]);
+        if (strcmp(r->cell[REP_PUB_COVERAGE], "-") == 0)
             cell(out, "-");
         else
-            fprintf(out, "<td>%s%%</td>", r->cell[AN_PUB_COVERAGE]);
+            fprintf(out, "<td>%s%%</td>", r->cell[REP_PUB_COVERAGE]);
         if (!officers)
-            cell(out, r->cell[AN_PUB_YOUTH_N]);
-        cell(out, r->cell[AN_PUB_CASES]);
+            cell(out, r->cell[REP_PUB_YOUTH_N]);
+        cell(out, r->cell[REP_PUB_CASES]);
         if (r->plotted) {
-            fprintf(out, "<td>%s%%</td><td>%s%% to %s%%</td>", r->cell[AN_PUB_ESTIMATE],
-                    r->cell[AN_PUB_CI_LOW], r->cell[AN_PUB_CI_HIGH]);
+            fprintf(out, "<td>%s%%</td><td>%s%% to %s%%</td>", r->cell[REP_PUB_ESTIMATE],
+                    r->cell[REP_PUB_CI_LOW], r->cell[REP_PUB_CI_HIGH]);
         } else {
-            cell(out, r->cell[AN_PUB_ESTIMATE]);
-            cell(out, r->cell[AN_PUB_CI_LOW]);
+            cell(out, r->cell[REP_PUB_ESTIMATE]);
+            cell(out, r->cell[REP_PUB_CI_LOW]);
         }
         if (t->has_sae) {
-            const struct an_pub_sae_row *m = &t->sae[i];
+            const struct rep_pub_sae_row *m = &t->sae[i];
             if (m->plotted)
                 fprintf(out, "<td class=\"model\">%s%%</td><td class=\"model\">%s%% to "
-                             "%s%%</td>", m->cell[AN_PUB_SAE_ESTIMATE],
-                        m->cell[AN_PUB_SAE_CI_LOW], m->cell[AN_PUB_SAE_CI_HIGH]);
+                             "%s%%</td>", m->cell[REP_PUB_SAE_ESTIMATE],
+                        m->cell[REP_PUB_SAE_CI_LOW], m->cell[REP_PUB_SAE_CI_HIGH]);
             else
                 fprintf(out, "<td class=\"model\">%s</td><td class=\"model\">%s</td>",
-                        m->cell[AN_PUB_SAE_ESTIMATE], m->cell[AN_PUB_SAE_CI_LOW]);
-            fprintf(out, "<td class=\"model\">%s</td>", m->cell[AN_PUB_SAE_FLAG]);
+                        m->cell[REP_PUB_SAE_ESTIMATE], m->cell[REP_PUB_SAE_CI_LOW]);
+            fprintf(out, "<td class=\"model\">%s</td>", m->cell[REP_PUB_SAE_FLAG]);
         }
-        cell(out, r->cell[AN_PUB_TOTAL]);
-        if (r->marks.total == AN_MARK_SHOW) {
+        cell(out, r->cell[REP_PUB_TOTAL]);
+        if (r->marks.total == REP_MARK_SHOW) {
             fputs("<td>", out);
-            an_html_text(out, r->cell[AN_PUB_TOTAL_CI_LOW]);
+            rep_html_text(out, r->cell[REP_PUB_TOTAL_CI_LOW]);
             fputs(" to ", out);
-            an_html_text(out, r->cell[AN_PUB_TOTAL_CI_HIGH]);
+            rep_html_text(out, r->cell[REP_PUB_TOTAL_CI_HIGH]);
             fputs("</td>", out);
         } else {
-            cell(out, r->cell[AN_PUB_TOTAL_CI_LOW]);
+            cell(out, r->cell[REP_PUB_TOTAL_CI_LOW]);
         }
-        cell(out, r->cell[AN_PUB_FLAG]);
+        cell(out, r->cell[REP_PUB_FLAG]);
         if (trend != NULL) {
             char change[32];
             bool marked;
-            an_report_change_cell(trend, i, change, sizeof change, &marked);
+            rep_report_change_cell(trend, i, change, sizeof change, &marked);
             fprintf(out, "<td class=\"change%s\">%s</td>", marked ? " marked" : "", change);
         }
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
-    for (int n = 0; n < AN_NOTE_N; n++) {
+    for (int n = 0; n < REP_NOTE_N; n++) {
         if (!t->used[n])
             continue;
-        an_note_text((enum an_note)n, t, text, sizeof text);
-        fprintf(out, "<li><sup>%s</sup> ", an_note_key((enum an_note)n));
-        an_html_text(out, text);
+        rep_note_text((enum rep_note)n, t, text, sizeof text);
+        fprintf(out, "<li><sup>%s</sup> ", rep_note_key((enum rep_note)n));
+        rep_html_text(out, text);
         fputs("</li>\n", out);
     }
     if (trend != NULL)
@@ -225,71 +225,71 @@ static void write_table(FILE *out, const struct an_pub_table *t, const char *id,
                 trend->trend->years[trend->trend->nyears - 2],
                 trend->trend->years[trend->trend->nyears - 1], level * 100, t->nrows);
     for (size_t i = 0; i < t->nrows; i++) {
-        const struct an_pub_row *r = &t->row[i];
+        const struct rep_pub_row *r = &t->row[i];
         if (r->reasons[0] == '\0')
             continue;
         fprintf(out, "<li><sup>%s</sup> ",
-                an_note_key(r->notes[AN_NOTE_NCHS] ? AN_NOTE_NCHS : AN_NOTE_REVIEW));
-        an_html_text(out, r->cell[AN_PUB_COUNTY]);
+                rep_note_key(r->notes[REP_NOTE_NCHS] ? REP_NOTE_NCHS : REP_NOTE_REVIEW));
+        rep_html_text(out, r->cell[REP_PUB_COUNTY]);
         fputs(": ", out);
-        an_html_text(out, r->reasons);
+        rep_html_text(out, r->reasons);
         fputs("</li>\n", out);
     }
     for (size_t i = 0; t->has_sae && i < t->nrows; i++) {
-        const struct an_pub_sae_row *m = &t->sae[i];
+        const struct rep_pub_sae_row *m = &t->sae[i];
         if (m->reasons[0] == '\0')
             continue;
-        fprintf(out, "<li><sup>%s</sup> ", an_note_key(m->shown == AN_SAE_SHOWN
-                                                           ? AN_NOTE_SAE_REVIEW
-                                                           : AN_NOTE_SAE_NCHS));
-        an_html_text(out, t->row[i].cell[AN_PUB_COUNTY]);
+        fprintf(out, "<li><sup>%s</sup> ", rep_note_key(m->shown == REP_SAE_SHOWN
+                                                           ? REP_NOTE_SAE_REVIEW
+                                                           : REP_NOTE_SAE_NCHS));
+        rep_html_text(out, t->row[i].cell[REP_PUB_COUNTY]);
         fputs(", model-based: ", out);
-        an_html_text(out, m->reasons);
+        rep_html_text(out, m->reasons);
         fputs("</li>\n", out);
     }
     fputs("</ul>\n", out);
 }
 
-static void write_header(FILE *out, const struct an_report_input *in,
-                         const struct an_pub_table *t)
+static void write_header(FILE *out, const struct rep_report_input *in,
+                         const struct rep_pub_table *t)
 {
     fprintf(out, "<header>\n<p class=\"kicker\">JJSD caseload survey of juvenile probation "
                  "officers</p>\n<h1>Minor victims of sex trafficking among youth on juvenile "
                  "probation in Arizona, survey year %d</h1>\n", in->survey_year);
     fputs("<p class=\"meta\">Data as of <time id=\"data-as-of\">", out);
-    an_html_text(out, in->data_as_of[0] != '\0' ? in->data_as_of : "unknown");
+    rep_html_text(out, in->data_as_of[0] != '\0' ? in->data_as_of : "unknown");
     fputs("</time> &middot; generated ", out);
-    an_html_text(out, in->generated_at);
+    rep_html_text(out, in->generated_at);
     fputs(" by prevalence ", out);
-    an_html_text(out, in->tool_version);
+    rep_html_text(out, in->tool_version);
     if (in->git_commit[0] != '\0') {
         fputs(" (", out);
-        an_html_text(out, in->git_commit);
+        rep_html_text(out, in->git_commit);
         fputs(")", out);
     }
     fputs("</p>\n<h3>Response coverage</h3>\n<ul class=\"coverage\" id=\"coverage\">\n", out);
     for (size_t i = 0; i + 1 < t->nrows; i++) {
-        const struct an_pub_row *r = &t->row[i];
+        const struct rep_pub_row *r = &t->row[i];
         fputs("<li><span>", out);
-        an_html_text(out, r->cell[AN_PUB_COUNTY]);
-        fprintf(out, "</span><span>%s of %s", r->cell[AN_PUB_RESPONDENTS],
-                r->cell[AN_PUB_OFFICERS]);
-        if (strcmp(r->cell[AN_PUB_COVERAGE], "-") != 0)
-            fprintf(out, " (%s%%)", r->cell[AN_PUB_COVERAGE]);
+        rep_html_text(out, r->cell[REP_PUB_COUNTY]);
+        fprintf(out, "</span><span>%s of %s", r->cell[REP_PUB_RESPONDENTS],
+                r->cell[REP_PUB_OFFICERS]);
+        if (strcmp(r->cell[REP_PUB_COVERAGE], "-") != 0)
+            fprintf(out, " (%s%%)", r->cell[REP_PUB_COVERAGE]);
         fputs("</span></li>\n", out);
     }
     fputs("</ul>\n</header>\n", out);
 }
 
-static void write_headline(FILE *out, const struct an_report_input *in,
-                           const struct an_pub_table *t)
+static void write_headline(FILE *out, const struct rep_report_input *in,
+                           const struct rep_pub_table *t)
 {
-    const struct an_pub_row *s = &t->row[t->nrows - 1];
+    const struct rep_pub_row *s = &t->row[t->nrows - 1];
     const struct an_estimate_row *e = &in->rows[t->nrows - 1];
 
     fputs("<section id=\"headline\" class=\"headline\">\n<div class=\"card\">\n", out);
     fputs("<div>Share of youth on juvenile probation who are ", out);
-    an_html_text(out, measure_words(in->measure));
+    rep_html_text(out, measure_words(in->measure));
     fputs(", statewide</div>\n", out);
     rate_sentence(out, s, in->level, "headline-estimate");
     fputs("\n</div>\n<div class=\"card\">\n<div>Estimated number of such youth among all "
@@ -297,28 +297,28 @@ static void write_headline(FILE *out, const struct an_report_input *in,
     if (e->youth_total > 0)
         fprintf(out, " (%ld)", e->youth_total);
     fputs("</div>\n", out);
-    if (s->marks.total == AN_MARK_SHOW) {
-        fprintf(out, "<div class=\"big\" id=\"headline-total\">%s</div>", s->cell[AN_PUB_TOTAL]);
+    if (s->marks.total == REP_MARK_SHOW) {
+        fprintf(out, "<div class=\"big\" id=\"headline-total\">%s</div>", s->cell[REP_PUB_TOTAL]);
         fprintf(out, "<div class=\"ci\">%.0f%% confidence interval ", in->level * 100);
-        an_html_text(out, s->cell[AN_PUB_TOTAL_CI_LOW]);
+        rep_html_text(out, s->cell[REP_PUB_TOTAL_CI_LOW]);
         fputs(" to ", out);
-        an_html_text(out, s->cell[AN_PUB_TOTAL_CI_HIGH]);
+        rep_html_text(out, s->cell[REP_PUB_TOTAL_CI_HIGH]);
         fputs("</div>", out);
-    } else if (s->marks.total == AN_MARK_NA) {
+    } else if (s->marks.total == REP_MARK_NA) {
         fputs("<div class=\"big\">-</div><div class=\"ci\">no survey frame for the year: "
               "the number of youth on probation is unknown</div>", out);
     } else {
         fputs("<div class=\"big\">", out);
-        an_html_text(out, s->cell[AN_PUB_TOTAL]);
+        rep_html_text(out, s->cell[REP_PUB_TOTAL]);
         fputs("</div><div class=\"ci\">hidden to protect small numbers</div>", out);
     }
     fputs("\n</div>\n</section>\n", out);
 }
 
-static void write_officers(FILE *out, const struct an_report_input *in,
-                           const struct an_pub_table *t)
+static void write_officers(FILE *out, const struct rep_report_input *in,
+                           const struct rep_pub_table *t)
 {
-    const struct an_pub_row *s = &t->row[t->nrows - 1];
+    const struct rep_pub_row *s = &t->row[t->nrows - 1];
 
     fputs("<section id=\"officers\">\n<h2>Officers who identified at least one victim</h2>\n"
           "<p>The same survey read at the level of the respondent: the share of probation "
@@ -332,8 +332,8 @@ static void write_officers(FILE *out, const struct an_report_input *in,
     fputs("</section>\n", out);
 }
 
-static void write_methods(FILE *out, const struct an_report_input *in,
-                          const struct an_pub_table *t)
+static void write_methods(FILE *out, const struct rep_report_input *in,
+                          const struct rep_pub_table *t)
 {
     char nchs_suppress[400], nchs_review[200];
 
@@ -357,22 +357,22 @@ static void write_methods(FILE *out, const struct an_report_input *in,
           "<code>prevalence export</code> reproduces every number in R.</p>\n", out);
     fputs("<h3>Intervals</h3>\n<p>", out);
     fprintf(out, "%.0f%% confidence intervals by the ", in->level * 100);
-    an_html_text(out, an_design_method_description(in->method));
+    rep_html_text(out, rep_design_method_description(in->method));
     fputs(". Degrees of freedom are the number of respondents minus the number of counties "
           "in the domain. Estimated numbers of victims are the prevalence times the number of "
           "youth on probation in the frame, with the interval scaled the same way. Counties "
           "with a single respondent: ", out);
-    an_html_text(out, lonely_words(in->lonely));
+    rep_html_text(out, lonely_words(in->lonely));
     fputs(".</p>\n", out);
     an_nchs_describe(nchs_suppress, sizeof nchs_suppress, nchs_review, sizeof nchs_review);
     fputs("<h3>Reliability (NCHS standard)</h3>\n<p>Each estimate is checked against the "
           "National Center for Health Statistics Data Presentation Standards for Proportions "
           "(Parker et al. 2017). ", out);
-    an_html_text(out, nchs_suppress);
+    rep_html_text(out, nchs_suppress);
     fputc(' ', out);
-    an_html_text(out, nchs_review);
+    rep_html_text(out, nchs_review);
     fputs("</p>\n", out);
-    an_sae_write_methods_html(out, in);
+    rep_sae_write_methods_html(out, in);
     fputs("<h3>Small-cell protection</h3>\n<p>", out);
     fprintf(out, "No count of victims from 1 to %ld is published, in the tables, the figures "
                  "or the files next to this page. Such a count is shown as "
@@ -387,12 +387,12 @@ static void write_methods(FILE *out, const struct an_report_input *in,
                  "<code>estimates.json</code> keeps every number at full precision for "
                  "analysts and is not for publication.</p>\n",
             t->min_cell - 1, t->min_cell, t->min_cell);
-    an_sae_write_protection_html(out, in, t);
+    rep_sae_write_protection_html(out, in, t);
     if (in->nnotes > 0) {
         fputs("<h3>Caveats for this year</h3>\n<ul>\n", out);
         for (size_t i = 0; i < in->nnotes; i++) {
             fputs("<li>", out);
-            an_html_text(out, in->notes[i]);
+            rep_html_text(out, in->notes[i]);
             fputs("</li>\n", out);
         }
         fputs("</ul>\n", out);
@@ -400,28 +400,28 @@ static void write_methods(FILE *out, const struct an_report_input *in,
     fputs("<h3>Data behind this report</h3>\n<table id=\"batches\"><thead><tr><th>File</th>"
           "<th>Kind</th><th>Rows</th><th>Loaded</th><th>SHA-256</th></tr></thead><tbody>\n", out);
     for (size_t i = 0; i < in->nbatches; i++) {
-        const struct an_batch_info *b = &in->batches[i];
+        const struct rep_batch_info *b = &in->batches[i];
         fputs("<tr><td>", out);
-        an_html_text(out, b->file_name);
+        rep_html_text(out, b->file_name);
         fputs("</td><td>", out);
-        an_html_text(out, b->kind);
+        rep_html_text(out, b->kind);
         fprintf(out, "</td><td>%ld</td><td>", b->row_count);
-        an_html_text(out, b->loaded_at);
+        rep_html_text(out, b->loaded_at);
         fprintf(out, "</td><td><code>%.12s&hellip;</code></td></tr>\n", b->sha256);
     }
     fputs("</tbody></table>\n</section>\n", out);
 }
 
-int an_write_report_html(FILE *out, const struct an_report_input *in,
-                         const struct an_pub_table *main, const struct an_pub_table *officers)
+int rep_write_report_html(FILE *out, const struct rep_report_input *in,
+                         const struct rep_pub_table *main, const struct rep_pub_table *officers)
 {
-    struct an_report_trend trend;
+    struct rep_report_trend trend;
     bool with_trend = false;
     int rc = 0;
 
     memset(&trend, 0, sizeof trend);
     if (in->trend != NULL) {
-        if (an_report_trend_prepare(in, &trend) != 0) {
+        if (rep_report_trend_prepare(in, &trend) != 0) {
             rc = PREV_EX_SOFTWARE;
             goto done;
         }
@@ -437,15 +437,15 @@ int an_write_report_html(FILE *out, const struct an_report_input *in,
 
     fputs("<section id=\"counties\">\n<h2>By county</h2>\n<p>", out);
     fputs("Share of youth on the responding officers' caseloads who are ", out);
-    an_html_text(out, measure_words(in->measure));
+    rep_html_text(out, measure_words(in->measure));
     fputs(", with the estimated number among all youth on probation in the county.</p>\n", out);
-    an_sae_write_intro_html(out, in);
+    rep_sae_write_intro_html(out, in);
     write_table(out, main, "county-table", in->level, with_trend ? &trend : NULL);
     fputs("</section>\n", out);
 
     fputs("<section id=\"forest-plot\">\n<h2>Estimates and their uncertainty</h2>\n<figure>\n",
           out);
-    if ((rc = an_write_forest_svg(out, main, in->rows)) != 0)
+    if ((rc = rep_write_forest_svg(out, main, in->rows)) != 0)
         goto done;
     if (main->has_sae)
         fputs("<figcaption>Each solid line is a county's direct confidence interval, the "
@@ -458,11 +458,11 @@ int an_write_report_html(FILE *out, const struct an_report_input *in,
               "estimate; the dashed line marks the statewide estimate. Counties whose "
               "estimate is hidden are named but not drawn.</figcaption>\n</figure>\n"
               "</section>\n", out);
-    if (with_trend && (rc = an_write_trend_section(out, in, &trend)) != 0)
+    if (with_trend && (rc = rep_write_trend_section(out, in, &trend)) != 0)
         goto done;
 
     fputs("<section id=\"county-map\">\n<h2>Map</h2>\n<figure>\n", out);
-    if ((rc = an_write_map_svg(out, main, in->rows)) != 0)
+    if ((rc = rep_write_map_svg(out, main, in->rows)) != 0)
         goto done;
     fputs("<figcaption>County boundaries: US Census Bureau cartographic boundary file "
           "(1:10,000,000, 2017), public domain, via us-atlas 3.0.1. Hatched counties have "
@@ -489,6 +489,6 @@ int an_write_report_html(FILE *out, const struct an_report_input *in,
     fputs(".</footer>\n</body>\n</html>\n", out);
     rc = ferror(out) ? PREV_EX_IOERR : 0;
 done:
-    an_report_trend_free(&trend);
+    rep_report_trend_free(&trend);
     return rc;
 }

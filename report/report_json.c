@@ -14,7 +14,7 @@
 
 /* The small-area model's parameters, so that `prevalence estimate
  * --small-area` with the same options reproduces the sae_* fields. */
-static bool sae_parameters(json_t *params, const struct an_report_sae *s)
+static bool sae_parameters(json_t *params, const struct rep_report_sae *s)
 {
     json_t *names = NULL, *file = NULL;
     bool ok = json_object_set_new(params, "small_area", json_boolean(s->on)) == 0;
@@ -41,7 +41,7 @@ static bool sae_parameters(json_t *params, const struct an_report_sae *s)
     return ok;
 }
 
-static json_t *manifest(const struct an_report_input *in)
+static json_t *manifest(const struct rep_report_input *in)
 {
     json_t *m = json_object(), *params = json_object(), *batches = json_array();
     bool ok = m != NULL && params != NULL && batches != NULL;
@@ -63,7 +63,7 @@ static json_t *manifest(const struct an_report_input *in)
          json_object_set_new(params, "frame", json_boolean(in->has_frame)) == 0;
     ok = ok && sae_parameters(params, &in->sae);
     for (size_t i = 0; ok && i < in->nbatches; i++) {
-        const struct an_batch_info *b = &in->batches[i];
+        const struct rep_batch_info *b = &in->batches[i];
         json_t *o = json_object();
         ok = o != NULL && json_array_append_new(batches, o) == 0 &&
              json_object_set_new(o, "batch_id", json_integer(b->batch_id)) == 0 &&
@@ -84,10 +84,10 @@ static json_t *manifest(const struct an_report_input *in)
     return m;
 }
 
-int an_write_estimates_json(FILE *out, const struct an_report_input *in,
+int rep_write_estimates_json(FILE *out, const struct rep_report_input *in,
                             struct prev_error *err)
 {
-    struct an_estimate_meta meta;
+    struct rep_estimate_meta meta;
     struct an_estimate_row *rows = NULL;
     struct an_sae_row *sae = NULL;
     size_t n = in->ncounties + 1;
@@ -122,12 +122,12 @@ int an_write_estimates_json(FILE *out, const struct an_report_input *in,
         meta.sae = sae;
     }
     /* json_object_set_new takes m even when it fails. */
-    if ((doc = an_estimate_json(&meta, rows, 2 * n)) == NULL || (m = manifest(in)) == NULL ||
+    if ((doc = rep_estimate_json(&meta, rows, 2 * n)) == NULL || (m = manifest(in)) == NULL ||
         json_object_set_new(doc, "manifest", m) != 0) {
         rc = prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "cannot build the document");
         goto done;
     }
-    an_estimate_json_write(out, doc);
+    rep_estimate_json_write(out, doc);
     if (ferror(out))
         rc = prev_fail(err, PREV_EX_IOERR, "estimates.json", "cannot write");
 done:

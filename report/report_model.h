@@ -14,12 +14,12 @@
  * writers of report.html, tables/NAME.csv|md and estimates.json. Everything
  * here takes plain structs and writes to a FILE * it is given (a memory
  * stream in the command); the files themselves are written by
- * an_outdir_write (outdir.h). */
+ * rep_outdir_write (outdir.h). */
 
 /* ---- inputs ---------------------------------------------------------------- */
 
 /* One loaded file behind the numbers (the batches table). */
-struct an_batch_info {
+struct rep_batch_info {
     long batch_id;
     char kind[16];          /* "responses" or "frame" */
     char sha256[65];
@@ -28,10 +28,10 @@ struct an_batch_info {
     char loaded_at[40];     /* ISO 8601, UTC */
 };
 
-#define AN_REPORT_MAX_NOTES 20
-#define AN_REPORT_TREND_MAX 8     /* lines in the trend chart (its palette) */
+#define REP_REPORT_MAX_NOTES 20
+#define REP_REPORT_TREND_MAX 8     /* lines in the trend chart (its palette) */
 
-struct an_report_input {
+struct rep_report_input {
     int survey_year;
     enum an_measure measure;          /* the youth-level measure of the headline */
     enum an_design_method method;
@@ -44,14 +44,14 @@ struct an_report_input {
     const struct an_estimate_row *rows;
     const struct an_estimate_row *officer_rows;
     size_t ncounties;
-    const struct an_batch_info *batches;
+    const struct rep_batch_info *batches;
     size_t nbatches;
     char data_as_of[40];              /* latest loaded_at of the batches used */
     char generated_at[40];            /* ISO 8601, UTC */
     char tool_version[32];
     char git_commit[64];              /* "" when unknown */
     size_t nnotes;                    /* caveats from the estimate (no frame, lonely PSU) */
-    char notes[AN_REPORT_MAX_NOTES][200];
+    char notes[REP_REPORT_MAX_NOTES][200];
     /* Change over time (analysis/trend.c) for the measure, every survey year
      * with responses up to survey_year; NULL when that is this year alone.
      * Its rows come per year in the order of `rows`. */
@@ -60,166 +60,166 @@ struct an_report_input {
      * order given with --trend-counties; none: the state and the three
      * largest counties with a published year. */
     size_t ntrend_fips;
-    const char *trend_fips[AN_REPORT_TREND_MAX];
-    struct an_report_sae sae;         /* model-based estimates (report_sae.h); zero: none */
+    const char *trend_fips[REP_REPORT_TREND_MAX];
+    struct rep_report_sae sae;         /* model-based estimates (report_sae.h); zero: none */
 };
 
 /* ---- the published table (publish_table.c, notes.c) ---------------------------------- */
 
 /* Columns of tables/NAME.csv, in order; the names are a public contract
  * (docs/commands/report.md). Every cell is text as a reader sees it. */
-enum an_pub_col {
-    AN_PUB_COUNTY,
-    AN_PUB_FIPS,
-    AN_PUB_RESPONDENTS,       /* officers who answered */
-    AN_PUB_OFFICERS,          /* officers in the frame */
-    AN_PUB_COVERAGE,          /* respondents / officers, percent */
-    AN_PUB_YOUTH_N,           /* youth on the responding caseloads */
-    AN_PUB_CASES,             /* victims (officers, for officer_any) in the sample */
-    AN_PUB_ESTIMATE,          /* percent, one decimal */
-    AN_PUB_CI_LOW,
-    AN_PUB_CI_HIGH,
-    AN_PUB_TOTAL,             /* estimated count among all youth (officers) */
-    AN_PUB_TOTAL_CI_LOW,
-    AN_PUB_TOTAL_CI_HIGH,
-    AN_PUB_FLAG,              /* present, review, suppress, no data */
-    AN_PUB_NOTES,             /* footnote keys, "a c" */
-    AN_PUB_NCOLS
+enum rep_pub_col {
+    REP_PUB_COUNTY,
+    REP_PUB_FIPS,
+    REP_PUB_RESPONDENTS,       /* officers who answered */
+    REP_PUB_OFFICERS,          /* officers in the frame */
+    REP_PUB_COVERAGE,          /* respondents / officers, percent */
+    REP_PUB_YOUTH_N,           /* youth on the responding caseloads */
+    REP_PUB_CASES,             /* victims (officers, for officer_any) in the sample */
+    REP_PUB_ESTIMATE,          /* percent, one decimal */
+    REP_PUB_CI_LOW,
+    REP_PUB_CI_HIGH,
+    REP_PUB_TOTAL,             /* estimated count among all youth (officers) */
+    REP_PUB_TOTAL_CI_LOW,
+    REP_PUB_TOTAL_CI_HIGH,
+    REP_PUB_FLAG,              /* present, review, suppress, no data */
+    REP_PUB_NOTES,             /* footnote keys, "a c" */
+    REP_PUB_NCOLS
 };
 
-extern const char *const an_pub_col_names[AN_PUB_NCOLS];
+extern const char *const rep_pub_col_names[REP_PUB_NCOLS];
 
 /* Footnote keys; each row lists those that apply to it. */
-enum an_note {
-    AN_NOTE_SMALL,        /* a: a count below min_cell */
-    AN_NOTE_NCHS,         /* b: suppressed by the NCHS standard */
-    AN_NOTE_PROTECT,      /* c: hidden so that a small count cannot be recovered */
-    AN_NOTE_REVIEW,       /* d: shown, but NCHS asks for a statistical review */
-    AN_NOTE_NO_DATA,      /* e: no respondents */
-    AN_NOTE_SAE_NCHS,     /* f: model-based estimate suppressed on its MSE */
-    AN_NOTE_SAE_PROTECT,  /* g: model-based estimate hidden: it would give a small count away */
-    AN_NOTE_SAE_REVIEW,   /* h: model-based estimate shown, flagged for review */
-    AN_NOTE_N
+enum rep_note {
+    REP_NOTE_SMALL,        /* a: a count below min_cell */
+    REP_NOTE_NCHS,         /* b: suppressed by the NCHS standard */
+    REP_NOTE_PROTECT,      /* c: hidden so that a small count cannot be recovered */
+    REP_NOTE_REVIEW,       /* d: shown, but NCHS asks for a statistical review */
+    REP_NOTE_NO_DATA,      /* e: no respondents */
+    REP_NOTE_SAE_NCHS,     /* f: model-based estimate suppressed on its MSE */
+    REP_NOTE_SAE_PROTECT,  /* g: model-based estimate hidden: it would give a small count away */
+    REP_NOTE_SAE_REVIEW,   /* h: model-based estimate shown, flagged for review */
+    REP_NOTE_N
 };
 
-struct an_pub_row {
-    char cell[AN_PUB_NCOLS][48];
-    struct an_protect_cells marks;
-    bool notes[AN_NOTE_N];
+struct rep_pub_row {
+    char cell[REP_PUB_NCOLS][48];
+    struct rep_protect_cells marks;
+    bool notes[REP_NOTE_N];
     bool plotted;           /* the rate is published: forest plot and map */
     char reasons[320];      /* the NCHS rules that fired, for notes b and d */
 };
 
-struct an_pub_table {
+struct rep_pub_table {
     enum an_measure measure;
     long min_cell;
     size_t nrows;                           /* ncounties + 1; the state last */
-    struct an_pub_row row[AN_SUPPRESS_MAX_ROWS];
-    bool used[AN_NOTE_N];                   /* footnotes any row needs */
-    bool has_sae;                           /* model-based columns (an_publish_sae) */
-    struct an_pub_sae_row sae[AN_SUPPRESS_MAX_ROWS];
+    struct rep_pub_row row[REP_SUPPRESS_MAX_ROWS];
+    bool used[REP_NOTE_N];                   /* footnotes any row needs */
+    bool has_sae;                           /* model-based columns (rep_publish_sae) */
+    struct rep_pub_sae_row sae[REP_SUPPRESS_MAX_ROWS];
 };
 
 /* Protect and format rows[0 .. ncounties] (counties, then the state).
  * Returns 0, or -1 when the protection fails (an internal error). */
-int an_publish_table(const struct an_estimate_row *rows, size_t ncounties, long min_cell,
-                     struct an_pub_table *out);
+int rep_publish_table(const struct an_estimate_row *rows, size_t ncounties, long min_cell,
+                     struct rep_pub_table *out);
 
 /* Rebuild r's notes cell from r->notes (after a note was added). */
-void an_pub_row_set_notes(struct an_pub_row *r);
+void rep_pub_row_set_notes(struct rep_pub_row *r);
 
 /* The footnote key ("a".."h") and its text for this table. */
-const char *an_note_key(enum an_note n);
-void an_note_text(enum an_note n, const struct an_pub_table *t, char *buf, size_t size);
+const char *rep_note_key(enum rep_note n);
+void rep_note_text(enum rep_note n, const struct rep_pub_table *t, char *buf, size_t size);
 
 /* The NCHS reason (nchs.c) that a hidden rate must not show. */
-#define AN_REASON_EXTREME "estimate is 0 or 100%"
+#define REP_REASON_EXTREME "estimate is 0 or 100%"
 
 /* Percent with one decimal ("2.3"), the rounding every table uses. */
-void an_fmt_pct(char *buf, size_t size, double p);
+void rep_fmt_pct(char *buf, size_t size, double p);
 
 /* ---- writers (report_tables.c, forest_svg.c, map_svg.c, report_html.c, report_json.c) */
 
-/* tables/NAME.csv: the header an_pub_col_names, one line per row, RFC 4180. */
-int an_write_table_csv(FILE *out, const struct an_pub_table *t);
+/* tables/NAME.csv: the header rep_pub_col_names, one line per row, RFC 4180. */
+int rep_write_table_csv(FILE *out, const struct rep_pub_table *t);
 /* tables/NAME.md: a Markdown table with its footnotes. */
-int an_write_table_md(FILE *out, const struct an_pub_table *t, const char *title);
+int rep_write_table_md(FILE *out, const struct rep_pub_table *t, const char *title);
 
 /* SVG forest plot: one interval (class "ci") per plotted row, the state as
  * a dashed line, "suppressed" text for the others. */
-int an_write_forest_svg(FILE *out, const struct an_pub_table *t,
+int rep_write_forest_svg(FILE *out, const struct rep_pub_table *t,
                         const struct an_estimate_row *rows);
 /* SVG choropleth of Arizona: one path (class "county") per county shape,
  * filled by the plotted estimates, hatched when hidden, grey without data,
  * with a legend. */
-int an_write_map_svg(FILE *out, const struct an_pub_table *t,
+int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
                      const struct an_estimate_row *rows);
 
 /* A round axis step (1, 2, 2.5 or 5 times a power of ten) that divides
  * 0..x (percent) into `steps` (figures.c). */
 double rep_nice_step(double x, int steps);
 /* Why a county's rate is not drawn, in a few words (figures.c). */
-const char *rep_hidden_words(const struct an_pub_row *r);
+const char *rep_hidden_words(const struct rep_pub_row *r);
 
 /* The whole self-contained page. */
-int an_write_report_html(FILE *out, const struct an_report_input *in,
-                         const struct an_pub_table *main, const struct an_pub_table *officers);
+int rep_write_report_html(FILE *out, const struct rep_report_input *in,
+                         const struct rep_pub_table *main, const struct rep_pub_table *officers);
 
 /* estimates.json: the estimate rows of both measures at full precision
  * (the `prevalence estimate --format json` document) plus "manifest".
  * Returns 0, 70 when the document cannot be built, 74 on a write error. */
-int an_write_estimates_json(FILE *out, const struct an_report_input *in,
+int rep_write_estimates_json(FILE *out, const struct rep_report_input *in,
                             struct prev_error *err);
 
-struct an_outfiles;
+struct rep_outfiles;
 
 /* Every file of the report into set (empty on entry): report.html,
  * tables/county_estimates.{csv,md}, tables/officer_measure.{csv,md},
  * estimates.json. Returns 0, or 70 with err filled. */
-int an_report_build(const struct an_report_input *in, struct an_outfiles *set,
+int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set,
                     struct prev_error *err);
 
 /* The two published tables of the report (county table with its
- * model-based columns, officer table), as an_report_build prints them;
+ * model-based columns, officer table), as rep_report_build prints them;
  * `prevalence publish` stores the same. Returns 0, or 70 with err filled. */
-int an_report_tables(const struct an_report_input *in, struct an_pub_table *main,
-                     struct an_pub_table *officers, struct prev_error *err);
+int rep_report_tables(const struct rep_report_input *in, struct rep_pub_table *main,
+                     struct rep_pub_table *officers, struct prev_error *err);
 
 /* ---- change over time (report_trend.c) ------------------------------------- */
 
 /* What the page shows of the trend: every year's table published under the
  * same small-cell rule as this year's (a rate hidden in its own year stays
  * hidden in the chart and in any change), and the chart's series. */
-struct an_report_trend {
+struct rep_report_trend {
     const struct an_trend_result *trend;
-    struct an_pub_table *years;          /* trend->nyears tables, in year order */
+    struct rep_pub_table *years;          /* trend->nyears tables, in year order */
     size_t nseries;
-    const char *fips[AN_REPORT_TREND_MAX];
+    const char *fips[REP_REPORT_TREND_MAX];
 };
 
 /* Fill *t from in (in->trend must not be NULL). Returns 0, or -1 when
  * memory runs out or a year cannot be protected; free with
- * an_report_trend_free() either way. */
-int an_report_trend_prepare(const struct an_report_input *in, struct an_report_trend *t);
-void an_report_trend_free(struct an_report_trend *t);
+ * rep_report_trend_free() either way. */
+int rep_report_trend_prepare(const struct rep_report_input *in, struct rep_report_trend *t);
+void rep_report_trend_free(struct rep_report_trend *t);
 
 /* The "change since last survey" cell of row i of this year's table, as
  * text: "+1.2" percentage points with " ▲" or " ▼" where the
  * change's interval excludes zero, or "-" where it may not be shown
  * (either year hidden or suppressed, or no change). Sets *marked. */
-void an_report_change_cell(const struct an_report_trend *t, size_t i, char *buf, size_t size,
+void rep_report_change_cell(const struct rep_report_trend *t, size_t i, char *buf, size_t size,
                            bool *marked);
 
 /* The trend section of the page: the chart (SVG, one line per series,
  * interval bands, gaps where a year is not published) and its caption. */
-int an_write_trend_section(FILE *out, const struct an_report_input *in,
-                           const struct an_report_trend *t);
+int rep_write_trend_section(FILE *out, const struct rep_report_input *in,
+                           const struct rep_report_trend *t);
 
 /* Text for the methods section, from the parameters the numbers used. */
-const char *an_design_method_description(enum an_design_method m);
+const char *rep_design_method_description(enum an_design_method m);
 
 /* Write text escaped for HTML or SVG (element text and quoted attribute
  * values): & < > " (html_text.c). */
-void an_html_text(FILE *out, const char *s);
+void rep_html_text(FILE *out, const char *s);
 
 #endif

@@ -35,7 +35,7 @@ static int exec_params(PGconn *conn, const char *sql, int n, const char *const *
 }
 
 static int insert_table(PGconn *conn, const char *publication, const char *table_name,
-                        const struct an_pub_table *t, struct prev_error *err)
+                        const struct rep_pub_table *t, struct prev_error *err)
 {
     static const char sql[] =
         "INSERT INTO published_estimates (publication_id, table_name, row_number, county, fips,"
@@ -44,7 +44,7 @@ static int insert_table(PGconn *conn, const char *publication, const char *table
         " sae_estimate_pct, sae_ci_low_pct, sae_ci_high_pct, sae_flag)"
         " VALUES ($1::bigint, $2, $3::integer, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
         " $14, $15, $16, $17, $18, $19, $20, $21, $22)";
-    const char *params[3 + AN_PUB_NCOLS + AN_PUB_SAE_NCOLS];
+    const char *params[3 + REP_PUB_NCOLS + REP_PUB_SAE_NCOLS];
     char row_number[24];
     int rc;
 
@@ -53,20 +53,20 @@ static int insert_table(PGconn *conn, const char *publication, const char *table
     params[2] = row_number;
     for (size_t i = 0; i < t->nrows; i++) {
         snprintf(row_number, sizeof row_number, "%zu", i + 1);
-        for (int c = 0; c < AN_PUB_NCOLS; c++)
+        for (int c = 0; c < REP_PUB_NCOLS; c++)
             params[3 + c] = t->row[i].cell[c];
         /* NULL (not "") where the table has no model-based columns. */
-        for (int c = 0; c < AN_PUB_SAE_NCOLS; c++)
-            params[3 + AN_PUB_NCOLS + c] = t->has_sae ? t->sae[i].cell[c] : NULL;
-        if ((rc = exec_params(conn, sql, 3 + AN_PUB_NCOLS + AN_PUB_SAE_NCOLS, params,
+        for (int c = 0; c < REP_PUB_SAE_NCOLS; c++)
+            params[3 + REP_PUB_NCOLS + c] = t->has_sae ? t->sae[i].cell[c] : NULL;
+        if ((rc = exec_params(conn, sql, 3 + REP_PUB_NCOLS + REP_PUB_SAE_NCOLS, params,
                               PGRES_COMMAND_OK, NULL, "storing the published table", err)) != 0)
             return rc;
     }
     return 0;
 }
 
-int an_report_publish(PGconn *conn, const struct an_report_input *in,
-                      const struct an_pub_table *main, const struct an_pub_table *officers,
+int rep_report_publish(PGconn *conn, const struct rep_report_input *in,
+                      const struct rep_pub_table *main, const struct rep_pub_table *officers,
                       long *publication_id, struct prev_error *err)
 {
     char year[16], level[32], min_cell[24], lock[64], publication[24];

@@ -1,5 +1,5 @@
-#ifndef AN_REPORT_PUBLISH_H
-#define AN_REPORT_PUBLISH_H
+#ifndef REP_REPORT_PUBLISH_H
+#define REP_REPORT_PUBLISH_H
 
 #include <libpq-fe.h>
 
@@ -7,7 +7,7 @@
 #include "report_model.h"
 
 /* The database edge of `prevalence publish`: the report's two published
- * tables (an_publish_table, the very cells of tables/county_estimates.csv
+ * tables (rep_publish_table, the very cells of tables/county_estimates.csv
  * and tables/officer_measure.csv) into publications and
  * published_estimates (sql/003_roles.sql), whence prevalence_reader reads
  * them through the view published_county_estimates. */
@@ -16,8 +16,8 @@
  * in one transaction; the previous one stays on record, superseded.
  * *publication_id is the new publication. Needs the prevalence_owner role.
  * Errors: 69 database, 77 permission denied. */
-int an_report_publish(PGconn *conn, const struct an_report_input *in,
-                      const struct an_pub_table *main, const struct an_pub_table *officers,
+int rep_report_publish(PGconn *conn, const struct rep_report_input *in,
+                      const struct rep_pub_table *main, const struct rep_pub_table *officers,
                       long *publication_id, struct prev_error *err);
 
 #endif

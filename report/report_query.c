@@ -69,7 +69,7 @@ static PGresult *query(PGconn *conn, const char *sql, int year, int ncols, const
     return res;
 }
 
-static int load_batches(PGconn *conn, int year, struct an_report_data *d, struct prev_error *err)
+static int load_batches(PGconn *conn, int year, struct rep_report_data *d, struct prev_error *err)
 {
     PGresult *res = query(conn, batches_sql, year, 6, "batches query", err);
     int n, rc = 0;
@@ -82,7 +82,7 @@ static int load_batches(PGconn *conn, int year, struct an_report_data *d, struct
         goto done;
     }
     for (int i = 0; i < n; i++) {
-        struct an_batch_info *b = &d->batches[i];
+        struct rep_batch_info *b = &d->batches[i];
         if (!get_long(res, i, 0, &b->batch_id) || !get_long(res, i, 4, &b->row_count)) {
             rc = prev_fail(err, PREV_EX_SOFTWARE, "", "batches query: bad number");
             goto done;
@@ -102,7 +102,7 @@ done:
     return rc;
 }
 
-static int load_microdata(PGconn *conn, int year, struct an_report_data *d,
+static int load_microdata(PGconn *conn, int year, struct rep_report_data *d,
                           struct prev_error *err)
 {
     PGresult *res = NULL;
@@ -116,7 +116,7 @@ static int load_microdata(PGconn *conn, int year, struct an_report_data *d,
         goto done;
     }
     for (int i = 0; i < n; i++) {
-        struct an_export_response *r = &d->responses[i];
+        struct rep_export_response *r = &d->responses[i];
         copy(r->fips, sizeof r->fips, res, i, 0);
         copy(r->county, sizeof r->county, res, i, 1);
         copy(r->respondent_id, sizeof r->respondent_id, res, i, 2);
@@ -138,7 +138,7 @@ static int load_microdata(PGconn *conn, int year, struct an_report_data *d,
         goto done;
     }
     for (int i = 0; i < n; i++) {
-        struct an_export_frame *f = &d->frames[i];
+        struct rep_export_frame *f = &d->frames[i];
         copy(f->county, sizeof f->county, res, i, 0);
         if (!get_long(res, i, 1, &f->officers_total) || !get_long(res, i, 2, &f->youth_total)) {
             rc = prev_fail(err, PREV_EX_SOFTWARE, "", "frame query: bad number");
@@ -159,7 +159,7 @@ static const char first_year_sql[] =
 /* --trend-counties: names (any case) or fips codes, comma-separated,
  * resolved against the year's rows (the counties, then Arizona / 04),
  * also when there is no earlier year to draw, so a typo never passes. */
-static int resolve_trend_counties(struct an_report_data *d, size_t nrows, const char *list,
+static int resolve_trend_counties(struct rep_report_data *d, size_t nrows, const char *list,
                                   struct prev_error *err)
 {
     const char *p = list;
@@ -187,9 +187,9 @@ static int resolve_trend_counties(struct an_report_data *d, size_t nrows, const 
         if (found == NULL)
             return prev_fail(err, PREV_EX_USAGE, "--trend-counties",
                              "'%s' is not a county name, a fips code or Arizona", name);
-        if (d->in.ntrend_fips == AN_REPORT_TREND_MAX)
+        if (d->in.ntrend_fips == REP_REPORT_TREND_MAX)
             return prev_fail(err, PREV_EX_USAGE, "--trend-counties",
-                             "at most %d lines fit in the chart", AN_REPORT_TREND_MAX);
+                             "at most %d lines fit in the chart", REP_REPORT_TREND_MAX);
         d->in.trend_fips[d->in.ntrend_fips++] = found->fips;
         p += len;
         while (*p == ' ')
@@ -202,8 +202,8 @@ static int resolve_trend_counties(struct an_report_data *d, size_t nrows, const 
 
 /* Every survey year with responses up to this one, for the change column
  * and the chart; in.trend stays NULL when there is this year alone. */
-static int load_trend(PGconn *conn, const struct an_report_options *opt,
-                      struct an_report_data *d, struct prev_error *err)
+static int load_trend(PGconn *conn, const struct rep_report_options *opt,
+                      struct rep_report_data *d, struct prev_error *err)
 {
     struct an_estimate_options eo = {opt->survey_year, opt->measure, opt->method, opt->level,
                                      opt->lonely, false};
@@ -233,16 +233,16 @@ static int load_trend(PGconn *conn, const struct an_report_options *opt,
 
 /* The caveats a reader of the numbers needs (the estimate prints the same
  * on stderr): no frame, and counties with a lonely PSU. */
-static void add_notes(struct an_report_data *d, const struct an_county_sums *c, size_t n,
-                      bool has_frame, const struct an_report_options *opt)
+static void add_notes(struct rep_report_data *d, const struct an_county_sums *c, size_t n,
+                      bool has_frame, const struct rep_report_options *opt)
 {
-    struct an_report_input *in = &d->in;
+    struct rep_report_input *in = &d->in;
 
     if (!has_frame)
         snprintf(in->notes[in->nnotes++], sizeof in->notes[0],
                  "no frame for survey year %d: equal weights, no finite population "
                  "correction, no estimated numbers of victims", opt->survey_year);
-    for (size_t i = 0; i < n && in->nnotes < AN_REPORT_MAX_NOTES; i++) {
+    for (size_t i = 0; i < n && in->nnotes < REP_REPORT_MAX_NOTES; i++) {
         if (c[i].respondents != 1 || (has_frame && c[i].officers_total == 1))
             continue;
         snprintf(in->notes[in->nnotes++], sizeof in->notes[0],
@@ -252,8 +252,8 @@ static void add_notes(struct an_report_data *d, const struct an_county_sums *c, 
     }
 }
 
-int an_report_load(PGconn *conn, const struct an_report_options *opt,
-                   struct an_report_data *d, struct prev_error *err)
+int rep_report_load(PGconn *conn, const struct rep_report_options *opt,
+                   struct rep_report_data *d, struct prev_error *err)
 {
     struct an_county_sums counties[AN_MAX_COUNTIES];
     struct an_estimate_options eo;
@@ -315,7 +315,7 @@ done:
     return rc;
 }
 
-void an_report_data_free(struct an_report_data *d)
+void rep_report_data_free(struct rep_report_data *d)
 {
     an_trend_result_free(&d->trend);
     an_trend_years_free(&d->trend_years);

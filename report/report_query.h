@@ -1,5 +1,5 @@
-#ifndef AN_REPORT_QUERY_H
-#define AN_REPORT_QUERY_H
+#ifndef REP_REPORT_QUERY_H
+#define REP_REPORT_QUERY_H
 
 #include <stddef.h>
 
@@ -16,7 +16,7 @@
  * frame themselves, all read in one snapshot so that a load running
  * meanwhile cannot mix two states of the data. */
 
-struct an_report_options {
+struct rep_report_options {
     int survey_year;
     enum an_measure measure;        /* confirmed or any */
     enum an_design_method method;
@@ -28,20 +28,20 @@ struct an_report_options {
     const char *trend_counties;     /* --trend-counties: "Arizona,Pima,..." or NULL */
 };
 
-struct an_report_data {
-    struct an_report_input in;      /* its pointers point into this struct */
+struct rep_report_data {
+    struct rep_report_input in;      /* its pointers point into this struct */
     struct an_estimate_row rows[AN_MAX_COUNTIES + 1];
     struct an_estimate_row officer_rows[AN_MAX_COUNTIES + 1];
-    struct an_batch_info *batches;
-    struct an_export_response *responses;
+    struct rep_batch_info *batches;
+    struct rep_export_response *responses;
     size_t nresponses;
-    struct an_export_frame *frames;
+    struct rep_export_frame *frames;
     size_t nframes;
     struct an_trend_years trend_years;   /* in.trend points into these two */
     struct an_trend_result trend;
 };
 
-/* Fill *d (free it with an_report_data_free, also after a failure).
+/* Fill *d (free it with rep_report_data_free, also after a failure).
  * tool_version, git_commit and generated_at are left for the caller.
  * With with_trend, every survey year with active responses up to this one
  * is estimated the same way for in.trend (left NULL with this year alone)
@@ -49,8 +49,8 @@ struct an_report_data {
  * Errors: 64 a --trend-counties name that is no county; 65 no active
  * responses for the year, or data the estimate refuses (an incomplete
  * frame, a lonely PSU with --lonely-psu fail); 69 database. */
-int an_report_load(PGconn *conn, const struct an_report_options *opt,
-                   struct an_report_data *d, struct prev_error *err);
-void an_report_data_free(struct an_report_data *d);
+int rep_report_load(PGconn *conn, const struct rep_report_options *opt,
+                   struct rep_report_data *d, struct prev_error *err);
+void rep_report_data_free(struct rep_report_data *d);
 
 #endif

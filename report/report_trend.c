@@ -10,7 +10,7 @@
 
 #include "trend_chart.h"
 
-void an_report_trend_free(struct an_report_trend *t)
+void rep_report_trend_free(struct rep_report_trend *t)
 {
     free(t->years);
     memset(t, 0, sizeof *t);
@@ -19,19 +19,19 @@ void an_report_trend_free(struct an_report_trend *t)
 /* Row i of year y's table: the series at the same index (the trend's
  * series and the year's rows are both counties in fips order, then the
  * state). */
-static const struct an_pub_row *pub_row(const struct an_report_trend *t, size_t y, size_t i)
+static const struct rep_pub_row *pub_row(const struct rep_report_trend *t, size_t y, size_t i)
 {
     return i < t->years[y].nrows ? &t->years[y].row[i] : NULL;
 }
 
-static bool published(const struct an_report_trend *t, size_t y, size_t i)
+static bool published(const struct rep_report_trend *t, size_t y, size_t i)
 {
-    const struct an_pub_row *r = pub_row(t, y, i);
+    const struct rep_pub_row *r = pub_row(t, y, i);
     return r != NULL && r->plotted;
 }
 
 /* A series has a line worth drawing when some year publishes its rate. */
-static bool has_published_year(const struct an_report_trend *t, size_t i)
+static bool has_published_year(const struct rep_report_trend *t, size_t i)
 {
     for (size_t y = 0; y < t->trend->nyears; y++)
         if (published(t, y, i))
@@ -39,16 +39,16 @@ static bool has_published_year(const struct an_report_trend *t, size_t i)
     return false;
 }
 
-int an_report_trend_prepare(const struct an_report_input *in, struct an_report_trend *t)
+int rep_report_trend_prepare(const struct rep_report_input *in, struct rep_report_trend *t)
 {
     const struct an_trend_result *tr = in->trend;
     struct an_estimate_row *block = NULL;
-    bool eligible[AN_SUPPRESS_MAX_ROWS];
+    bool eligible[REP_SUPPRESS_MAX_ROWS];
     int rc = 0;
 
     memset(t, 0, sizeof *t);
     t->trend = tr;
-    if (tr == NULL || tr->nseries > AN_SUPPRESS_MAX_ROWS || tr->nseries < 1)
+    if (tr == NULL || tr->nseries > REP_SUPPRESS_MAX_ROWS || tr->nseries < 1)
         return -1;
     if ((t->years = calloc(tr->nyears, sizeof *t->years)) == NULL
         || (block = calloc(tr->nseries, sizeof *block)) == NULL) {
@@ -63,14 +63,14 @@ int an_report_trend_prepare(const struct an_report_input *in, struct an_report_t
             }
             block[i] = *tr->series[i].rows[y];
         }
-        if (an_publish_table(block, tr->nseries - 1, in->min_cell, &t->years[y]) != 0) {
+        if (rep_publish_table(block, tr->nseries - 1, in->min_cell, &t->years[y]) != 0) {
             rc = -1;
             goto done;
         }
     }
 
     if (in->ntrend_fips > 0) {
-        for (size_t k = 0; k < in->ntrend_fips && k < AN_REPORT_TREND_MAX; k++)
+        for (size_t k = 0; k < in->ntrend_fips && k < REP_REPORT_TREND_MAX; k++)
             t->fips[t->nseries++] = in->trend_fips[k];
     } else {
         for (size_t i = 0; i < tr->nseries; i++)
@@ -82,7 +82,7 @@ done:
     return rc;
 }
 
-void an_report_change_cell(const struct an_report_trend *t, size_t i, char *buf, size_t size,
+void rep_report_change_cell(const struct rep_report_trend *t, size_t i, char *buf, size_t size,
                            bool *marked)
 {
     const struct an_trend_result *tr = t->trend;
@@ -106,18 +106,18 @@ void an_report_change_cell(const struct an_report_trend *t, size_t i, char *buf,
 }
 
 
-int an_write_trend_section(FILE *out, const struct an_report_input *in,
-                           const struct an_report_trend *t)
+int rep_write_trend_section(FILE *out, const struct rep_report_input *in,
+                           const struct rep_report_trend *t)
 {
     const struct an_trend_result *tr = t->trend;
-    struct an_chart_series series[AN_REPORT_TREND_MAX];
-    struct an_chart_point *points = NULL;
-    struct an_chart_options opt;
+    struct rep_chart_series series[REP_REPORT_TREND_MAX];
+    struct rep_chart_point *points = NULL;
+    struct rep_chart_options opt;
     char note[200], *svg = NULL;
     size_t n = 0;
     int rc = 0;
 
-    if ((points = calloc(AN_REPORT_TREND_MAX * tr->nyears, sizeof *points)) == NULL)
+    if ((points = calloc(REP_REPORT_TREND_MAX * tr->nyears, sizeof *points)) == NULL)
         return PREV_EX_SOFTWARE;
     for (size_t k = 0; k < t->nseries; k++) {
         const struct an_trend_series *s = an_trend_find(tr, t->fips[k]);
@@ -126,7 +126,7 @@ int an_write_trend_section(FILE *out, const struct an_report_input *in,
             continue;
         i = (size_t)(s - tr->series);
         for (size_t y = 0; y < tr->nyears; y++) {
-            struct an_chart_point *pt = &points[n * tr->nyears + y];
+            struct rep_chart_point *pt = &points[n * tr->nyears + y];
             const struct an_estimate_row *row = s->rows[y];
             pt->year = tr->years[y];
             pt->shown = published(t, y, i);
@@ -141,8 +141,8 @@ int an_write_trend_section(FILE *out, const struct an_report_input *in,
     }
     snprintf(note, sizeof note, "Shaded: %.0f%% confidence interval. A gap: the estimate "
              "of that year is not published (unreliable or small numbers).", 100 * in->level);
-    opt = (struct an_chart_options){0, 0, NULL, "% of youth on probation", note};
-    if (an_trend_chart_svg(series, n, &opt, &svg, NULL) != 0) {
+    opt = (struct rep_chart_options){0, 0, NULL, "% of youth on probation", note};
+    if (rep_trend_chart_svg(series, n, &opt, &svg, NULL) != 0) {
         rc = PREV_EX_SOFTWARE;
         goto done;
     }
@@ -152,7 +152,7 @@ int an_write_trend_section(FILE *out, const struct an_report_input *in,
           "under the same rules as this one. Lines: ", out);
     for (size_t k = 0; k < n; k++) {
         fputs(k == 0 ? "" : k + 1 == n ? " and " : ", ", out);
-        an_html_text(out, series[k].name);
+        rep_html_text(out, series[k].name);
     }
     fputs(".</p>\n<figure>\n", out);
     fputs(svg, out);

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void an_sae_write_intro_html(FILE *out, const struct an_report_input *in)
+void rep_sae_write_intro_html(FILE *out, const struct rep_report_input *in)
 {
     if (!in->sae.on)
         return;
@@ -23,16 +23,16 @@ static const char *fit_words(enum an_fh_method m)
     return m == AN_FH_ML ? "maximum likelihood" : "restricted maximum likelihood (REML)";
 }
 
-void an_sae_write_methods_html(FILE *out, const struct an_report_input *in)
+void rep_sae_write_methods_html(FILE *out, const struct rep_report_input *in)
 {
-    const struct an_report_sae *s = &in->sae;
+    const struct rep_report_sae *s = &in->sae;
 
     if (!s->requested)
         return;
     fputs("<h3 id=\"methods-model\">Model-based estimates (small-area model)</h3>\n<p>", out);
     if (!s->on) {
         fputs("Model-based estimates were asked for but not made: ", out);
-        an_html_text(out, s->fallback);
+        rep_html_text(out, s->fallback);
         fputs(". The report shows direct estimates only.</p>\n", out);
         return;
     }
@@ -47,12 +47,12 @@ void an_sae_write_methods_html(FILE *out, const struct an_report_input *in)
         fputs("a line in the county covariates ", out);
         for (size_t j = 0; j < s->cov.ncols; j++) {
             fputs(j == 0 ? "<code>" : j + 1 == s->cov.ncols ? " and <code>" : ", <code>", out);
-            an_html_text(out, s->cov.names[j]);
+            rep_html_text(out, s->cov.names[j]);
             fputs("</code>", out);
         }
         if (s->covariates_file[0] != '\0') {
             fputs(" (file <code>", out);
-            an_html_text(out, s->covariates_file);
+            rep_html_text(out, s->covariates_file);
             fputs("</code>)", out);
         }
     }
@@ -94,8 +94,8 @@ void an_sae_write_methods_html(FILE *out, const struct an_report_input *in)
                  "is needed.</p>\n", s->opt.level * 100);
 }
 
-void an_sae_write_protection_html(FILE *out, const struct an_report_input *in,
-                                  const struct an_pub_table *t)
+void rep_sae_write_protection_html(FILE *out, const struct rep_report_input *in,
+                                  const struct rep_pub_table *t)
 {
     if (!in->sae.on)
         return;

@@ -4,26 +4,26 @@
 #include <math.h>
 #include <string.h>
 
-const char *const an_sae_columns[] = {
+const char *const rep_sae_columns[] = {
     "sae_estimate", "sae_mse", "sae_ci_low", "sae_ci_high", "sae_weight", "sae_variance",
     "sae_variance_source", "sae_flag", "sae_reasons", NULL,
 };
 
-enum an_sae_cell_kind an_sae_cell(const struct an_sae_row *row, int k, double *num,
+enum rep_sae_cell_kind rep_sae_cell(const struct an_sae_row *row, int k, double *num,
                                   const char **text)
 {
     /* The flag and its reasons are shown for every row, so a reader sees
      * why a row has no model-based estimate. */
     if (k == 7) {
         *text = an_flag_name(row->flag);
-        return AN_SAE_CELL_TEXT;
+        return REP_SAE_CELL_TEXT;
     }
     if (k == 8) {
         *text = row->reasons;
-        return AN_SAE_CELL_TEXT;
+        return REP_SAE_CELL_TEXT;
     }
     if (!row->has_sae)
-        return AN_SAE_CELL_NULL;
+        return REP_SAE_CELL_NULL;
     switch (k) {
     case 0:
         *num = row->estimate;
@@ -43,23 +43,23 @@ enum an_sae_cell_kind an_sae_cell(const struct an_sae_row *row, int k, double *n
     case 5:
         /* A county without respondents has no sampling variance. */
         if (row->synthetic)
-            return AN_SAE_CELL_NULL;
+            return REP_SAE_CELL_NULL;
         *num = row->variance;
         break;
     case 6:
         if (row->synthetic) {
             *text = "none";
-            return AN_SAE_CELL_TEXT;
+            return REP_SAE_CELL_TEXT;
         }
         *text = an_sae_variance_source_name(row->variance_source);
-        return AN_SAE_CELL_TEXT;
+        return REP_SAE_CELL_TEXT;
     default:
-        return AN_SAE_CELL_NULL;
+        return REP_SAE_CELL_NULL;
     }
-    return isnan(*num) ? AN_SAE_CELL_NULL : AN_SAE_CELL_REAL;
+    return isnan(*num) ? REP_SAE_CELL_NULL : REP_SAE_CELL_REAL;
 }
 
-int an_sae_write_diagnostics(FILE *out, const struct an_sae_summary *s,
+int rep_sae_write_diagnostics(FILE *out, const struct an_sae_summary *s,
                              const struct an_estimate_row *rows, const struct an_sae_row *sae,
                              size_t nrows, struct prev_error *err)
 {

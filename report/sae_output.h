@@ -1,5 +1,5 @@
-#ifndef AN_SAE_OUTPUT_H
-#define AN_SAE_OUTPUT_H
+#ifndef REP_SAE_OUTPUT_H
+#define REP_SAE_OUTPUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,13 +14,13 @@
 
 /* sae_estimate, sae_mse, sae_ci_low, sae_ci_high, sae_weight, sae_variance,
  * sae_variance_source, sae_flag, sae_reasons; NULL-terminated. */
-extern const char *const an_sae_columns[];
+extern const char *const rep_sae_columns[];
 
-enum an_sae_cell_kind { AN_SAE_CELL_NULL, AN_SAE_CELL_REAL, AN_SAE_CELL_TEXT };
+enum rep_sae_cell_kind { REP_SAE_CELL_NULL, REP_SAE_CELL_REAL, REP_SAE_CELL_TEXT };
 
-/* Column k of an_sae_columns for row: a number (full precision is the
+/* Column k of rep_sae_columns for row: a number (full precision is the
  * writer's job), a text, or missing (the state row, or no model). */
-enum an_sae_cell_kind an_sae_cell(const struct an_sae_row *row, int k, double *num,
+enum rep_sae_cell_kind rep_sae_cell(const struct an_sae_row *row, int k, double *num,
                                   const char **text);
 
 /* The diagnostics an analyst needs to judge the model (docs/methods.md,
@@ -28,7 +28,7 @@ enum an_sae_cell_kind an_sae_cell(const struct an_sae_row *row, int k, double *n
  * benchmark ratio, and per county gamma, D_i, its source and the
  * standardized residual. rows/sae are the nrows rows given to
  * an_sae_compute. Returns 0 or PREV_EX_IOERR. */
-int an_sae_write_diagnostics(FILE *out, const struct an_sae_summary *s,
+int rep_sae_write_diagnostics(FILE *out, const struct an_sae_summary *s,
                              const struct an_estimate_row *rows, const struct an_sae_row *sae,
                              size_t nrows, struct prev_error *err);
 

@@ -21,7 +21,7 @@
 
 #include "report_model.h"
 
-const char *const an_pub_sae_col_names[AN_PUB_SAE_NCOLS] = {
+const char *const rep_pub_sae_col_names[REP_PUB_SAE_NCOLS] = {
     "sae_estimate_pct", "sae_ci_low_pct", "sae_ci_high_pct", "sae_flag",
 };
 
@@ -29,9 +29,9 @@ const char *const an_pub_sae_col_names[AN_PUB_SAE_NCOLS] = {
  * listed for a suppressed one, where it would say what "*" hides. */
 #define SAE_REASON_ZERO "estimate is 0"
 
-static void fill(struct an_pub_sae_row *out, const char *symbol)
+static void fill(struct rep_pub_sae_row *out, const char *symbol)
 {
-    for (int c = 0; c < AN_PUB_SAE_NCOLS; c++)
+    for (int c = 0; c < REP_PUB_SAE_NCOLS; c++)
         snprintf(out->cell[c], sizeof out->cell[c], "%s", symbol);
 }
 
@@ -55,18 +55,18 @@ static void reasons_without_zero(char *dst, size_t size, const char *reasons)
     }
 }
 
-void an_sae_format(const struct an_sae_row *m, enum an_sae_shown shown,
-                   struct an_pub_sae_row *out)
+void rep_sae_format(const struct an_sae_row *m, enum rep_sae_shown shown,
+                   struct rep_pub_sae_row *out)
 {
     memset(out, 0, sizeof *out);
     out->shown = shown;
     out->estimate = out->ci_low = out->ci_high = NAN;
     switch (shown) {
-    case AN_SAE_SHOWN:
-        an_fmt_pct(out->cell[AN_PUB_SAE_ESTIMATE], sizeof out->cell[0], m->estimate);
-        an_fmt_pct(out->cell[AN_PUB_SAE_CI_LOW], sizeof out->cell[0], m->ci_low);
-        an_fmt_pct(out->cell[AN_PUB_SAE_CI_HIGH], sizeof out->cell[0], m->ci_high);
-        snprintf(out->cell[AN_PUB_SAE_FLAG], sizeof out->cell[0], "%s", an_flag_name(m->flag));
+    case REP_SAE_SHOWN:
+        rep_fmt_pct(out->cell[REP_PUB_SAE_ESTIMATE], sizeof out->cell[0], m->estimate);
+        rep_fmt_pct(out->cell[REP_PUB_SAE_CI_LOW], sizeof out->cell[0], m->ci_low);
+        rep_fmt_pct(out->cell[REP_PUB_SAE_CI_HIGH], sizeof out->cell[0], m->ci_high);
+        snprintf(out->cell[REP_PUB_SAE_FLAG], sizeof out->cell[0], "%s", an_flag_name(m->flag));
         out->plotted = true;
         out->estimate = m->estimate;
         out->ci_low = m->ci_low;
@@ -74,17 +74,17 @@ void an_sae_format(const struct an_sae_row *m, enum an_sae_shown shown,
         if (m->flag == AN_FLAG_REVIEW)
             snprintf(out->reasons, sizeof out->reasons, "%s", m->reasons);
         return;
-    case AN_SAE_UNRELIABLE:
+    case REP_SAE_UNRELIABLE:
         fill(out, "*");
-        snprintf(out->cell[AN_PUB_SAE_FLAG], sizeof out->cell[0], "%s",
+        snprintf(out->cell[REP_PUB_SAE_FLAG], sizeof out->cell[0], "%s",
                  an_flag_name(AN_FLAG_SUPPRESS));
         reasons_without_zero(out->reasons, sizeof out->reasons, m->reasons);
         return;
-    case AN_SAE_HIDDEN_OWN:
-    case AN_SAE_HIDDEN_OTHER:
+    case REP_SAE_HIDDEN_OWN:
+    case REP_SAE_HIDDEN_OTHER:
         fill(out, "x");
         return;
-    case AN_SAE_NO_MODEL:
+    case REP_SAE_NO_MODEL:
         break;
     }
     fill(out, "-");
@@ -98,7 +98,7 @@ struct refit {
     const struct an_sae_covariates *cov;
     const struct an_sae_options *opt;
     const struct an_sae_row *truth;            /* the fit on the real rows */
-    const enum an_sae_shown *dec;              /* what is published */
+    const enum rep_sae_shown *dec;              /* what is published */
     struct an_estimate_row *work;              /* rows, a few counts changed */
     struct an_sae_row *alt;                    /* the fit on work */
     long refits;                               /* an_sae_compute calls so far, all checks */
@@ -127,16 +127,16 @@ static void with_count(const struct an_estimate_row *r, long cases, struct an_es
  * listed under the table read the same; "x" and "-" are constant. */
 static bool same_cells(const struct refit *f)
 {
-    struct an_pub_sae_row a, b;
+    struct rep_pub_sae_row a, b;
 
     for (size_t r = 0; r < f->n; r++) {
-        enum an_sae_shown d = f->dec[r];
-        if (d != AN_SAE_SHOWN && d != AN_SAE_UNRELIABLE)
+        enum rep_sae_shown d = f->dec[r];
+        if (d != REP_SAE_SHOWN && d != REP_SAE_UNRELIABLE)
             continue;
-        if (an_sae_presentable(&f->alt[r]) != (d == AN_SAE_SHOWN))
+        if (an_sae_presentable(&f->alt[r]) != (d == REP_SAE_SHOWN))
             return false;
-        an_sae_format(&f->truth[r], d, &a);
-        an_sae_format(&f->alt[r], d, &b);
+        rep_sae_format(&f->truth[r], d, &a);
+        rep_sae_format(&f->alt[r], d, &b);
         if (memcmp(a.cell, b.cell, sizeof a.cell) != 0 || strcmp(a.reasons, b.reasons) != 0)
             return false;
     }
@@ -155,9 +155,9 @@ static double mismatch(const struct refit *f)
         const struct an_sae_row *t = &f->truth[r], *a = &f->alt[r];
         bool shown = an_sae_presentable(a);
 
-        if (f->dec[r] == AN_SAE_UNRELIABLE && shown)
+        if (f->dec[r] == REP_SAE_UNRELIABLE && shown)
             d += 1.0;
-        if (f->dec[r] != AN_SAE_SHOWN)
+        if (f->dec[r] != REP_SAE_SHOWN)
             continue;
         if (!shown || a->flag != t->flag || strcmp(a->reasons, t->reasons) != 0) {
             d += 1.0;
@@ -215,19 +215,19 @@ static bool same_with(struct refit *f, const struct move *mv, size_t nmv, double
 /* Whether a hidden cell's symbol allows v (suppress.c's domain_of): "<10"
  * 1..9; "x" 10 or more (0 or 10 or more for a linked cell under 10); "*"
  * 0 or 10 or more. */
-static bool symbol_allows(enum an_mark m, long value, long min_cell, long v)
+static bool symbol_allows(enum rep_mark m, long value, long min_cell, long v)
 {
     switch (m) {
-    case AN_MARK_SMALL:
-        return an_is_small(v, min_cell);
-    case AN_MARK_PROTECT:
+    case REP_MARK_SMALL:
+        return rep_is_small(v, min_cell);
+    case REP_MARK_PROTECT:
         if (value >= min_cell)
             return v >= min_cell;
         /* fall through */
-    case AN_MARK_NCHS:
+    case REP_MARK_NCHS:
         return v == 0 || v >= min_cell;
-    case AN_MARK_SHOW:
-    case AN_MARK_NA:
+    case REP_MARK_SHOW:
+    case REP_MARK_NA:
         break;
     }
     return v >= 0;
@@ -237,7 +237,7 @@ static bool symbol_allows(enum an_mark m, long value, long min_cell, long v)
  * caseloads hold it. Its estimated total would change too, but a hidden
  * county's youth total is not published, so a reader cannot tie the two
  * (the totals are protected by their own relation, as in suppress.c). */
-static bool may_read(const struct an_estimate_row *r, const struct an_protect_cells *c,
+static bool may_read(const struct an_estimate_row *r, const struct rep_protect_cells *c,
                      long min_cell, long v)
 {
     long limit = r->youth_n > r->cases ? r->youth_n : r->cases;
@@ -255,17 +255,17 @@ static size_t uf_find(size_t *parent, size_t i)
 /* The hidden counts, their groups and what is known of them. */
 struct groups {
     size_t n;
-    size_t row[AN_SUPPRESS_MAX_ROWS];       /* hidden county -> row */
-    size_t parent[AN_SUPPRESS_MAX_ROWS];    /* union-find over hidden counties */
-    bool open[AN_SUPPRESS_MAX_ROWS];        /* a case can move in or out unseen */
+    size_t row[REP_SUPPRESS_MAX_ROWS];       /* hidden county -> row */
+    size_t parent[REP_SUPPRESS_MAX_ROWS];    /* union-find over hidden counties */
+    bool open[REP_SUPPRESS_MAX_ROWS];        /* a case can move in or out unseen */
 };
 
 /* The first group (its root) whose sum a reader would learn and that is a
  * small count, or -1. */
 static long bad_group(struct groups *g, const struct an_estimate_row *rows, long min_cell)
 {
-    long sum[AN_SUPPRESS_MAX_ROWS] = {0};
-    bool open[AN_SUPPRESS_MAX_ROWS] = {false};
+    long sum[REP_SUPPRESS_MAX_ROWS] = {0};
+    bool open[REP_SUPPRESS_MAX_ROWS] = {false};
 
     for (size_t a = 0; a < g->n; a++) {
         size_t r = uf_find(g->parent, a);
@@ -273,7 +273,7 @@ static long bad_group(struct groups *g, const struct an_estimate_row *rows, long
         open[r] = open[r] || g->open[a];
     }
     for (size_t a = 0; a < g->n; a++)
-        if (uf_find(g->parent, a) == a && !open[a] && an_is_small(sum[a], min_cell))
+        if (uf_find(g->parent, a) == a && !open[a] && rep_is_small(sum[a], min_cell))
             return (long)a;
     return -1;
 }
@@ -281,7 +281,7 @@ static long bad_group(struct groups *g, const struct an_estimate_row *rows, long
 /* Try to move d cases into hidden county a from hidden county b. True
  * when the published cells stay. */
 static bool try_pair(struct refit *f, const struct groups *g,
-                     const struct an_protect_cells *cells, long min_cell, size_t a, size_t b,
+                     const struct rep_protect_cells *cells, long min_cell, size_t a, size_t b,
                      long d)
 {
     const struct an_estimate_row *rows = f->rows;
@@ -299,7 +299,7 @@ static bool try_pair(struct refit *f, const struct groups *g,
 /* same_with for count[x] in every hidden county x of g. */
 static bool eval_counts(struct refit *f, const struct groups *g, const long *count, double *dist)
 {
-    struct move mv[AN_SUPPRESS_MAX_ROWS];
+    struct move mv[REP_SUPPRESS_MAX_ROWS];
     size_t nmv = 0;
 
     for (size_t x = 0; x < g->n; x++)
@@ -321,7 +321,7 @@ static bool eval_counts(struct refit *f, const struct groups *g, const long *cou
  * county outside a's group (or, without the sum, needs none). The search
  * may miss a witness, never invent one. */
 static bool find_witness(struct refit *f, struct groups *g,
-                         const struct an_protect_cells *cells, long min_cell, bool sum_known,
+                         const struct rep_protect_cells *cells, long min_cell, bool sum_known,
                          size_t a, long d, long *count)
 {
     const struct an_estimate_row *rows = f->rows;
@@ -401,20 +401,20 @@ static bool find_witness(struct refit *f, struct groups *g,
  * linked to none its count, and none of these may be a small count.
  * Without Arizona's count, a county whose count can change alone, unseen,
  * leaves its group's sum open too. */
-static bool model_safe(struct refit *f, size_t ncounties, const struct an_protect_cells *cells,
+static bool model_safe(struct refit *f, size_t ncounties, const struct rep_protect_cells *cells,
                        long min_cell)
 {
     static const long moves[] = {1, -1, 2, -2};
     const size_t nmoves = sizeof moves / sizeof moves[0];
     const struct an_estimate_row *rows = f->rows;
-    bool sum_known = cells[ncounties].cases == AN_MARK_SHOW;
-    long count[AN_SUPPRESS_MAX_ROWS], bad;
+    bool sum_known = cells[ncounties].cases == REP_MARK_SHOW;
+    long count[REP_SUPPRESS_MAX_ROWS], bad;
     struct groups g;
 
     memset(&g, 0, sizeof g);
     for (size_t j = 0; j < ncounties; j++)
         if (rows[j].respondents > 0 && rows[j].has_estimate &&
-            cells[j].cases != AN_MARK_SHOW && cells[j].cases != AN_MARK_NA)
+            cells[j].cases != REP_MARK_SHOW && cells[j].cases != REP_MARK_NA)
             g.row[g.n++] = j;
     for (size_t a = 0; a < g.n; a++)
         g.parent[a] = a;
@@ -461,17 +461,17 @@ static bool model_safe(struct refit *f, size_t ncounties, const struct an_protec
  * then the others, smallest weight first (a county weighed little by its
  * own data is mostly the common level, which every county's count moves). */
 static long next_to_hide(const struct an_estimate_row *rows, size_t ncounties,
-                         const struct an_protect_cells *cells, const struct an_sae_row *sae,
-                         const enum an_sae_shown *dec)
+                         const struct rep_protect_cells *cells, const struct an_sae_row *sae,
+                         const enum rep_sae_shown *dec)
 {
     long best = -1;
     bool best_hidden = false;
 
     for (size_t i = 0; i < ncounties; i++) {
         bool hidden;
-        if (dec[i] != AN_SAE_SHOWN)
+        if (dec[i] != REP_SAE_SHOWN)
             continue;
-        hidden = cells[i].cases != AN_MARK_SHOW && cells[i].cases != AN_MARK_NA;
+        hidden = cells[i].cases != REP_MARK_SHOW && cells[i].cases != REP_MARK_NA;
         if (best < 0 || (hidden && !best_hidden)) {
             best = (long)i;
             best_hidden = hidden;
@@ -485,21 +485,21 @@ static long next_to_hide(const struct an_estimate_row *rows, size_t ncounties,
     return best;
 }
 
-int an_sae_protect(const struct an_estimate_row *rows, size_t ncounties,
-                   const struct an_protect_cells *cells, long min_cell,
+int rep_sae_protect(const struct an_estimate_row *rows, size_t ncounties,
+                   const struct rep_protect_cells *cells, long min_cell,
                    const struct an_sae_row *sae, const struct an_sae_covariates *cov,
-                   const struct an_sae_options *opt, enum an_sae_shown *out,
+                   const struct an_sae_options *opt, enum rep_sae_shown *out,
                    struct prev_error *err)
 {
     size_t n = ncounties + 1;
     struct an_sae_summary summary;
     struct refit f = {rows, n, cov, opt, NULL, out, NULL, NULL, 0};
     struct an_sae_row *truth = NULL;
-    struct an_pub_sae_row a, b;
+    struct rep_pub_sae_row a, b;
     int rc = 0;
 
     memset(&summary, 0, sizeof summary);
-    if (n > AN_SUPPRESS_MAX_ROWS)
+    if (n > REP_SUPPRESS_MAX_ROWS)
         return prev_fail(err, PREV_EX_SOFTWARE, "", "too many rows for the report (%zu)", n);
     truth = calloc(n, sizeof *truth);
     f.work = calloc(n, sizeof *f.work);
@@ -514,8 +514,8 @@ int an_sae_protect(const struct an_estimate_row *rows, size_t ncounties,
     if ((rc = an_sae_compute(rows, n, cov, opt, truth, &summary, err)) != 0)
         goto done;
     for (size_t i = 0; i < n; i++) {
-        an_sae_format(&truth[i], AN_SAE_SHOWN, &a);
-        an_sae_format(&sae[i], AN_SAE_SHOWN, &b);
+        rep_sae_format(&truth[i], REP_SAE_SHOWN, &a);
+        rep_sae_format(&sae[i], REP_SAE_SHOWN, &b);
         if (truth[i].has_sae != sae[i].has_sae || truth[i].flag != sae[i].flag ||
             memcmp(a.cell, b.cell, sizeof a.cell) != 0) {
             rc = prev_fail(err, PREV_EX_SOFTWARE, rows[i].county,
@@ -527,35 +527,35 @@ int an_sae_protect(const struct an_estimate_row *rows, size_t ncounties,
     f.truth = truth;
 
     for (size_t i = 0; i < n; i++) {
-        bool own_small = cells[i].cases == AN_MARK_SMALL || cells[i].total == AN_MARK_SMALL;
+        bool own_small = cells[i].cases == REP_MARK_SMALL || cells[i].total == REP_MARK_SMALL;
         if (i == ncounties || !sae[i].has_sae)
-            out[i] = AN_SAE_NO_MODEL;
+            out[i] = REP_SAE_NO_MODEL;
         else if (own_small)
-            out[i] = AN_SAE_HIDDEN_OWN;
+            out[i] = REP_SAE_HIDDEN_OWN;
         else if (!an_sae_presentable(&sae[i]))
-            out[i] = AN_SAE_UNRELIABLE;
+            out[i] = REP_SAE_UNRELIABLE;
         else
-            out[i] = AN_SAE_SHOWN;
+            out[i] = REP_SAE_SHOWN;
     }
     for (;;) {
         bool informative = false;
         long drop;
 
         for (size_t i = 0; i < ncounties; i++)
-            informative = informative || out[i] == AN_SAE_SHOWN || out[i] == AN_SAE_UNRELIABLE;
+            informative = informative || out[i] == REP_SAE_SHOWN || out[i] == REP_SAE_UNRELIABLE;
         /* Nothing the data moves is published: the table is as safe as
-         * an_protect_table made it. */
+         * rep_protect_table made it. */
         if (!informative || model_safe(&f, ncounties, cells, min_cell))
             break;
         if ((drop = next_to_hide(rows, ncounties, cells, sae, out)) >= 0) {
-            out[drop] = AN_SAE_HIDDEN_OTHER;
+            out[drop] = REP_SAE_HIDDEN_OTHER;
             continue;
         }
         /* Only "*" is left, and even whether an estimate is reliable pins
          * a small count down: hide those as well. */
         for (size_t i = 0; i < ncounties; i++)
-            if (out[i] == AN_SAE_UNRELIABLE)
-                out[i] = AN_SAE_HIDDEN_OTHER;
+            if (out[i] == REP_SAE_UNRELIABLE)
+                out[i] = REP_SAE_HIDDEN_OTHER;
     }
 done:
     an_sae_summary_free(&summary);
@@ -565,33 +565,33 @@ done:
     return rc;
 }
 
-int an_publish_sae(const struct an_report_input *in, struct an_pub_table *t,
+int rep_publish_sae(const struct rep_report_input *in, struct rep_pub_table *t,
                    struct prev_error *err)
 {
-    struct an_protect_cells cells[AN_SUPPRESS_MAX_ROWS];
-    enum an_sae_shown dec[AN_SUPPRESS_MAX_ROWS];
+    struct rep_protect_cells cells[REP_SUPPRESS_MAX_ROWS];
+    enum rep_sae_shown dec[REP_SUPPRESS_MAX_ROWS];
     int rc;
 
     if (!in->sae.on || in->sae.rows == NULL)
         return 0;
     for (size_t i = 0; i < t->nrows; i++)
         cells[i] = t->row[i].marks;
-    if ((rc = an_sae_protect(in->rows, t->nrows - 1, cells, t->min_cell, in->sae.rows,
+    if ((rc = rep_sae_protect(in->rows, t->nrows - 1, cells, t->min_cell, in->sae.rows,
                              &in->sae.cov, &in->sae.opt, dec, err)) != 0)
         return rc;
     t->has_sae = true;
     for (size_t i = 0; i < t->nrows; i++) {
-        struct an_pub_row *r = &t->row[i];
-        struct an_pub_sae_row *s = &t->sae[i];
+        struct rep_pub_row *r = &t->row[i];
+        struct rep_pub_sae_row *s = &t->sae[i];
 
-        an_sae_format(&in->sae.rows[i], dec[i], s);
-        r->notes[AN_NOTE_SAE_NCHS] = dec[i] == AN_SAE_UNRELIABLE;
-        r->notes[AN_NOTE_SAE_PROTECT] = dec[i] == AN_SAE_HIDDEN_OWN ||
-                                        dec[i] == AN_SAE_HIDDEN_OTHER;
-        r->notes[AN_NOTE_SAE_REVIEW] = dec[i] == AN_SAE_SHOWN &&
+        rep_sae_format(&in->sae.rows[i], dec[i], s);
+        r->notes[REP_NOTE_SAE_NCHS] = dec[i] == REP_SAE_UNRELIABLE;
+        r->notes[REP_NOTE_SAE_PROTECT] = dec[i] == REP_SAE_HIDDEN_OWN ||
+                                        dec[i] == REP_SAE_HIDDEN_OTHER;
+        r->notes[REP_NOTE_SAE_REVIEW] = dec[i] == REP_SAE_SHOWN &&
                                        in->sae.rows[i].flag == AN_FLAG_REVIEW;
-        an_pub_row_set_notes(r);
-        for (int n = AN_NOTE_SAE_NCHS; n <= AN_NOTE_SAE_REVIEW; n++)
+        rep_pub_row_set_notes(r);
+        for (int n = REP_NOTE_SAE_NCHS; n <= REP_NOTE_SAE_REVIEW; n++)
             t->used[n] = t->used[n] || r->notes[n];
     }
     return 0;

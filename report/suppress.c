@@ -110,29 +110,29 @@ static int iv_common(const struct ivset *a, const struct ivset *b)
     return (int)count;
 }
 
-long an_round_count(double x)
+long rep_round_count(double x)
 {
     return (long)lround(x);
 }
 
-bool an_is_small(long v, long min_cell)
+bool rep_is_small(long v, long min_cell)
 {
     return v >= 1 && v < min_cell;
 }
 
-const char *an_mark_symbol(enum an_mark m, long min_cell, char *buf, size_t size)
+const char *rep_mark_symbol(enum rep_mark m, long min_cell, char *buf, size_t size)
 {
     switch (m) {
-    case AN_MARK_SMALL:
+    case REP_MARK_SMALL:
         snprintf(buf, size, "<%ld", min_cell);
         return buf;
-    case AN_MARK_NCHS:
+    case REP_MARK_NCHS:
         return "*";
-    case AN_MARK_PROTECT:
+    case REP_MARK_PROTECT:
         return "x";
-    case AN_MARK_NA:
+    case REP_MARK_NA:
         return "-";
-    case AN_MARK_SHOW:
+    case REP_MARK_SHOW:
         break;
     }
     return "";
@@ -141,37 +141,37 @@ const char *an_mark_symbol(enum an_mark m, long min_cell, char *buf, size_t size
 /* The marks that follow from a row's hide reason. A hidden count reads
  * "<10" whenever it is small, whatever hid the row: so "*" and "x" never
  * stand for 1..9, which is what lets the attacker model below be exact. */
-static void marks_for(const struct an_protect_row *r, enum an_hide_reason why, long min_cell,
-                      struct an_protect_cells *c)
+static void marks_for(const struct rep_protect_row *r, enum rep_hide_reason why, long min_cell,
+                      struct rep_protect_cells *c)
 {
-    enum an_mark hidden_kind = r->flag == AN_FLAG_SUPPRESS ? AN_MARK_NCHS : AN_MARK_PROTECT;
+    enum rep_mark hidden_kind = r->flag == AN_FLAG_SUPPRESS ? REP_MARK_NCHS : REP_MARK_PROTECT;
 
     c->hidden = why;
     if (!r->has_data) {
-        c->cases = c->total = c->rate = AN_MARK_NA;
+        c->cases = c->total = c->rate = REP_MARK_NA;
         return;
     }
-    if (why == AN_HIDE_NONE) {
-        c->cases = c->rate = AN_MARK_SHOW;
-        c->total = r->has_total ? AN_MARK_SHOW : AN_MARK_NA;
+    if (why == REP_HIDE_NONE) {
+        c->cases = c->rate = REP_MARK_SHOW;
+        c->total = r->has_total ? REP_MARK_SHOW : REP_MARK_NA;
         return;
     }
-    c->cases = an_is_small(r->cases, min_cell) ? AN_MARK_SMALL : hidden_kind;
+    c->cases = rep_is_small(r->cases, min_cell) ? REP_MARK_SMALL : hidden_kind;
     if (!r->has_total)
-        c->total = AN_MARK_NA;
+        c->total = REP_MARK_NA;
     else
-        c->total = an_is_small(an_round_count(r->total), min_cell) ? AN_MARK_SMALL : hidden_kind;
+        c->total = rep_is_small(rep_round_count(r->total), min_cell) ? REP_MARK_SMALL : hidden_kind;
     c->rate = hidden_kind;
 }
 
 /* What a reader knows about a hidden cell from its symbol. */
-static void domain_of(enum an_mark m, long value, long min_cell, struct ivset *d)
+static void domain_of(enum rep_mark m, long value, long min_cell, struct ivset *d)
 {
     switch (m) {
-    case AN_MARK_SMALL:
+    case REP_MARK_SMALL:
         iv_single(d, 1, min_cell - 1);
         return;
-    case AN_MARK_PROTECT:
+    case REP_MARK_PROTECT:
         /* Complements are chosen among counts of min_cell or more, but a
          * linked cell of a hidden row may be 0 (inconsistent frame). */
         if (value >= min_cell) {
@@ -179,7 +179,7 @@ static void domain_of(enum an_mark m, long value, long min_cell, struct ivset *d
             return;
         }
         /* fall through */
-    case AN_MARK_NCHS:
+    case REP_MARK_NCHS:
         d->n = 2;
         d->lo[0] = 0;
         d->hi[0] = 0;
@@ -187,8 +187,8 @@ static void domain_of(enum an_mark m, long value, long min_cell, struct ivset *d
         d->hi[1] = IV_INF;
         iv_normalize(d);
         return;
-    case AN_MARK_NA:
-    case AN_MARK_SHOW:
+    case REP_MARK_NA:
+    case REP_MARK_SHOW:
         break;
     }
     iv_single(d, 0, IV_INF);
@@ -197,12 +197,12 @@ static void domain_of(enum an_mark m, long value, long min_cell, struct ivset *d
 /* One relation: cells 0..n-1 with signs (+1 county, -1 state). */
 struct relation {
     size_t n;
-    int sign[AN_SUPPRESS_MAX_ROWS];
-    bool known[AN_SUPPRESS_MAX_ROWS];      /* published (or known to be 0) */
-    bool guarded[AN_SUPPRESS_MAX_ROWS];    /* hidden to protect: must not be recovered */
-    bool has_value[AN_SUPPRESS_MAX_ROWS];  /* we know the true value */
-    long value[AN_SUPPRESS_MAX_ROWS];
-    struct ivset dom[AN_SUPPRESS_MAX_ROWS];
+    int sign[REP_SUPPRESS_MAX_ROWS];
+    bool known[REP_SUPPRESS_MAX_ROWS];      /* published (or known to be 0) */
+    bool guarded[REP_SUPPRESS_MAX_ROWS];    /* hidden to protect: must not be recovered */
+    bool has_value[REP_SUPPRESS_MAX_ROWS];  /* we know the true value */
+    long value[REP_SUPPRESS_MAX_ROWS];
+    struct ivset dom[REP_SUPPRESS_MAX_ROWS];
 };
 
 /* Is every guarded cell safe when sum(sign * x) = rhs? strict: no hidden
@@ -226,13 +226,13 @@ static bool relation_safe_for(const struct relation *rel, long rhs, long min_cel
         return true;
     /* With the state published, the hidden counties' sum is rhs - p: a
      * count of victims in its own right. */
-    if (group_is_counties && an_is_small(rhs - p, min_cell))
+    if (group_is_counties && rep_is_small(rhs - p, min_cell))
         return false;
     for (size_t i = 0; i < rel->n; i++) {
         struct ivset t, allowed;
         if (rel->known[i] || !rel->guarded[i])
             continue;
-        if (!strict && !(rel->has_value[i] && an_is_small(rel->value[i], min_cell)))
+        if (!strict && !(rel->has_value[i] && rep_is_small(rel->value[i], min_cell)))
             continue;
         /* sign_i * x_i = rhs - p - sum over the other unknowns. */
         iv_single(&t, 0, 0);
@@ -272,15 +272,15 @@ static bool relation_safe(const struct relation *rel, long min_cell, bool strict
     return rhs_true == 0 || relation_safe_for(rel, rhs_true, min_cell, strict);
 }
 
-static void build_relation(const struct an_protect_row *rows, size_t ncounties,
-                           const struct an_protect_cells *cells, bool totals, long min_cell,
+static void build_relation(const struct rep_protect_row *rows, size_t ncounties,
+                           const struct rep_protect_cells *cells, bool totals, long min_cell,
                            struct relation *rel)
 {
     memset(rel, 0, sizeof *rel);
     rel->n = ncounties + 1;
     for (size_t i = 0; i <= ncounties; i++) {
-        const struct an_protect_row *r = &rows[i];
-        enum an_mark m = totals ? cells[i].total : cells[i].cases;
+        const struct rep_protect_row *r = &rows[i];
+        enum rep_mark m = totals ? cells[i].total : cells[i].cases;
         rel->sign[i] = i < ncounties ? 1 : -1;
         if (!totals) {
             /* Without respondents the sample holds no case: a known 0. */
@@ -288,17 +288,17 @@ static void build_relation(const struct an_protect_row *rows, size_t ncounties,
             rel->value[i] = r->has_data ? r->cases : 0;
         } else if (r->has_data && r->has_total) {
             rel->has_value[i] = true;
-            rel->value[i] = an_round_count(r->total);
+            rel->value[i] = rep_round_count(r->total);
         }
-        rel->known[i] = rel->has_value[i] && (m == AN_MARK_SHOW || !r->has_data);
-        rel->guarded[i] = !rel->known[i] && m != AN_MARK_NA;
+        rel->known[i] = rel->has_value[i] && (m == REP_MARK_SHOW || !r->has_data);
+        rel->guarded[i] = !rel->known[i] && m != REP_MARK_NA;
         if (!rel->known[i])
             domain_of(m, rel->value[i], min_cell, &rel->dom[i]);
     }
 }
 
-static bool table_safe(const struct an_protect_row *rows, size_t ncounties,
-                       const struct an_protect_cells *cells, long min_cell, bool strict)
+static bool table_safe(const struct rep_protect_row *rows, size_t ncounties,
+                       const struct rep_protect_cells *cells, long min_cell, bool strict)
 {
     struct relation rel;
 
@@ -311,17 +311,17 @@ static bool table_safe(const struct an_protect_row *rows, size_t ncounties,
 
 /* Complement candidates: published counties holding at least one case,
  * smallest first, so that the least information is withheld. */
-static size_t candidates(const struct an_protect_row *rows, size_t ncounties,
-                         const struct an_protect_cells *cells, size_t *idx)
+static size_t candidates(const struct rep_protect_row *rows, size_t ncounties,
+                         const struct rep_protect_cells *cells, size_t *idx)
 {
     size_t n = 0;
 
     for (size_t i = 0; i < ncounties; i++) {
-        if (!rows[i].has_data || cells[i].hidden != AN_HIDE_NONE || rows[i].cases < 1)
+        if (!rows[i].has_data || cells[i].hidden != REP_HIDE_NONE || rows[i].cases < 1)
             continue;
         size_t k = n++;
         while (k > 0) {
-            const struct an_protect_row *a = &rows[idx[k - 1]], *b = &rows[i];
+            const struct rep_protect_row *a = &rows[idx[k - 1]], *b = &rows[i];
             double ta = a->has_total ? a->total : 0, tb = b->has_total ? b->total : 0;
             if (a->cases < b->cases || (a->cases == b->cases && ta <= tb))
                 break;
@@ -333,25 +333,25 @@ static size_t candidates(const struct an_protect_row *rows, size_t ncounties,
     return n;
 }
 
-int an_protect_table(const struct an_protect_row *rows, size_t ncounties, long min_cell,
-                     struct an_protect_cells *out)
+int rep_protect_table(const struct rep_protect_row *rows, size_t ncounties, long min_cell,
+                     struct rep_protect_cells *out)
 {
-    size_t idx[AN_SUPPRESS_MAX_ROWS];
+    size_t idx[REP_SUPPRESS_MAX_ROWS];
     size_t state = ncounties;
 
-    if (rows == NULL || out == NULL || min_cell < 1 || ncounties + 1 > AN_SUPPRESS_MAX_ROWS)
+    if (rows == NULL || out == NULL || min_cell < 1 || ncounties + 1 > REP_SUPPRESS_MAX_ROWS)
         return -1;
     for (size_t i = 0; i <= ncounties; i++) {
-        const struct an_protect_row *r = &rows[i];
-        enum an_hide_reason why = AN_HIDE_NONE;
+        const struct rep_protect_row *r = &rows[i];
+        enum rep_hide_reason why = REP_HIDE_NONE;
         if (r->has_data && (r->cases < 0 || (r->has_total && !isfinite(r->total))))
             return -1;
         if (r->has_data) {
-            if (an_is_small(r->cases, min_cell) ||
-                (r->has_total && an_is_small(an_round_count(r->total), min_cell)))
-                why = AN_HIDE_SMALL;
+            if (rep_is_small(r->cases, min_cell) ||
+                (r->has_total && rep_is_small(rep_round_count(r->total), min_cell)))
+                why = REP_HIDE_SMALL;
             else if (r->flag == AN_FLAG_SUPPRESS)
-                why = AN_HIDE_NCHS;
+                why = REP_HIDE_NCHS;
         }
         marks_for(r, why, min_cell, &out[i]);
     }
@@ -365,20 +365,20 @@ int an_protect_table(const struct an_protect_row *rows, size_t ncounties, long m
         n = candidates(rows, ncounties, out, idx);
         /* The smallest county that makes the table safe on its own... */
         for (size_t k = 0; k < n && !done; k++) {
-            marks_for(&rows[idx[k]], AN_HIDE_COMPLEMENT, min_cell, &out[idx[k]]);
+            marks_for(&rows[idx[k]], REP_HIDE_COMPLEMENT, min_cell, &out[idx[k]]);
             if (table_safe(rows, ncounties, out, min_cell, true))
                 done = true;
             else
-                marks_for(&rows[idx[k]], AN_HIDE_NONE, min_cell, &out[idx[k]]);
+                marks_for(&rows[idx[k]], REP_HIDE_NONE, min_cell, &out[idx[k]]);
         }
         if (done)
             return 0;
         /* ...else the smallest one, and look again; the state's own
          * figures are hidden only when no county is left to hide. */
         if (n > 0)
-            marks_for(&rows[idx[0]], AN_HIDE_COMPLEMENT, min_cell, &out[idx[0]]);
-        else if (rows[state].has_data && out[state].hidden == AN_HIDE_NONE)
-            marks_for(&rows[state], AN_HIDE_COMPLEMENT, min_cell, &out[state]);
+            marks_for(&rows[idx[0]], REP_HIDE_COMPLEMENT, min_cell, &out[idx[0]]);
+        else if (rows[state].has_data && out[state].hidden == REP_HIDE_NONE)
+            marks_for(&rows[state], REP_HIDE_COMPLEMENT, min_cell, &out[state]);
         else
             /* Nothing left to hide. What a reader may still pin down is a
              * hidden 0 or a large count (a "*" next to a small state total

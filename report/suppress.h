@@ -1,5 +1,5 @@
-#ifndef AN_SUPPRESS_H
-#define AN_SUPPRESS_H
+#ifndef REP_SUPPRESS_H
+#define REP_SUPPRESS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,20 +21,20 @@
  * published denominator, or by subtracting the published counties from
  * the state (counts are additive; estimated totals nearly so). */
 
-#define AN_MIN_CELL_DEFAULT 10
+#define REP_MIN_CELL_DEFAULT 10
 /* Counties plus the state; Arizona has 15 counties. */
-#define AN_SUPPRESS_MAX_ROWS 80
+#define REP_SUPPRESS_MAX_ROWS 80
 
-enum an_mark {
-    AN_MARK_SHOW,         /* the value is published */
-    AN_MARK_SMALL,        /* a count from 1 to min_cell - 1: "<10" */
-    AN_MARK_NCHS,         /* unreliable by the NCHS standard: "*" */
-    AN_MARK_PROTECT,      /* hidden so that a small count cannot be recovered: "x" */
-    AN_MARK_NA            /* nothing to show: no respondents, or no frame */
+enum rep_mark {
+    REP_MARK_SHOW,         /* the value is published */
+    REP_MARK_SMALL,        /* a count from 1 to min_cell - 1: "<10" */
+    REP_MARK_NCHS,         /* unreliable by the NCHS standard: "*" */
+    REP_MARK_PROTECT,      /* hidden so that a small count cannot be recovered: "x" */
+    REP_MARK_NA            /* nothing to show: no respondents, or no frame */
 };
 
 /* One row of the table, county or state, as the protection needs it. */
-struct an_protect_row {
+struct rep_protect_row {
     bool has_data;        /* respondents > 0 */
     long cases;           /* victims (or officers with one) in the sample */
     bool has_total;       /* the frame gives an estimated total */
@@ -43,24 +43,24 @@ struct an_protect_row {
 };
 
 /* Why a row's block is hidden. */
-enum an_hide_reason {
-    AN_HIDE_NONE,
-    AN_HIDE_SMALL,        /* its own count or total is small */
-    AN_HIDE_NCHS,         /* its rate is flagged suppress */
-    AN_HIDE_COMPLEMENT    /* chosen to protect a small cell elsewhere */
+enum rep_hide_reason {
+    REP_HIDE_NONE,
+    REP_HIDE_SMALL,        /* its own count or total is small */
+    REP_HIDE_NCHS,         /* its rate is flagged suppress */
+    REP_HIDE_COMPLEMENT    /* chosen to protect a small cell elsewhere */
 };
 
-struct an_protect_cells {
-    enum an_hide_reason hidden;
-    enum an_mark cases, total, rate;   /* rate: the estimate and its interval */
+struct rep_protect_cells {
+    enum rep_hide_reason hidden;
+    enum rep_mark cases, total, rate;   /* rate: the estimate and its interval */
 };
 
 /* The published value of an estimated count: rounded half away from zero,
  * as every table shows it. */
-long an_round_count(double x);
+long rep_round_count(double x);
 
 /* Whether a published count must read "<min_cell": 1 <= v < min_cell. */
-bool an_is_small(long v, long min_cell);
+bool rep_is_small(long v, long min_cell);
 
 /* Decide what each row may publish. rows[0 .. ncounties-1] are the
  * counties, rows[ncounties] the state. min_cell >= 1 (1 turns the
@@ -79,10 +79,10 @@ bool an_is_small(long v, long min_cell);
  * Returns 0, or -1 on invalid arguments or when no choice of cells
  * protects the small counts (which the rules above cannot produce; a
  * caller treats it as an internal error). */
-int an_protect_table(const struct an_protect_row *rows, size_t ncounties, long min_cell,
-                     struct an_protect_cells *out);
+int rep_protect_table(const struct rep_protect_row *rows, size_t ncounties, long min_cell,
+                     struct rep_protect_cells *out);
 
 /* The symbol a table prints for a hidden cell ("<10" for min_cell 10). */
-const char *an_mark_symbol(enum an_mark m, long min_cell, char *buf, size_t size);
+const char *rep_mark_symbol(enum rep_mark m, long min_cell, char *buf, size_t size);
 
 #endif

@@ -75,14 +75,14 @@ static bool unit(double x)
     return x >= 0.0 && x <= 1.0;
 }
 
-static bool series_valid(const struct an_chart_series *s)
+static bool series_valid(const struct rep_chart_series *s)
 {
     size_t i;
 
     if (s->n > 0 && s->points == NULL)
         return false;
     for (i = 0; i < s->n; i++) {
-        const struct an_chart_point *pt = &s->points[i];
+        const struct rep_chart_point *pt = &s->points[i];
         if (i > 0 && s->points[i - 1].year >= pt->year)
             return false;
         if (pt->shown && (!unit(pt->p) || (!isnan(pt->low) && !unit(pt->low))
@@ -92,7 +92,7 @@ static bool series_valid(const struct an_chart_series *s)
     return true;
 }
 
-static bool has_band(const struct an_chart_point *pt)
+static bool has_band(const struct rep_chart_point *pt)
 {
     return pt->shown && !isnan(pt->low) && !isnan(pt->high);
 }
@@ -134,7 +134,7 @@ static double py(const struct frame *f, double p)
 }
 
 static void draw_axes(struct sbuf *b, const struct frame *f, double step,
-                      const struct an_chart_options *opt)
+                      const struct rep_chart_options *opt)
 {
     int d = decimals(step * 100.0), year, i, nticks = (int)lround(f->ymax / step);
 
@@ -159,7 +159,7 @@ static void draw_axes(struct sbuf *b, const struct frame *f, double step,
     sb_printf(b, "</g>\n");
 }
 
-static void draw_series(struct sbuf *b, const struct frame *f, const struct an_chart_series *s,
+static void draw_series(struct sbuf *b, const struct frame *f, const struct rep_chart_series *s,
                         const char *colour)
 {
     size_t i, j;
@@ -213,7 +213,7 @@ static void draw_series(struct sbuf *b, const struct frame *f, const struct an_c
     sb_printf(b, "</title></path>\n");
 
     for (i = 0; i < s->n; i++) {
-        const struct an_chart_point *pt = &s->points[i];
+        const struct rep_chart_point *pt = &s->points[i];
         if (!pt->shown)
             continue;
         sb_printf(b, "<circle class=\"trend-point\" cx=\"%.2f\" cy=\"%.2f\" r=\"3\" fill=\"%s\">"
@@ -227,10 +227,10 @@ static void draw_series(struct sbuf *b, const struct frame *f, const struct an_c
     sb_printf(b, "</g>\n");
 }
 
-int an_trend_chart_svg(const struct an_chart_series *series, size_t nseries,
-                       const struct an_chart_options *opt, char **svg, size_t *len)
+int rep_trend_chart_svg(const struct rep_chart_series *series, size_t nseries,
+                       const struct rep_chart_options *opt, char **svg, size_t *len)
 {
-    static const struct an_chart_options defaults = {0, 0, NULL, NULL, NULL};
+    static const struct rep_chart_options defaults = {0, 0, NULL, NULL, NULL};
     struct sbuf b = {NULL, 0, 0, false};
     struct frame f;
     double top = 0.0, raw, mag, step = 0.0;
@@ -256,7 +256,7 @@ int an_trend_chart_svg(const struct an_chart_series *series, size_t nseries,
     memset(&f, 0, sizeof f);
     for (i = 0; i < nseries; i++) {
         for (k = 0; k < series[i].n; k++) {
-            const struct an_chart_point *pt = &series[i].points[k];
+            const struct rep_chart_point *pt = &series[i].points[k];
             if (!any_year || pt->year < f.year0)
                 f.year0 = pt->year;
             if (!any_year || pt->year > f.year1)

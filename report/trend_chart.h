@@ -1,5 +1,5 @@
-#ifndef AN_TREND_CHART_H
-#define AN_TREND_CHART_H
+#ifndef REP_TREND_CHART_H
+#define REP_TREND_CHART_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,20 +11,20 @@
  * A year whose estimate is suppressed or missing is a GAP in the line and
  * its band, never a zero: drawing it would show what NCHS says not to. */
 
-struct an_chart_point {
+struct rep_chart_point {
     int year;
     bool shown;          /* false: suppressed or no data -> gap */
     double p;            /* proportion, 0..1 */
     double low, high;    /* its interval; NaN when it has none (no band there) */
 };
 
-struct an_chart_series {
+struct rep_chart_series {
     const char *name;                     /* legend text, e.g. "Pima" */
-    const struct an_chart_point *points;  /* in increasing year order */
+    const struct rep_chart_point *points;  /* in increasing year order */
     size_t n;
 };
 
-struct an_chart_options {
+struct rep_chart_options {
     int width, height;        /* pixels; 0 gives 720 x 360 */
     const char *title;        /* "" or NULL for none */
     const char *y_label;      /* e.g. "Confirmed MVST, % of youth" */
@@ -43,7 +43,7 @@ struct an_chart_options {
  * *len its length (len may be NULL); returns 0. Returns -1 on invalid
  * input (a point outside [0,1], years out of order, nseries > 0 with
  * series NULL) or when memory runs out; *svg is NULL then. */
-int an_trend_chart_svg(const struct an_chart_series *series, size_t nseries,
-                       const struct an_chart_options *opt, char **svg, size_t *len);
+int rep_trend_chart_svg(const struct rep_chart_series *series, size_t nseries,
+                       const struct rep_chart_options *opt, char **svg, size_t *len);
 
 #endif

@@ -11,112 +11,112 @@
 
 #include "parse.h"
 
-const char *const an_trend_change_columns[] = {
+const char *const rep_trend_change_columns[] = {
     "county", "fips", "measure", "method", "from_year", "to_year", "estimate_from",
     "estimate_to", "difference", "se", "ci_low", "ci_high", "df", "ratio", "ratio_ci_low",
     "ratio_ci_high", "p_value", "p_adjust", "flag", "reasons", NULL,
 };
 
-const char *const an_trend_slope_columns[] = {
+const char *const rep_trend_slope_columns[] = {
     "county", "fips", "measure", "method", "from_year", "to_year", "years", "slope", "se",
     "ci_low", "ci_high", "p_value", "p_adjust", "flag", "reasons", NULL,
 };
 
 static const char *const rows_names[] = {
-    [AN_TREND_ROWS_ALL] = "all",
-    [AN_TREND_ROWS_YEARS] = "years",
-    [AN_TREND_ROWS_CHANGES] = "changes",
-    [AN_TREND_ROWS_SLOPES] = "slopes",
+    [REP_TREND_ROWS_ALL] = "all",
+    [REP_TREND_ROWS_YEARS] = "years",
+    [REP_TREND_ROWS_CHANGES] = "changes",
+    [REP_TREND_ROWS_SLOPES] = "slopes",
 };
 
-const char *an_trend_rows_name(enum an_trend_rows r)
+const char *rep_trend_rows_name(enum rep_trend_rows r)
 {
-    return (size_t)r < AN_TREND_ROWS_N ? rows_names[r] : "?";
+    return (size_t)r < REP_TREND_ROWS_N ? rows_names[r] : "?";
 }
 
-bool an_trend_rows_parse(const char *name, enum an_trend_rows *out)
+bool rep_trend_rows_parse(const char *name, enum rep_trend_rows *out)
 {
-    for (size_t i = 0; i < AN_TREND_ROWS_N; i++) {
+    for (size_t i = 0; i < REP_TREND_ROWS_N; i++) {
         if (name != NULL && strcmp(name, rows_names[i]) == 0) {
-            *out = (enum an_trend_rows)i;
+            *out = (enum rep_trend_rows)i;
             return true;
         }
     }
     return false;
 }
 
-static bool shown(const struct an_trend_meta *meta, const struct an_trend_series *s)
+static bool shown(const struct rep_trend_meta *meta, const struct an_trend_series *s)
 {
     return meta->fips == NULL || strcmp(meta->fips, s->fips) == 0;
 }
 
-static bool want(const struct an_trend_meta *meta, enum an_trend_rows r)
+static bool want(const struct rep_trend_meta *meta, enum rep_trend_rows r)
 {
-    return meta->rows == AN_TREND_ROWS_ALL || meta->rows == r;
+    return meta->rows == REP_TREND_ROWS_ALL || meta->rows == r;
 }
 
 
-/* Column k of a change row, in an_trend_change_columns order. p_value is
+/* Column k of a change row, in rep_trend_change_columns order. p_value is
  * the adjusted one; p_adjust names the adjustment. */
-static struct an_cell change_cell(const struct an_trend_meta *meta, const struct an_trend_series *s,
+static struct rep_cell change_cell(const struct rep_trend_meta *meta, const struct an_trend_series *s,
                                const struct an_trend_change *c, int k)
 {
     switch (k) {
-    case 0: return an_cell_text(s->county);
-    case 1: return an_cell_text(s->fips);
-    case 2: return an_cell_text(an_measure_name(meta->measure));
-    case 3: return an_cell_text(an_design_method_name(meta->method));
-    case 4: return an_cell_int(c->from_year);
-    case 5: return an_cell_int(c->to_year);
-    case 6: return an_cell_real(c->estimate_from);
-    case 7: return an_cell_real(c->estimate_to);
-    case 8: return an_cell_real(c->difference);
-    case 9: return an_cell_real(c->se);
-    case 10: return an_cell_real(c->ci_low);
-    case 11: return an_cell_real(c->ci_high);
-    case 12: return an_cell_real(c->df);
-    case 13: return an_cell_real(c->ratio);
-    case 14: return an_cell_real(c->ratio_ci_low);
-    case 15: return an_cell_real(c->ratio_ci_high);
-    case 16: return an_cell_real(c->p_adjusted);
-    case 17: return an_cell_text(an_trend_adjust_name(meta->adjust));
-    case 18: return an_cell_text(an_flag_name(c->flag));
-    default: return an_cell_text(c->reasons);
+    case 0: return rep_cell_text(s->county);
+    case 1: return rep_cell_text(s->fips);
+    case 2: return rep_cell_text(an_measure_name(meta->measure));
+    case 3: return rep_cell_text(an_design_method_name(meta->method));
+    case 4: return rep_cell_int(c->from_year);
+    case 5: return rep_cell_int(c->to_year);
+    case 6: return rep_cell_real(c->estimate_from);
+    case 7: return rep_cell_real(c->estimate_to);
+    case 8: return rep_cell_real(c->difference);
+    case 9: return rep_cell_real(c->se);
+    case 10: return rep_cell_real(c->ci_low);
+    case 11: return rep_cell_real(c->ci_high);
+    case 12: return rep_cell_real(c->df);
+    case 13: return rep_cell_real(c->ratio);
+    case 14: return rep_cell_real(c->ratio_ci_low);
+    case 15: return rep_cell_real(c->ratio_ci_high);
+    case 16: return rep_cell_real(c->p_adjusted);
+    case 17: return rep_cell_text(an_trend_adjust_name(meta->adjust));
+    case 18: return rep_cell_text(an_flag_name(c->flag));
+    default: return rep_cell_text(c->reasons);
     }
 }
 
-static struct an_cell slope_cell(const struct an_trend_meta *meta, const struct an_trend_series *s,
+static struct rep_cell slope_cell(const struct rep_trend_meta *meta, const struct an_trend_series *s,
                               int k)
 {
     const struct an_trend_slope *sl = &s->slope;
 
     switch (k) {
-    case 0: return an_cell_text(s->county);
-    case 1: return an_cell_text(s->fips);
-    case 2: return an_cell_text(an_measure_name(meta->measure));
-    case 3: return an_cell_text(an_design_method_name(meta->method));
-    case 4: return an_cell_int(sl->first_year);
-    case 5: return an_cell_int(sl->last_year);
-    case 6: return an_cell_int(sl->years);
-    case 7: return an_cell_real(sl->slope);
-    case 8: return an_cell_real(sl->se);
-    case 9: return an_cell_real(sl->ci_low);
-    case 10: return an_cell_real(sl->ci_high);
-    case 11: return an_cell_real(sl->p_adjusted);
-    case 12: return an_cell_text(an_trend_adjust_name(meta->adjust));
-    case 13: return an_cell_text(an_flag_name(sl->flag));
-    default: return an_cell_text(sl->reasons);
+    case 0: return rep_cell_text(s->county);
+    case 1: return rep_cell_text(s->fips);
+    case 2: return rep_cell_text(an_measure_name(meta->measure));
+    case 3: return rep_cell_text(an_design_method_name(meta->method));
+    case 4: return rep_cell_int(sl->first_year);
+    case 5: return rep_cell_int(sl->last_year);
+    case 6: return rep_cell_int(sl->years);
+    case 7: return rep_cell_real(sl->slope);
+    case 8: return rep_cell_real(sl->se);
+    case 9: return rep_cell_real(sl->ci_low);
+    case 10: return rep_cell_real(sl->ci_high);
+    case 11: return rep_cell_real(sl->p_adjusted);
+    case 12: return rep_cell_text(an_trend_adjust_name(meta->adjust));
+    case 13: return rep_cell_text(an_flag_name(sl->flag));
+    default: return rep_cell_text(sl->reasons);
     }
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
 
 
-static void csv_cell(FILE *out, struct an_cell c, bool first)
+static void csv_cell(FILE *out, struct rep_cell c, bool first)
 {
     if (!first)
         fputc(',', out);
-    an_cell_csv(out, c);
+    rep_cell_csv(out, c);
 }
 
 static void csv_header(FILE *out, const char *const *cols)
@@ -129,31 +129,31 @@ static void csv_header(FILE *out, const char *const *cols)
 /* Changes by comparison (consecutive pairs in year order, then first to
  * last), each comparison's series in their order: one Holm family after
  * the other. */
-static void write_csv_changes(FILE *out, const struct an_trend_meta *meta,
+static void write_csv_changes(FILE *out, const struct rep_trend_meta *meta,
                               const struct an_trend_result *res)
 {
     size_t nc = res->nseries > 0 ? res->series[0].nchanges : 0;
 
-    csv_header(out, an_trend_change_columns);
+    csv_header(out, rep_trend_change_columns);
     for (size_t j = 0; j < nc; j++)
         for (size_t i = 0; i < res->nseries; i++) {
             if (!shown(meta, &res->series[i]))
                 continue;
-            for (int k = 0; an_trend_change_columns[k] != NULL; k++)
+            for (int k = 0; rep_trend_change_columns[k] != NULL; k++)
                 csv_cell(out, change_cell(meta, &res->series[i], &res->series[i].changes[j], k),
                          k == 0);
             fputc('\n', out);
         }
 }
 
-static void write_csv_slopes(FILE *out, const struct an_trend_meta *meta,
+static void write_csv_slopes(FILE *out, const struct rep_trend_meta *meta,
                              const struct an_trend_result *res)
 {
-    csv_header(out, an_trend_slope_columns);
+    csv_header(out, rep_trend_slope_columns);
     for (size_t i = 0; i < res->nseries; i++) {
         if (!shown(meta, &res->series[i]))
             continue;
-        for (int k = 0; an_trend_slope_columns[k] != NULL; k++)
+        for (int k = 0; rep_trend_slope_columns[k] != NULL; k++)
             csv_cell(out, slope_cell(meta, &res->series[i], k), k == 0);
         fputc('\n', out);
     }
@@ -162,7 +162,7 @@ static void write_csv_slopes(FILE *out, const struct an_trend_meta *meta,
 /* The year rows in the estimate command's order (year, then the counties
  * and the state), copied so that its own writer prints them. NULL when
  * out of memory; the CALLER frees. */
-static struct an_estimate_row *year_rows(const struct an_trend_meta *meta,
+static struct an_estimate_row *year_rows(const struct rep_trend_meta *meta,
                                          const struct an_trend_result *res, size_t *n)
 {
     struct an_estimate_row *rows = malloc((res->nyears * res->nseries + 1) * sizeof *rows);
@@ -187,7 +187,7 @@ static bool set(json_t *obj, const char *key, json_t *v)
 /* Returns the document, or NULL when out of memory; the caller decrefs.
  * Every array hangs on the document as soon as it exists, so one decref
  * frees everything. */
-static json_t *build_json(const struct an_trend_meta *meta, const struct an_trend_result *res)
+static json_t *build_json(const struct rep_trend_meta *meta, const struct an_trend_result *res)
 {
     json_t *doc = json_object(), *arr = NULL;
     bool ok = doc != NULL
@@ -209,7 +209,7 @@ static json_t *build_json(const struct an_trend_meta *meta, const struct an_tren
     for (size_t i = 0; ok && i < meta->nnotes; i++)
         ok = json_array_append_new(arr, json_string(meta->notes[i])) == 0;
 
-    if (ok && want(meta, AN_TREND_ROWS_YEARS)) {
+    if (ok && want(meta, REP_TREND_ROWS_YEARS)) {
         ok = set(doc, "years", arr = json_array());
         for (size_t y = 0; ok && y < res->nyears; y++)
             for (size_t i = 0; ok && i < res->nseries; i++) {
@@ -217,11 +217,11 @@ static json_t *build_json(const struct an_trend_meta *meta, const struct an_tren
                 json_t *obj;
                 if (!shown(meta, &res->series[i]) || row == NULL)
                     continue;
-                obj = an_estimate_row_json(row);
+                obj = rep_estimate_row_json(row);
                 ok = obj != NULL && json_array_append_new(arr, obj) == 0;
             }
     }
-    if (ok && want(meta, AN_TREND_ROWS_CHANGES)) {
+    if (ok && want(meta, REP_TREND_ROWS_CHANGES)) {
         ok = set(doc, "changes", arr = json_array());
         for (size_t j = 0; ok && j < nc; j++)
             for (size_t i = 0; ok && i < res->nseries; i++) {
@@ -231,12 +231,12 @@ static json_t *build_json(const struct an_trend_meta *meta, const struct an_tren
                     continue;
                 obj = json_object();
                 ok = obj != NULL && json_array_append_new(arr, obj) == 0;
-                for (int k = 0; ok && an_trend_change_columns[k] != NULL; k++)
-                    ok = set(obj, an_trend_change_columns[k],
-                             an_cell_json(change_cell(meta, s, &s->changes[j], k)));
+                for (int k = 0; ok && rep_trend_change_columns[k] != NULL; k++)
+                    ok = set(obj, rep_trend_change_columns[k],
+                             rep_cell_json(change_cell(meta, s, &s->changes[j], k)));
             }
     }
-    if (ok && want(meta, AN_TREND_ROWS_SLOPES)) {
+    if (ok && want(meta, REP_TREND_ROWS_SLOPES)) {
         ok = set(doc, "slopes", arr = json_array());
         for (size_t i = 0; ok && i < res->nseries; i++) {
             json_t *obj;
@@ -244,8 +244,8 @@ static json_t *build_json(const struct an_trend_meta *meta, const struct an_tren
                 continue;
             obj = json_object();
             ok = obj != NULL && json_array_append_new(arr, obj) == 0;
-            for (int k = 0; ok && an_trend_slope_columns[k] != NULL; k++)
-                ok = set(obj, an_trend_slope_columns[k], an_cell_json(slope_cell(meta, &res->series[i], k)));
+            for (int k = 0; ok && rep_trend_slope_columns[k] != NULL; k++)
+                ok = set(obj, rep_trend_slope_columns[k], rep_cell_json(slope_cell(meta, &res->series[i], k)));
         }
     }
     if (!ok) {
@@ -324,7 +324,7 @@ static void heading(FILE *out, bool md, const char *text)
     fprintf(out, "\n%s%s\n%s", md ? "#### " : "", text, md ? "\n" : "");
 }
 
-static void write_people_years(FILE *out, bool md, const struct an_trend_meta *meta,
+static void write_people_years(FILE *out, bool md, const struct rep_trend_meta *meta,
                                const struct an_trend_result *res)
 {
     char cell[64];
@@ -362,7 +362,7 @@ static void write_people_years(FILE *out, bool md, const struct an_trend_meta *m
     }
 }
 
-static void write_people_changes(FILE *out, bool md, const struct an_trend_meta *meta,
+static void write_people_changes(FILE *out, bool md, const struct rep_trend_meta *meta,
                                  const struct an_trend_result *res, const char *cilabel)
 {
     char d[32], ci[48], ratio[48], p[16], title[96];
@@ -405,7 +405,7 @@ static void write_people_changes(FILE *out, bool md, const struct an_trend_meta 
     }
 }
 
-static void write_people_slopes(FILE *out, bool md, const struct an_trend_meta *meta,
+static void write_people_slopes(FILE *out, bool md, const struct rep_trend_meta *meta,
                                 const struct an_trend_result *res, const char *cilabel)
 {
     char b[32], ci[48], p[16];
@@ -437,18 +437,18 @@ static void write_people_slopes(FILE *out, bool md, const struct an_trend_meta *
 
 /* What a reader must know to read the tables: the marks, how many tests
  * were run and whether their p-values were adjusted, the data's caveats. */
-static void write_footnotes(FILE *out, bool md, const struct an_trend_meta *meta,
+static void write_footnotes(FILE *out, bool md, const struct rep_trend_meta *meta,
                             const struct an_trend_result *res)
 {
     size_t nc = res->nseries > 0 ? res->series[0].nchanges : 0;
     const char *bullet = md ? "- " : "Note: ";
 
     fputc('\n', out);
-    if (want(meta, AN_TREND_ROWS_YEARS))
+    if (want(meta, REP_TREND_ROWS_YEARS))
         fprintf(out, "%sS: suppressed, R: flagged for review under the NCHS presentation "
                 "standards; a change or trend is flagged like its least reliable year.\n",
                 bullet);
-    if (want(meta, AN_TREND_ROWS_CHANGES) && nc > 0) {
+    if (want(meta, REP_TREND_ROWS_CHANGES) && nc > 0) {
         fprintf(out, "%s%zu comparison%s of %zu rows each (%zu counties and the state): when "
                 "nothing changed, about 1 in 20 of them still shows p < 0.05 by chance. ",
                 bullet, nc, nc == 1 ? "" : "s", res->nseries, res->nseries - 1);
@@ -460,7 +460,7 @@ static void write_footnotes(FILE *out, bool md, const struct an_trend_meta *meta
             fprintf(out, "p-values are NOT adjusted for multiple testing; --adjust holm "
                     "adjusts them within each comparison.\n");
     }
-    if (want(meta, AN_TREND_ROWS_SLOPES))
+    if (want(meta, REP_TREND_ROWS_SLOPES))
         fprintf(out, "%sSlope: weighted least squares on the yearly estimates with weights "
                 "1/se^2; normal reference (the yearly variances are taken as known).\n",
                 bullet);
@@ -471,7 +471,7 @@ static void write_footnotes(FILE *out, bool md, const struct an_trend_meta *meta
         fprintf(out, "%s%s\n", bullet, meta->notes[i]);
 }
 
-static void write_people(FILE *out, bool md, const struct an_trend_meta *meta,
+static void write_people(FILE *out, bool md, const struct rep_trend_meta *meta,
                          const struct an_trend_result *res)
 {
     char cilabel[32];
@@ -481,53 +481,53 @@ static void write_people(FILE *out, bool md, const struct an_trend_meta *meta,
             res->nyears > 0 ? res->years[0] : meta->from_year,
             res->nyears > 0 ? res->years[res->nyears - 1] : meta->to_year,
             an_measure_title(meta->measure), an_design_method_name(meta->method), cilabel);
-    if (want(meta, AN_TREND_ROWS_YEARS))
+    if (want(meta, REP_TREND_ROWS_YEARS))
         write_people_years(out, md, meta, res);
-    if (want(meta, AN_TREND_ROWS_CHANGES))
+    if (want(meta, REP_TREND_ROWS_CHANGES))
         write_people_changes(out, md, meta, res, cilabel);
-    if (want(meta, AN_TREND_ROWS_SLOPES))
+    if (want(meta, REP_TREND_ROWS_SLOPES))
         write_people_slopes(out, md, meta, res, cilabel);
     write_footnotes(out, md, meta, res);
 }
 
-int an_trend_write(FILE *out, enum an_format format, const struct an_trend_meta *meta,
+int rep_trend_write(FILE *out, enum rep_format format, const struct rep_trend_meta *meta,
                    const struct an_trend_result *res, struct prev_error *err)
 {
     struct an_estimate_row *rows = NULL;
-    struct an_estimate_meta emeta;
+    struct rep_estimate_meta emeta;
     json_t *doc = NULL;
     size_t n = 0;
     int rc = 0;
 
     switch (format) {
-    case AN_FORMAT_CSV:
-        if (meta->rows == AN_TREND_ROWS_CHANGES) {
+    case REP_FORMAT_CSV:
+        if (meta->rows == REP_TREND_ROWS_CHANGES) {
             write_csv_changes(out, meta, res);
-        } else if (meta->rows == AN_TREND_ROWS_SLOPES) {
+        } else if (meta->rows == REP_TREND_ROWS_SLOPES) {
             write_csv_slopes(out, meta, res);
-        } else if (meta->rows == AN_TREND_ROWS_YEARS) {
+        } else if (meta->rows == REP_TREND_ROWS_YEARS) {
             if ((rows = year_rows(meta, res, &n)) == NULL) {
                 rc = prev_fail(err, PREV_EX_OSERR, "", "out of memory");
                 goto done;
             }
             memset(&emeta, 0, sizeof emeta);
-            if ((rc = an_estimate_write(out, AN_FORMAT_CSV, &emeta, rows, n, err)) != 0)
+            if ((rc = rep_estimate_write(out, REP_FORMAT_CSV, &emeta, rows, n, err)) != 0)
                 goto done;
         } else {
             rc = prev_fail(err, PREV_EX_SOFTWARE, "", "CSV holds one kind of row");
             goto done;
         }
         break;
-    case AN_FORMAT_JSON:
+    case REP_FORMAT_JSON:
         if ((doc = build_json(meta, res)) == NULL) {
             rc = prev_fail(err, PREV_EX_SOFTWARE, "", "cannot build the JSON output");
             goto done;
         }
-        an_estimate_json_write(out, doc);
+        rep_estimate_json_write(out, doc);
         break;
-    case AN_FORMAT_TABLE:
-    case AN_FORMAT_MD:
-        write_people(out, format == AN_FORMAT_MD, meta, res);
+    case REP_FORMAT_TABLE:
+    case REP_FORMAT_MD:
+        write_people(out, format == REP_FORMAT_MD, meta, res);
         break;
     }
     if (fflush(out) != 0 || ferror(out))

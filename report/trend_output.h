@@ -1,5 +1,5 @@
-#ifndef AN_TREND_OUTPUT_H
-#define AN_TREND_OUTPUT_H
+#ifndef REP_TREND_OUTPUT_H
+#define REP_TREND_OUTPUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,22 +17,22 @@
 /* Which rows: year estimates (the estimate command's columns), changes
  * between years, linear trends, or all three (not for CSV, which holds one
  * kind of row). */
-enum an_trend_rows { AN_TREND_ROWS_ALL, AN_TREND_ROWS_YEARS, AN_TREND_ROWS_CHANGES,
-                     AN_TREND_ROWS_SLOPES, AN_TREND_ROWS_N };
+enum rep_trend_rows { REP_TREND_ROWS_ALL, REP_TREND_ROWS_YEARS, REP_TREND_ROWS_CHANGES,
+                     REP_TREND_ROWS_SLOPES, REP_TREND_ROWS_N };
 
-const char *an_trend_rows_name(enum an_trend_rows r);   /* "all", "years", ... */
-bool an_trend_rows_parse(const char *name, enum an_trend_rows *out);
+const char *rep_trend_rows_name(enum rep_trend_rows r);   /* "all", "years", ... */
+bool rep_trend_rows_parse(const char *name, enum rep_trend_rows *out);
 
-extern const char *const an_trend_change_columns[];   /* NULL-terminated */
-extern const char *const an_trend_slope_columns[];
+extern const char *const rep_trend_change_columns[];   /* NULL-terminated */
+extern const char *const rep_trend_slope_columns[];
 
-struct an_trend_meta {
+struct rep_trend_meta {
     enum an_measure measure;
     enum an_design_method method;
     double level;
     int from_year, to_year;          /* the range asked for */
     enum an_trend_adjust adjust;
-    enum an_trend_rows rows;
+    enum rep_trend_rows rows;
     const char *fips;                /* NULL: every series; else only this one */
     size_t nskipped;                 /* years in the range without responses */
     const int *skipped;
@@ -42,7 +42,7 @@ struct an_trend_meta {
 
 /* Write the result to out. Returns 0, 74 when the write fails, 70 when
  * JSON cannot be built or rows ALL is asked of CSV (err filled). */
-int an_trend_write(FILE *out, enum an_format format, const struct an_trend_meta *meta,
+int rep_trend_write(FILE *out, enum rep_format format, const struct rep_trend_meta *meta,
                    const struct an_trend_result *res, struct prev_error *err);
 
 #endif

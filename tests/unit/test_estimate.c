@@ -344,7 +344,7 @@ static void test_estimate_names_parse(void **state)
 {
     enum an_measure m;
     enum an_lonely_psu l;
-    enum an_format f;
+    enum rep_format f;
 
     (void)state;
     assert_true(an_measure_parse("officer_any", &m) && m == AN_MEASURE_OFFICER_ANY);
@@ -352,16 +352,16 @@ static void test_estimate_names_parse(void **state)
     assert_string_equal(an_measure_name(AN_MEASURE_ANY), "any");
     assert_true(an_lonely_psu_parse("certainty", &l) && l == AN_LONELY_CERTAINTY);
     assert_false(an_lonely_psu_parse("average", &l));
-    assert_true(an_format_parse("md", &f) && f == AN_FORMAT_MD);
-    assert_false(an_format_parse("xlsx", &f));
+    assert_true(rep_format_parse("md", &f) && f == REP_FORMAT_MD);
+    assert_false(rep_format_parse("xlsx", &f));
 }
 
 /* Rows of set a, all measures, written by one writer into a string. */
-static char *written(enum an_format format, size_t *nrows_out)
+static char *written(enum rep_format format, size_t *nrows_out)
 {
     static struct est_dataset d;
     static struct an_estimate_row rows[3 * NROWS];
-    struct an_estimate_meta meta = {0};
+    struct rep_estimate_meta meta = {0};
     struct prev_error err;
     char *buf = NULL;
     size_t len = 0;
@@ -378,7 +378,7 @@ static char *written(enum an_format format, size_t *nrows_out)
     snprintf(meta.notes[0], sizeof meta.notes[0], "a note");
     fp = open_memstream(&buf, &len);
     assert_non_null(fp);
-    assert_int_equal(an_estimate_write(fp, format, &meta, rows, 3 * NROWS, &err), 0);
+    assert_int_equal(rep_estimate_write(fp, format, &meta, rows, 3 * NROWS, &err), 0);
     fclose(fp);
     if (nrows_out != NULL)
         *nrows_out = 3 * NROWS;
@@ -390,7 +390,7 @@ static char *written(enum an_format format, size_t *nrows_out)
 static void test_estimate_output_csv(void **state)
 {
     size_t nrows;
-    char *csv = written(AN_FORMAT_CSV, &nrows), *line, *save = NULL;
+    char *csv = written(REP_FORMAT_CSV, &nrows), *line, *save = NULL;
     size_t lines = 0;
     bool saw_empty = false, saw_full = false;
 
@@ -419,7 +419,7 @@ static void test_estimate_output_csv(void **state)
 static void test_estimate_output_json(void **state)
 {
     size_t nrows;
-    char *text = written(AN_FORMAT_JSON, &nrows);
+    char *text = written(REP_FORMAT_JSON, &nrows);
     json_error_t jerr;
     json_t *doc = json_loads(text, 0, &jerr), *rows, *row;
     size_t i;
@@ -436,10 +436,10 @@ static void test_estimate_output_json(void **state)
         const char *key;
         json_t *v;
         json_object_foreach(row, key, v) {
-            assert_string_equal(key, an_estimate_columns[k]);
+            assert_string_equal(key, rep_estimate_columns[k]);
             k++;
         }
-        assert_null(an_estimate_columns[k]);
+        assert_null(rep_estimate_columns[k]);
     }
     row = json_array_get(rows, 4);   /* Graham */
     assert_string_equal(json_string_value(json_object_get(row, "county")), "Graham");
@@ -454,8 +454,8 @@ static void test_estimate_output_json(void **state)
 /* Tables for people: percent with one decimal, the state, the notes. */
 static void test_estimate_output_table_and_markdown(void **state)
 {
-    char *table = written(AN_FORMAT_TABLE, NULL);
-    char *md = written(AN_FORMAT_MD, NULL);
+    char *table = written(REP_FORMAT_TABLE, NULL);
+    char *md = written(REP_FORMAT_MD, NULL);
 
     (void)state;
     assert_non_null(strstr(table, "Survey year 2024: confirmed victims"));

@@ -74,7 +74,7 @@ static void make_row(struct an_estimate_row *r, const char *name, const char *f,
     r->flag = flag;
     if (flag == AN_FLAG_SUPPRESS)
         snprintf(r->reasons, sizeof r->reasons, "effective sample size below 30; %s",
-                 AN_REASON_EXTREME);
+                 REP_REASON_EXTREME);
     else if (flag == AN_FLAG_REVIEW)
         snprintf(r->reasons, sizeof r->reasons, "degrees of freedom below 8");
 }
@@ -110,8 +110,8 @@ static void make_rows(struct an_estimate_row *rows, enum an_measure m)
              AN_FLAG_PRESENT);
 }
 
-static char *to_string(int (*fn)(FILE *, const struct an_pub_table *, const void *),
-                       const struct an_pub_table *t, const void *arg)
+static char *to_string(int (*fn)(FILE *, const struct rep_pub_table *, const void *),
+                       const struct rep_pub_table *t, const void *arg)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -122,23 +122,23 @@ static char *to_string(int (*fn)(FILE *, const struct an_pub_table *, const void
     return buf;
 }
 
-static int csv_fn(FILE *fp, const struct an_pub_table *t, const void *arg)
+static int csv_fn(FILE *fp, const struct rep_pub_table *t, const void *arg)
 {
     (void)arg;
-    return an_write_table_csv(fp, t);
+    return rep_write_table_csv(fp, t);
 }
-static int md_fn(FILE *fp, const struct an_pub_table *t, const void *arg)
+static int md_fn(FILE *fp, const struct rep_pub_table *t, const void *arg)
 {
     (void)arg;
-    return an_write_table_md(fp, t, "Counties");
+    return rep_write_table_md(fp, t, "Counties");
 }
-static int forest_fn(FILE *fp, const struct an_pub_table *t, const void *arg)
+static int forest_fn(FILE *fp, const struct rep_pub_table *t, const void *arg)
 {
-    return an_write_forest_svg(fp, t, arg);
+    return rep_write_forest_svg(fp, t, arg);
 }
-static int map_fn(FILE *fp, const struct an_pub_table *t, const void *arg)
+static int map_fn(FILE *fp, const struct rep_pub_table *t, const void *arg)
 {
-    return an_write_map_svg(fp, t, arg);
+    return rep_write_map_svg(fp, t, arg);
 }
 
 static int count(const char *hay, const char *needle)
@@ -152,33 +152,33 @@ static int count(const char *hay, const char *needle)
 static void test_publish_marks_small_and_nchs(void **state)
 {
     struct an_estimate_row rows[NC + 1];
-    static struct an_pub_table t;
+    static struct rep_pub_table t;
     (void)state;
     make_rows(rows, AN_MEASURE_CONFIRMED);
-    assert_int_equal(an_publish_table(rows, NC, 10, &t), 0);
+    assert_int_equal(rep_publish_table(rows, NC, 10, &t), 0);
     /* Cochise: 7 cases -> "<10", rate and total hidden. */
-    assert_string_equal(t.row[1].cell[AN_PUB_CASES], "<10");
-    assert_string_equal(t.row[1].cell[AN_PUB_ESTIMATE], "x");
+    assert_string_equal(t.row[1].cell[REP_PUB_CASES], "<10");
+    assert_string_equal(t.row[1].cell[REP_PUB_ESTIMATE], "x");
     assert_false(t.row[1].plotted);
     /* Apache: NCHS suppress with no case. */
-    assert_string_equal(t.row[0].cell[AN_PUB_CASES], "*");
-    assert_string_equal(t.row[0].cell[AN_PUB_ESTIMATE], "*");
+    assert_string_equal(t.row[0].cell[REP_PUB_CASES], "*");
+    assert_string_equal(t.row[0].cell[REP_PUB_ESTIMATE], "*");
     /* Its 0% must not show through the reasons. */
-    assert_null(strstr(t.row[0].reasons, AN_REASON_EXTREME));
+    assert_null(strstr(t.row[0].reasons, REP_REASON_EXTREME));
     assert_non_null(strstr(t.row[0].reasons, "effective sample size below 30"));
     /* Santa Cruz: no respondents. */
-    assert_string_equal(t.row[12].cell[AN_PUB_CASES], "-");
-    assert_string_equal(t.row[12].cell[AN_PUB_FLAG], "no data");
+    assert_string_equal(t.row[12].cell[REP_PUB_CASES], "-");
+    assert_string_equal(t.row[12].cell[REP_PUB_FLAG], "no data");
     /* Maricopa and the state are published, rounded for people. */
-    assert_string_equal(t.row[7].cell[AN_PUB_CASES], "150");
-    assert_string_equal(t.row[7].cell[AN_PUB_ESTIMATE], "6.8");
-    assert_string_equal(t.row[7].cell[AN_PUB_TOTAL], "205");
-    assert_string_equal(t.row[7].cell[AN_PUB_COVERAGE], "73");
+    assert_string_equal(t.row[7].cell[REP_PUB_CASES], "150");
+    assert_string_equal(t.row[7].cell[REP_PUB_ESTIMATE], "6.8");
+    assert_string_equal(t.row[7].cell[REP_PUB_TOTAL], "205");
+    assert_string_equal(t.row[7].cell[REP_PUB_COVERAGE], "73");
     assert_true(t.row[NC].plotted);
     /* Mohave: shown with a review note. */
     assert_true(t.row[8].plotted);
-    assert_string_equal(t.row[8].cell[AN_PUB_NOTES], "d");
-    assert_true(t.used[AN_NOTE_SMALL] && t.used[AN_NOTE_NCHS] && t.used[AN_NOTE_NO_DATA]);
+    assert_string_equal(t.row[8].cell[REP_PUB_NOTES], "d");
+    assert_true(t.used[REP_NOTE_SMALL] && t.used[REP_NOTE_NCHS] && t.used[REP_NOTE_NO_DATA]);
 }
 
 static void test_publish_reason_phrase_matches_nchs(void **state)
@@ -189,18 +189,18 @@ static void test_publish_reason_phrase_matches_nchs(void **state)
     struct an_nchs_result res;
     (void)state;
     an_nchs_evaluate(&in, &res);
-    assert_non_null(strstr(res.reasons, AN_REASON_EXTREME));
+    assert_non_null(strstr(res.reasons, REP_REASON_EXTREME));
 }
 
 static void test_tables_csv_md_agree(void **state)
 {
     struct an_estimate_row rows[NC + 1];
-    static struct an_pub_table t;
+    static struct rep_pub_table t;
     char *csv, *md, *line, *save = NULL;
     size_t i = 0;
     (void)state;
     make_rows(rows, AN_MEASURE_CONFIRMED);
-    assert_int_equal(an_publish_table(rows, NC, 10, &t), 0);
+    assert_int_equal(rep_publish_table(rows, NC, 10, &t), 0);
     csv = to_string(csv_fn, &t, NULL);
     md = to_string(md_fn, &t, NULL);
     assert_true(strncmp(csv, "county,fips,respondents,", 24) == 0);
@@ -208,8 +208,8 @@ static void test_tables_csv_md_agree(void **state)
     for (line = strtok_r(csv, "\r\n", &save); line != NULL; line = strtok_r(NULL, "\r\n", &save)) {
         char want[1024] = "";
         if (i > 0) {
-            const struct an_pub_row *r = &t.row[i - 1];
-            for (int c = 0; c < AN_PUB_NCOLS; c++)
+            const struct rep_pub_row *r = &t.row[i - 1];
+            for (int c = 0; c < REP_PUB_NCOLS; c++)
                 snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s",
                          c > 0 ? "," : "", r->cell[c]);
             assert_string_equal(line, want);
@@ -228,12 +228,12 @@ static void test_tables_csv_md_agree(void **state)
 static void test_figures_draw_published_rows_only(void **state)
 {
     struct an_estimate_row rows[NC + 1];
-    static struct an_pub_table t;
+    static struct rep_pub_table t;
     char *forest, *map;
     int plotted = 0;
     (void)state;
     make_rows(rows, AN_MEASURE_CONFIRMED);
-    assert_int_equal(an_publish_table(rows, NC, 10, &t), 0);
+    assert_int_equal(rep_publish_table(rows, NC, 10, &t), 0);
     for (int i = 0; i < NC; i++)
         plotted += t.row[i].plotted;
     forest = to_string(forest_fn, &t, rows);
@@ -242,8 +242,8 @@ static void test_figures_draw_published_rows_only(void **state)
     assert_int_equal(count(forest, "<g class=\"ci state\""), 1);
     assert_int_equal(count(forest, "class=\"hidden-est\""), NC - plotted);
     assert_int_equal(count(forest, "class=\"state-line\""), 1);
-    assert_int_equal(count(map, "<path class=\"county "), (int)an_az_shapes_n);
-    assert_int_equal(an_az_shapes_n, NC);
+    assert_int_equal(count(map, "<path class=\"county "), (int)rep_az_shapes_n);
+    assert_int_equal(rep_az_shapes_n, NC);
     assert_int_equal(count(map, "<path class=\"county shown\""), plotted);
     assert_int_equal(count(map, "<path class=\"county nodata\""), 1);
     assert_non_null(strstr(map, "data-fips=\"04013\""));
@@ -253,10 +253,10 @@ static void test_figures_draw_published_rows_only(void **state)
     free(map);
 }
 
-static void fill_input(struct an_report_input *in, const struct an_estimate_row *rows,
+static void fill_input(struct rep_report_input *in, const struct an_estimate_row *rows,
                        const struct an_estimate_row *officers)
 {
-    static struct an_batch_info batch = {
+    static struct rep_batch_info batch = {
         1, "responses", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         "responses-maricopa.csv", 80, "2025-07-01T10:00:00Z"};
     memset(in, 0, sizeof *in);
@@ -280,8 +280,8 @@ static void fill_input(struct an_report_input *in, const struct an_estimate_row 
 static void test_html_is_self_contained(void **state)
 {
     struct an_estimate_row rows[NC + 1], off[NC + 1];
-    static struct an_pub_table t, to;
-    struct an_report_input in;
+    static struct rep_pub_table t, to;
+    struct rep_report_input in;
     char *buf = NULL;
     size_t len = 0;
     FILE *fp;
@@ -289,10 +289,10 @@ static void test_html_is_self_contained(void **state)
     make_rows(rows, AN_MEASURE_CONFIRMED);
     make_rows(off, AN_MEASURE_OFFICER_ANY);
     fill_input(&in, rows, off);
-    assert_int_equal(an_publish_table(rows, NC, 10, &t), 0);
-    assert_int_equal(an_publish_table(off, NC, 10, &to), 0);
+    assert_int_equal(rep_publish_table(rows, NC, 10, &t), 0);
+    assert_int_equal(rep_publish_table(off, NC, 10, &to), 0);
     fp = open_memstream(&buf, &len);
-    assert_int_equal(an_write_report_html(fp, &in, &t, &to), 0);
+    assert_int_equal(rep_write_report_html(fp, &in, &t, &to), 0);
     fclose(fp);
     assert_true(strncmp(buf, "<!DOCTYPE html>", 15) == 0);
     /* Nothing to fetch: no script, no link, no url(), no remote address. */
@@ -315,7 +315,7 @@ static void test_html_is_self_contained(void **state)
 static void test_estimates_json_full_precision_and_manifest(void **state)
 {
     struct an_estimate_row rows[NC + 1], off[NC + 1];
-    struct an_report_input in;
+    struct rep_report_input in;
     struct prev_error err;
     char *buf = NULL;
     size_t len = 0;
@@ -327,7 +327,7 @@ static void test_estimates_json_full_precision_and_manifest(void **state)
     make_rows(off, AN_MEASURE_OFFICER_ANY);
     fill_input(&in, rows, off);
     fp = open_memstream(&buf, &len);
-    assert_int_equal(an_write_estimates_json(fp, &in, &err), 0);
+    assert_int_equal(rep_write_estimates_json(fp, &in, &err), 0);
     fclose(fp);
     doc = json_loads(buf, 0, &jerr);
     assert_non_null(doc);
@@ -352,21 +352,21 @@ static void test_estimates_json_full_precision_and_manifest(void **state)
 static void test_export_bundle_manifest(void **state)
 {
     struct an_estimate_row rows[NC + 1], off[NC + 1];
-    struct an_report_input in;
-    struct an_export_response resp[2] = {
+    struct rep_report_input in;
+    struct rep_export_response resp[2] = {
         {"04001", "Apache", "APA-2025-0001", "probation_officer", 25, 0, 1},
         {"04013", "Maricopa", "MAR-2025-0042", "supervisor", 30, 2, 0}};
-    struct an_export_frame fr[1] = {{"Apache", 2, 47}};
-    struct an_export_input ex;
-    struct an_outfiles set = {0};
+    struct rep_export_frame fr[1] = {{"Apache", 2, 47}};
+    struct rep_export_input ex;
+    struct rep_outfiles set = {0};
     struct prev_error err;
-    const struct an_outfile *manifest, *responses;
+    const struct rep_outfile *manifest, *responses;
     (void)state;
     make_rows(rows, AN_MEASURE_CONFIRMED);
     make_rows(off, AN_MEASURE_OFFICER_ANY);
     fill_input(&in, rows, off);
-    ex = (struct an_export_input){&in, resp, 2, fr, 1};
-    assert_int_equal(an_export_build(&ex, &set, &err), 0);
+    ex = (struct rep_export_input){&in, resp, 2, fr, 1};
+    assert_int_equal(rep_export_build(&ex, &set, &err), 0);
     assert_int_equal(set.n, 6);
     responses = &set.file[0];
     assert_string_equal(responses->name, "responses.csv");
@@ -386,26 +386,26 @@ static void test_export_bundle_manifest(void **state)
         assert_non_null(strstr(manifest->data, line));
     }
     assert_int_equal(count(manifest->data, "\n"), 5);
-    an_outfiles_free(&set);
+    rep_outfiles_free(&set);
 }
 
 static void test_outdir_writes_whole_set_or_nothing(void **state)
 {
     char dir[] = "/tmp/test_report.XXXXXX", path[256], buf[64];
-    struct an_outfiles set = {0};
+    struct rep_outfiles set = {0};
     struct prev_error err;
     FILE *fp, *in;
     struct stat st;
     (void)state;
     assert_non_null(mkdtemp(dir));
-    fp = an_outfiles_open(&set, "a.txt");
+    fp = rep_outfiles_open(&set, "a.txt");
     fputs("alpha\n", fp);
-    assert_int_equal(an_outfiles_close(&set, fp), 0);
-    fp = an_outfiles_open(&set, "tables/b.csv");
+    assert_int_equal(rep_outfiles_close(&set, fp), 0);
+    fp = rep_outfiles_open(&set, "tables/b.csv");
     fputs("beta\n", fp);
-    assert_int_equal(an_outfiles_close(&set, fp), 0);
+    assert_int_equal(rep_outfiles_close(&set, fp), 0);
     snprintf(path, sizeof path, "%s/out", dir);
-    assert_int_equal(an_outdir_write(path, &set, &err), 0);
+    assert_int_equal(rep_outdir_write(path, &set, &err), 0);
     snprintf(path, sizeof path, "%s/out/tables/b.csv", dir);
     in = fopen(path, "r");
     assert_non_null(in);
@@ -418,12 +418,12 @@ static void test_outdir_writes_whole_set_or_nothing(void **state)
     snprintf(path, sizeof path, "%s/bad/tables", dir);
     fclose(fopen(path, "w"));
     snprintf(path, sizeof path, "%s/bad", dir);
-    assert_int_equal(an_outdir_write(path, &set, &err), PREV_EX_CANTCREAT);
+    assert_int_equal(rep_outdir_write(path, &set, &err), PREV_EX_CANTCREAT);
     assert_non_null(strstr(err.where, "tables"));
     snprintf(path, sizeof path, "%s/bad/a.txt", dir);
     assert_int_equal(stat(path, &st), -1);
     assert_int_equal(errno, ENOENT);
-    an_outfiles_free(&set);
+    rep_outfiles_free(&set);
     snprintf(path, sizeof path, "rm -rf '%s'", dir);
     assert_int_equal(system(path), 0);
 }

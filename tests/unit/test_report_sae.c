@@ -92,8 +92,8 @@ struct fixture {
     struct an_estimate_row rows[NC + 1];
     struct an_sae_row sae[NC + 1];
     struct an_sae_summary summary;
-    struct an_report_input in;
-    struct an_pub_table table;
+    struct rep_report_input in;
+    struct rep_pub_table table;
 };
 
 /* The rows, the model on them (REML, no transform) and the published
@@ -114,13 +114,13 @@ static void fit(struct fixture *f, long min_cell)
     f->in.rows = f->rows;
     f->in.officer_rows = f->rows;
     f->in.ncounties = NC;
-    f->in.sae = (struct an_report_sae){
+    f->in.sae = (struct rep_report_sae){
         .requested = true, .on = true, .opt = opt, .rows = f->sae, .counties = NC,
         .m = f->summary.m, .n_gvf = f->summary.n_gvf, .converged = true,
     };
-    assert_int_equal(an_publish_table(f->rows, NC, min_cell, &f->table), 0);
+    assert_int_equal(rep_publish_table(f->rows, NC, min_cell, &f->table), 0);
     prev_error_clear(&err);
-    assert_int_equal(an_publish_sae(&f->in, &f->table, &err), 0);
+    assert_int_equal(rep_publish_sae(&f->in, &f->table, &err), 0);
 }
 
 static void done(struct fixture *f)
@@ -128,7 +128,7 @@ static void done(struct fixture *f)
     an_sae_summary_free(&f->summary);
 }
 
-static char *to_string(int (*fn)(FILE *, const struct an_pub_table *), const struct an_pub_table *t)
+static char *to_string(int (*fn)(FILE *, const struct rep_pub_table *), const struct rep_pub_table *t)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -187,31 +187,31 @@ static void test_sae_publish_sample_2025(void **state)
     fit(f, 10);
     assert_true(f->table.has_sae);
     for (int i = 0; i < NC; i++) {
-        const struct an_pub_sae_row *m = &f->table.sae[i];
+        const struct rep_pub_sae_row *m = &f->table.sae[i];
         bool small = cs[i] >= 1 && cs[i] < 10;
         if (i == MARICOPA || i == PIMA || i == YUMA) {
-            assert_int_equal(m->shown, AN_SAE_SHOWN);
-            an_fmt_pct(buf, sizeof buf, f->sae[i].estimate);
-            assert_string_equal(m->cell[AN_PUB_SAE_ESTIMATE], buf);
-            an_fmt_pct(buf, sizeof buf, f->sae[i].ci_low);
-            assert_string_equal(m->cell[AN_PUB_SAE_CI_LOW], buf);
-            an_fmt_pct(buf, sizeof buf, f->sae[i].ci_high);
-            assert_string_equal(m->cell[AN_PUB_SAE_CI_HIGH], buf);
-            assert_string_equal(m->cell[AN_PUB_SAE_FLAG], "present");
+            assert_int_equal(m->shown, REP_SAE_SHOWN);
+            rep_fmt_pct(buf, sizeof buf, f->sae[i].estimate);
+            assert_string_equal(m->cell[REP_PUB_SAE_ESTIMATE], buf);
+            rep_fmt_pct(buf, sizeof buf, f->sae[i].ci_low);
+            assert_string_equal(m->cell[REP_PUB_SAE_CI_LOW], buf);
+            rep_fmt_pct(buf, sizeof buf, f->sae[i].ci_high);
+            assert_string_equal(m->cell[REP_PUB_SAE_CI_HIGH], buf);
+            assert_string_equal(m->cell[REP_PUB_SAE_FLAG], "present");
             assert_true(m->plotted);
         } else if (small) {
-            assert_int_equal(m->shown, AN_SAE_HIDDEN_OWN);
-            assert_string_equal(m->cell[AN_PUB_SAE_ESTIMATE], "x");
-            assert_true(f->table.row[i].notes[AN_NOTE_SAE_PROTECT]);
+            assert_int_equal(m->shown, REP_SAE_HIDDEN_OWN);
+            assert_string_equal(m->cell[REP_PUB_SAE_ESTIMATE], "x");
+            assert_true(f->table.row[i].notes[REP_NOTE_SAE_PROTECT]);
             assert_false(m->plotted);
         } else {
             /* The zeros: their model-based intervals are too wide. */
             assert_false(an_sae_presentable(&f->sae[i]));
-            assert_int_equal(m->shown, AN_SAE_UNRELIABLE);
+            assert_int_equal(m->shown, REP_SAE_UNRELIABLE);
         }
     }
-    assert_string_equal(f->table.sae[NC].cell[AN_PUB_SAE_ESTIMATE], "-");
-    assert_true(f->table.used[AN_NOTE_SAE_NCHS] && f->table.used[AN_NOTE_SAE_PROTECT]);
+    assert_string_equal(f->table.sae[NC].cell[REP_PUB_SAE_ESTIMATE], "-");
+    assert_true(f->table.used[REP_NOTE_SAE_NCHS] && f->table.used[REP_NOTE_SAE_PROTECT]);
     done(f);
     free(f);
 }
@@ -225,15 +225,15 @@ static void test_sae_unreliable_shown_as_star(void **state)
     (void)state;
     fit(f, 10);
     assert_false(an_sae_presentable(&f->sae[APACHE]));
-    const struct an_pub_sae_row *m = &f->table.sae[APACHE];
-    assert_int_equal(m->shown, AN_SAE_UNRELIABLE);
-    for (int c = 0; c < AN_PUB_SAE_FLAG; c++)
+    const struct rep_pub_sae_row *m = &f->table.sae[APACHE];
+    assert_int_equal(m->shown, REP_SAE_UNRELIABLE);
+    for (int c = 0; c < REP_PUB_SAE_FLAG; c++)
         assert_string_equal(m->cell[c], "*");
-    assert_string_equal(m->cell[AN_PUB_SAE_FLAG], "suppress");
+    assert_string_equal(m->cell[REP_PUB_SAE_FLAG], "suppress");
     assert_non_null(strstr(m->reasons, "relative CI width above 130%"));
-    assert_true(f->table.row[APACHE].notes[AN_NOTE_SAE_NCHS]);
-    assert_non_null(strstr(f->table.row[APACHE].cell[AN_PUB_NOTES], "f"));
-    csv = to_string(an_write_table_csv, &f->table);
+    assert_true(f->table.row[APACHE].notes[REP_NOTE_SAE_NCHS]);
+    assert_non_null(strstr(f->table.row[APACHE].cell[REP_PUB_NOTES], "f"));
+    csv = to_string(rep_write_table_csv, &f->table);
     assert_non_null(strstr(csv, "Apache,04001,2,2,100,47,*,*,*,*,*,*,*,suppress,b f,*,*,*,"
                                 "suppress\r\n"));
     free(csv);
@@ -241,10 +241,10 @@ static void test_sae_unreliable_shown_as_star(void **state)
     /* The format alone: an estimate of 0 is not named for a hidden one. */
     struct an_sae_row r = {.has_sae = true, .estimate = 0, .ci_low = 0, .ci_high = 0.4,
                            .flag = AN_FLAG_SUPPRESS};
-    struct an_pub_sae_row out;
+    struct rep_pub_sae_row out;
     snprintf(r.reasons, sizeof r.reasons, "absolute CI width 0.30 or more; estimate is 0");
-    an_sae_format(&r, AN_SAE_UNRELIABLE, &out);
-    assert_string_equal(out.cell[AN_PUB_SAE_ESTIMATE], "*");
+    rep_sae_format(&r, REP_SAE_UNRELIABLE, &out);
+    assert_string_equal(out.cell[REP_PUB_SAE_ESTIMATE], "*");
     assert_string_equal(out.reasons, "absolute CI width 0.30 or more");
     done(f);
     free(f);
@@ -258,24 +258,24 @@ static void test_sae_unreliable_shown_as_star(void **state)
 static void test_sae_protect_hides_estimate_that_pins_by_subtraction(void **state)
 {
     struct fixture *f = malloc(sizeof *f);
-    struct an_protect_cells cells[NC + 1];
-    enum an_sae_shown out[NC + 1];
+    struct rep_protect_cells cells[NC + 1];
+    enum rep_sae_shown out[NC + 1];
     struct prev_error err;
     (void)state;
     fit(f, 10);
     /* Every county shown but Coconino (3 cases, "<10") and Yuma ("*"). */
     for (int i = 0; i <= NC; i++)
-        cells[i] = (struct an_protect_cells){AN_HIDE_NONE, AN_MARK_SHOW, AN_MARK_SHOW,
-                                             AN_MARK_SHOW};
-    cells[2] = (struct an_protect_cells){AN_HIDE_SMALL, AN_MARK_SMALL, AN_MARK_SMALL,
-                                         AN_MARK_PROTECT};
-    cells[YUMA] = (struct an_protect_cells){AN_HIDE_NCHS, AN_MARK_NCHS, AN_MARK_NCHS,
-                                            AN_MARK_NCHS};
+        cells[i] = (struct rep_protect_cells){REP_HIDE_NONE, REP_MARK_SHOW, REP_MARK_SHOW,
+                                             REP_MARK_SHOW};
+    cells[2] = (struct rep_protect_cells){REP_HIDE_SMALL, REP_MARK_SMALL, REP_MARK_SMALL,
+                                         REP_MARK_PROTECT};
+    cells[YUMA] = (struct rep_protect_cells){REP_HIDE_NCHS, REP_MARK_NCHS, REP_MARK_NCHS,
+                                            REP_MARK_NCHS};
     assert_true(an_sae_presentable(&f->sae[YUMA]));
-    assert_int_equal(an_sae_protect(f->rows, NC, cells, 10, f->sae, &f->in.sae.cov,
+    assert_int_equal(rep_sae_protect(f->rows, NC, cells, 10, f->sae, &f->in.sae.cov,
                                     &f->in.sae.opt, out, &err), 0);
-    assert_int_equal(out[2], AN_SAE_HIDDEN_OWN);
-    assert_int_equal(out[YUMA], AN_SAE_HIDDEN_OTHER);
+    assert_int_equal(out[2], REP_SAE_HIDDEN_OWN);
+    assert_int_equal(out[YUMA], REP_SAE_HIDDEN_OTHER);
     /* (test_sae_publish_sample_2025 is the contrast: there eleven other
      * counties are hidden and Yuma's estimate is shown.) */
     done(f);
@@ -291,7 +291,7 @@ static void test_sae_publish_min_cell_1_shows_reliable(void **state)
     fit(f, 1);
     for (int i = 0; i < NC; i++)
         assert_int_equal(f->table.sae[i].shown,
-                         an_sae_presentable(&f->sae[i]) ? AN_SAE_SHOWN : AN_SAE_UNRELIABLE);
+                         an_sae_presentable(&f->sae[i]) ? REP_SAE_SHOWN : REP_SAE_UNRELIABLE);
     done(f);
     free(f);
 }
@@ -300,8 +300,8 @@ static void test_sae_publish_min_cell_1_shows_reliable(void **state)
 static void test_sae_protect_rejects_foreign_fit(void **state)
 {
     struct fixture *f = malloc(sizeof *f);
-    struct an_protect_cells cells[NC + 1];
-    enum an_sae_shown out[NC + 1];
+    struct rep_protect_cells cells[NC + 1];
+    enum rep_sae_shown out[NC + 1];
     struct prev_error err;
     (void)state;
     fit(f, 10);
@@ -309,7 +309,7 @@ static void test_sae_protect_rejects_foreign_fit(void **state)
         cells[i] = f->table.row[i].marks;
     f->sae[YUMA].estimate += 0.01;
     prev_error_clear(&err);
-    assert_int_equal(an_sae_protect(f->rows, NC, cells, 10, f->sae, &f->in.sae.cov,
+    assert_int_equal(rep_sae_protect(f->rows, NC, cells, 10, f->sae, &f->in.sae.cov,
                                     &f->in.sae.opt, out, &err), PREV_EX_SOFTWARE);
     assert_non_null(strstr(err.msg, "differs"));
     done(f);
@@ -324,23 +324,23 @@ static void test_sae_tables_carry_model_columns(void **state)
     char *csv, *md, line[256];
     (void)state;
     fit(f, 10);
-    csv = to_string(an_write_table_csv, &f->table);
+    csv = to_string(rep_write_table_csv, &f->table);
     assert_non_null(strstr(csv, ",flag,notes,sae_estimate_pct,sae_ci_low_pct,sae_ci_high_pct,"
                                 "sae_flag\r\n"));
-    const struct an_pub_sae_row *y = &f->table.sae[YUMA];
-    snprintf(line, sizeof line, ",%s,%s,%s,present\r\nArizona", y->cell[AN_PUB_SAE_ESTIMATE],
-             y->cell[AN_PUB_SAE_CI_LOW], y->cell[AN_PUB_SAE_CI_HIGH]);
+    const struct rep_pub_sae_row *y = &f->table.sae[YUMA];
+    snprintf(line, sizeof line, ",%s,%s,%s,present\r\nArizona", y->cell[REP_PUB_SAE_ESTIMATE],
+             y->cell[REP_PUB_SAE_CI_LOW], y->cell[REP_PUB_SAE_CI_HIGH]);
     assert_non_null(strstr(csv, line));
     assert_non_null(strstr(csv, ",-,-,-,-\r\n"));    /* the state has no model */
     md = malloc(64 * 1024);
     {
         FILE *fp = fmemopen(md, 64 * 1024, "w");
-        assert_int_equal(an_write_table_md(fp, &f->table, "T"), 0);
+        assert_int_equal(rep_write_table_md(fp, &f->table, "T"), 0);
         fclose(fp);
     }
     assert_non_null(strstr(md, "| Model-based estimate % | Model-based 95% CI low % |"));
-    snprintf(line, sizeof line, "| %s | %s | %s | present |", y->cell[AN_PUB_SAE_ESTIMATE],
-             y->cell[AN_PUB_SAE_CI_LOW], y->cell[AN_PUB_SAE_CI_HIGH]);
+    snprintf(line, sizeof line, "| %s | %s | %s | present |", y->cell[REP_PUB_SAE_ESTIMATE],
+             y->cell[REP_PUB_SAE_CI_LOW], y->cell[REP_PUB_SAE_CI_HIGH]);
     assert_non_null(strstr(md, line));
     assert_non_null(strstr(md, "- Apache, model-based (f): relative CI width above 130%"));
     free(csv);
@@ -348,7 +348,7 @@ static void test_sae_tables_carry_model_columns(void **state)
 
     /* Without the model, no model column anywhere. */
     f->table.has_sae = false;
-    csv = to_string(an_write_table_csv, &f->table);
+    csv = to_string(rep_write_table_csv, &f->table);
     assert_null(strstr(csv, "sae_"));
     free(csv);
     done(f);
@@ -373,7 +373,7 @@ static void test_sae_figures_draw_shown_model_estimates(void **state)
     assert_int_equal(shown, 3);
     assert_int_equal(dotted, 1);
     fp = open_memstream(&svg, &len);
-    assert_int_equal(an_write_forest_svg(fp, &f->table, f->rows), 0);
+    assert_int_equal(rep_write_forest_svg(fp, &f->table, f->rows), 0);
     fclose(fp);
     assert_int_equal(count(svg, "<g class=\"ci-model\""), shown);
     for (int i = 0; i < NC; i++) {
@@ -386,7 +386,7 @@ static void test_sae_figures_draw_shown_model_estimates(void **state)
     free(svg);
     svg = NULL;
     fp = open_memstream(&svg, &len);
-    assert_int_equal(an_write_map_svg(fp, &f->table, f->rows), 0);
+    assert_int_equal(rep_write_map_svg(fp, &f->table, f->rows), 0);
     fclose(fp);
     assert_int_equal(count(svg, "class=\"county model\""), dotted);
     assert_non_null(strstr(svg, "class=\"county model\" data-fips=\"04027\""));
@@ -409,7 +409,7 @@ static void test_sae_estimates_json(void **state)
     fit(f, 10);
     f->in.sae.officer_rows = NULL;
     fp = open_memstream(&buf, &len);
-    assert_int_equal(an_write_estimates_json(fp, &f->in, &err), 0);
+    assert_int_equal(rep_write_estimates_json(fp, &f->in, &err), 0);
     fclose(fp);
     assert_int_equal(count(buf, "\"sae_estimate\""), 2 * (NC + 1));
     assert_non_null(strstr(buf, "\"small_area\": true"));
@@ -426,7 +426,7 @@ static void test_sae_estimates_json(void **state)
     f->in.sae.on = false;
     snprintf(f->in.sae.fallback, sizeof f->in.sae.fallback, "too few counties");
     fp = open_memstream(&buf, &len);
-    assert_int_equal(an_write_estimates_json(fp, &f->in, &err), 0);
+    assert_int_equal(rep_write_estimates_json(fp, &f->in, &err), 0);
     fclose(fp);
     assert_null(strstr(buf, "\"sae_estimate\""));
     assert_non_null(strstr(buf, "\"small_area\": false"));

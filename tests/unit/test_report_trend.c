@@ -83,8 +83,8 @@ static void make_years(struct an_estimate_row rows[NY][NC + 1])
 struct fixture {
     struct an_estimate_row rows[NY][NC + 1];
     struct an_trend_result trend;
-    struct an_report_input in;
-    struct an_pub_table main, officers;
+    struct rep_report_input in;
+    struct rep_pub_table main, officers;
 };
 
 static int setup(void **state)
@@ -107,8 +107,8 @@ static int setup(void **state)
     f->in.officer_rows = f->rows[NY - 1];
     f->in.ncounties = NC;
     f->in.trend = &f->trend;
-    if (an_publish_table(f->in.rows, NC, 10, &f->main) != 0
-        || an_publish_table(f->in.rows, NC, 10, &f->officers) != 0)
+    if (rep_publish_table(f->in.rows, NC, 10, &f->main) != 0
+        || rep_publish_table(f->in.rows, NC, 10, &f->officers) != 0)
         return -1;
     *state = f;
     return 0;
@@ -132,14 +132,14 @@ static size_t count(const char *hay, const char *needle)
     return n;
 }
 
-static char *section(const struct fixture *f, const struct an_report_trend *t)
+static char *section(const struct fixture *f, const struct rep_report_trend *t)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
 
     assert_non_null(fp);
-    assert_int_equal(an_write_trend_section(fp, &f->in, t), 0);
+    assert_int_equal(rep_write_trend_section(fp, &f->in, t), 0);
     assert_int_equal(fclose(fp), 0);
     return buf;
 }
@@ -147,59 +147,59 @@ static char *section(const struct fixture *f, const struct an_report_trend *t)
 static void test_report_trend_years_published_like_their_own_year(void **state)
 {
     struct fixture *f = *state;
-    struct an_report_trend t;
+    struct rep_report_trend t;
 
-    assert_int_equal(an_report_trend_prepare(&f->in, &t), 0);
+    assert_int_equal(rep_report_trend_prepare(&f->in, &t), 0);
     /* This year's table in the trend is the page's own table. */
     for (size_t i = 0; i <= NC; i++)
         assert_int_equal(t.years[NY - 1].row[i].plotted, f->main.row[i].plotted);
     assert_false(t.years[0].row[0].plotted);    /* Apache: a small count */
     assert_false(t.years[1].row[4].plotted);    /* Pima 2024: NCHS suppress */
     assert_true(t.years[1].row[3].plotted);     /* Maricopa */
-    an_report_trend_free(&t);
+    rep_report_trend_free(&t);
 }
 
 static void test_report_change_cell_only_between_published_years(void **state)
 {
     struct fixture *f = *state;
-    struct an_report_trend t;
+    struct rep_report_trend t;
     char buf[32];
     bool marked;
 
-    assert_int_equal(an_report_trend_prepare(&f->in, &t), 0);
+    assert_int_equal(rep_report_trend_prepare(&f->in, &t), 0);
     /* Maricopa: 5.0% to 7.0%, far beyond its interval: marked rise. */
-    an_report_change_cell(&t, 3, buf, sizeof buf, &marked);
+    rep_report_change_cell(&t, 3, buf, sizeof buf, &marked);
     assert_string_equal(buf, "+2.0 \u25b2");
     assert_true(marked);
     /* Pima: 2024 suppressed, so no change since 2024, though 2025 shows. */
     assert_true(t.years[NY - 1].row[4].plotted);
-    an_report_change_cell(&t, 4, buf, sizeof buf, &marked);
+    rep_report_change_cell(&t, 4, buf, sizeof buf, &marked);
     assert_string_equal(buf, "-");
     assert_false(marked);
     /* Apache: hidden both years. */
-    an_report_change_cell(&t, 0, buf, sizeof buf, &marked);
+    rep_report_change_cell(&t, 0, buf, sizeof buf, &marked);
     assert_string_equal(buf, "-");
     /* Every cell shown has both years published. */
     for (size_t i = 0; i <= NC; i++) {
-        an_report_change_cell(&t, i, buf, sizeof buf, &marked);
+        rep_report_change_cell(&t, i, buf, sizeof buf, &marked);
         if (strcmp(buf, "-") != 0)
             assert_true(t.years[NY - 1].row[i].plotted && t.years[NY - 2].row[i].plotted);
     }
     /* Yuma: 26/400 after 24/400: small, inside its interval, no mark. */
-    an_report_change_cell(&t, 5, buf, sizeof buf, &marked);
+    rep_report_change_cell(&t, 5, buf, sizeof buf, &marked);
     assert_false(marked);
     assert_null(strstr(buf, "\u25b2"));
-    an_report_trend_free(&t);
+    rep_report_trend_free(&t);
 }
 
 static void test_report_trend_chart_default_series(void **state)
 {
     struct fixture *f = *state;
-    struct an_report_trend t;
+    struct rep_report_trend t;
     char *svg, path[256];
     const char *pima, *d;
 
-    assert_int_equal(an_report_trend_prepare(&f->in, &t), 0);
+    assert_int_equal(rep_report_trend_prepare(&f->in, &t), 0);
     /* The state, then the largest counties with a published year:
      * Maricopa, Pima, Yuma (Apache is never published). */
     assert_int_equal(t.nseries, 4);
@@ -222,19 +222,19 @@ static void test_report_trend_chart_default_series(void **state)
     assert_int_equal(count(path, "M"), 2);
     assert_int_equal(count(path, "L"), 0);
     free(svg);
-    an_report_trend_free(&t);
+    rep_report_trend_free(&t);
 }
 
 static void test_report_trend_chart_chosen_series(void **state)
 {
     struct fixture *f = *state;
-    struct an_report_trend t;
+    struct rep_report_trend t;
     char *svg;
 
     f->in.ntrend_fips = 2;
     f->in.trend_fips[0] = "04001";
     f->in.trend_fips[1] = "04";
-    assert_int_equal(an_report_trend_prepare(&f->in, &t), 0);
+    assert_int_equal(rep_report_trend_prepare(&f->in, &t), 0);
     f->in.ntrend_fips = 0;
     assert_int_equal(t.nseries, 2);
     svg = section(f, &t);
@@ -243,7 +243,7 @@ static void test_report_trend_chart_chosen_series(void **state)
     assert_non_null(strstr(svg, ">Apache<tspan fill=\"#777\"> (not shown)</tspan>"));
     assert_int_equal(count(svg, "class=\"trend-point\""), 3);
     free(svg);
-    an_report_trend_free(&t);
+    rep_report_trend_free(&t);
 }
 
 static void test_report_page_with_and_without_trend(void **state)
@@ -253,7 +253,7 @@ static void test_report_page_with_and_without_trend(void **state)
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
 
-    assert_int_equal(an_write_report_html(fp, &f->in, &f->main, &f->officers), 0);
+    assert_int_equal(rep_write_report_html(fp, &f->in, &f->main, &f->officers), 0);
     assert_int_equal(fclose(fp), 0);
     assert_non_null(strstr(buf, "<th class=\"change\">Change since 2024 (percentage "
                                "points)<sup>t</sup></th>"));
@@ -267,7 +267,7 @@ static void test_report_page_with_and_without_trend(void **state)
     f->in.trend = NULL;
     buf = NULL;
     fp = open_memstream(&buf, &len);
-    assert_int_equal(an_write_report_html(fp, &f->in, &f->main, &f->officers), 0);
+    assert_int_equal(rep_write_report_html(fp, &f->in, &f->main, &f->officers), 0);
     assert_int_equal(fclose(fp), 0);
     f->in.trend = &f->trend;
     assert_null(strstr(buf, "Change since"));

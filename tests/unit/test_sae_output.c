@@ -52,31 +52,31 @@ static void test_sae_output_cells(void **state)
     (void)state;
 
     assert_int_equal(an_sae_compute(rows, n, NULL, &opt, out, &sum, &err), 0);
-    assert_string_equal(an_sae_columns[0], "sae_estimate");
-    assert_string_equal(an_sae_columns[4], "sae_weight");
-    assert_string_equal(an_sae_columns[6], "sae_variance_source");
-    assert_null(an_sae_columns[9]);
+    assert_string_equal(rep_sae_columns[0], "sae_estimate");
+    assert_string_equal(rep_sae_columns[4], "sae_weight");
+    assert_string_equal(rep_sae_columns[6], "sae_variance_source");
+    assert_null(rep_sae_columns[9]);
     /* A county in the fit: numbers, and its variance source. */
-    assert_int_equal(an_sae_cell(&out[0], 0, &v, &t), AN_SAE_CELL_REAL);
+    assert_int_equal(rep_sae_cell(&out[0], 0, &v, &t), REP_SAE_CELL_REAL);
     assert_true(v == out[0].estimate);
-    assert_int_equal(an_sae_cell(&out[0], 4, &v, &t), AN_SAE_CELL_REAL);
+    assert_int_equal(rep_sae_cell(&out[0], 4, &v, &t), REP_SAE_CELL_REAL);
     assert_true(v == out[0].weight);
-    assert_int_equal(an_sae_cell(&out[0], 6, &v, &t), AN_SAE_CELL_TEXT);
+    assert_int_equal(rep_sae_cell(&out[0], 6, &v, &t), REP_SAE_CELL_TEXT);
     assert_string_equal(t, "direct");
-    assert_int_equal(an_sae_cell(&out[2], 6, &v, &t), AN_SAE_CELL_TEXT);
+    assert_int_equal(rep_sae_cell(&out[2], 6, &v, &t), REP_SAE_CELL_TEXT);
     assert_string_equal(t, "gvf");
     /* The synthetic county has no sampling variance. */
-    assert_int_equal(an_sae_cell(&out[3], 5, &v, &t), AN_SAE_CELL_NULL);
-    assert_int_equal(an_sae_cell(&out[3], 6, &v, &t), AN_SAE_CELL_TEXT);
+    assert_int_equal(rep_sae_cell(&out[3], 5, &v, &t), REP_SAE_CELL_NULL);
+    assert_int_equal(rep_sae_cell(&out[3], 6, &v, &t), REP_SAE_CELL_TEXT);
     assert_string_equal(t, "none");
-    assert_int_equal(an_sae_cell(&out[3], 4, &v, &t), AN_SAE_CELL_REAL);
+    assert_int_equal(rep_sae_cell(&out[3], 4, &v, &t), REP_SAE_CELL_REAL);
     assert_true(v == 0.0);
     /* The state row: empty numbers, but its flag says why. */
     for (int k = 0; k < 7; k++)
-        assert_int_equal(an_sae_cell(&out[5], k, &v, &t), AN_SAE_CELL_NULL);
-    assert_int_equal(an_sae_cell(&out[5], 7, &v, &t), AN_SAE_CELL_TEXT);
+        assert_int_equal(rep_sae_cell(&out[5], k, &v, &t), REP_SAE_CELL_NULL);
+    assert_int_equal(rep_sae_cell(&out[5], 7, &v, &t), REP_SAE_CELL_TEXT);
     assert_string_equal(t, "suppress");
-    assert_int_equal(an_sae_cell(&out[5], 8, &v, &t), AN_SAE_CELL_TEXT);
+    assert_int_equal(rep_sae_cell(&out[5], 8, &v, &t), REP_SAE_CELL_TEXT);
     assert_string_equal(t, "no model-based estimate");
     an_sae_summary_free(&sum);
 }
@@ -95,7 +95,7 @@ static void test_sae_output_diagnostics_block(void **state)
 
     assert_non_null(fp);
     assert_int_equal(an_sae_compute(rows, n, NULL, &opt, out, &sum, &err), 0);
-    assert_int_equal(an_sae_write_diagnostics(fp, &sum, rows, out, n, &err), 0);
+    assert_int_equal(rep_sae_write_diagnostics(fp, &sum, rows, out, n, &err), 0);
     assert_int_equal(fclose(fp), 0);
     assert_non_null(strstr(text, "Small-area model (Fay-Herriot): ml fit, proportion scale\n"));
     assert_non_null(strstr(text, "  counties: 4 with respondents in the fit (1 on the GVF "

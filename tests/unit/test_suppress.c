@@ -23,8 +23,8 @@
 
 struct table {
     size_t n;              /* counties; row n is the state */
-    struct an_protect_row row[MAXR];
-    struct an_protect_cells cell[MAXR];
+    struct rep_protect_row row[MAXR];
+    struct rep_protect_cells cell[MAXR];
     long min_cell;
 };
 
@@ -40,27 +40,27 @@ static void make_table(struct table *t, const long *cases, size_t n, double fact
     t->n = n;
     t->min_cell = min_cell;
     for (size_t i = 0; i < n; i++) {
-        t->row[i] = (struct an_protect_row){true, cases[i], true, cases[i] * factor,
+        t->row[i] = (struct rep_protect_row){true, cases[i], true, cases[i] * factor,
                                             AN_FLAG_PRESENT};
         sum += cases[i];
         tsum += cases[i] * factor;
     }
-    t->row[n] = (struct an_protect_row){true, sum, true, state_total < 0 ? tsum : state_total,
+    t->row[n] = (struct rep_protect_row){true, sum, true, state_total < 0 ? tsum : state_total,
                                         AN_FLAG_PRESENT};
 }
 
 /* What a reader can tell a hidden cell's value set from its symbol. */
-static void allowed_set(enum an_mark m, long min_cell, bool *ok)
+static void allowed_set(enum rep_mark m, long min_cell, bool *ok)
 {
     for (long v = 0; v <= BOUND; v++) {
         switch (m) {
-        case AN_MARK_SMALL:
+        case REP_MARK_SMALL:
             ok[v] = v >= 1 && v < min_cell;
             break;
-        case AN_MARK_PROTECT:   /* chosen among counts of min_cell or more */
+        case REP_MARK_PROTECT:   /* chosen among counts of min_cell or more */
             ok[v] = v >= min_cell;
             break;
-        case AN_MARK_NCHS:      /* never 1..min_cell-1: those read "<10" */
+        case REP_MARK_NCHS:      /* never 1..min_cell-1: those read "<10" */
             ok[v] = v == 0 || v >= min_cell;
             break;
         default:                /* not published at all */
@@ -74,7 +74,7 @@ static void allowed_set(enum an_mark m, long min_cell, bool *ok)
 static bool all_hidden(const struct table *t)
 {
     for (size_t i = 0; i <= t->n; i++)
-        if (t->row[i].has_data && t->cell[i].cases == AN_MARK_SHOW &&
+        if (t->row[i].has_data && t->cell[i].cases == REP_MARK_SHOW &&
             (i == t->n || t->row[i].cases > 0))
             return false;
     return true;
@@ -86,7 +86,7 @@ static bool all_hidden(const struct table *t)
  * is a small count. values[] are the true cell values (cases or rounded
  * totals), known[] whether a cell is published, marks[] the symbols. */
 static void attack_relation(const struct table *t, const long *values, const bool *known,
-                            const enum an_mark *marks, long rhs, const char *what)
+                            const enum rep_mark *marks, long rhs, const char *what)
 {
     static bool allowed[MAXR][BOUND + 1];
     static bool reach[2 * SPAN + 2];
@@ -114,7 +114,7 @@ static void attack_relation(const struct table *t, const long *values, const boo
     for (size_t i = 0; i < rows; i++) {
         int feasible = 0;
         long found = -1;
-        if (known[i] || marks[i] == AN_MARK_NA)
+        if (known[i] || marks[i] == REP_MARK_NA)
             continue;
         /* Sums reachable by the other hidden cells: sum of sign_j * x_j,
          * kept as a boolean array over [-span, span]; each allowed run of
@@ -163,7 +163,7 @@ static void attack_relation(const struct table *t, const long *values, const boo
         }
         /* A small count never; any other hidden value only when nothing
          * was left to hide (suppress.h). */
-        if (feasible == 1 && (an_is_small(values[i], t->min_cell) || !all_hidden(t))) {
+        if (feasible == 1 && (rep_is_small(values[i], t->min_cell) || !all_hidden(t))) {
             print_error("%s: row %zu is recovered as %ld (true %ld)\n", what, i, found,
                         values[i]);
             fail();
@@ -176,30 +176,30 @@ static void attack(const struct table *t)
 {
     long values[MAXR] = {0}, rhs_cases = 0, rhs_totals = 0;
     bool known[MAXR] = {false};
-    enum an_mark marks[MAXR] = {AN_MARK_SHOW};
+    enum rep_mark marks[MAXR] = {REP_MARK_SHOW};
     size_t rows = t->n + 1;
 
     for (size_t i = 0; i < rows; i++) {
-        const struct an_protect_row *r = &t->row[i];
-        const struct an_protect_cells *c = &t->cell[i];
+        const struct rep_protect_row *r = &t->row[i];
+        const struct rep_protect_cells *c = &t->cell[i];
         /* Read directly: a published count is never small. */
-        if (c->cases == AN_MARK_SHOW)
-            assert_false(an_is_small(r->cases, t->min_cell));
-        if (c->total == AN_MARK_SHOW)
-            assert_false(an_is_small(an_round_count(r->total), t->min_cell));
+        if (c->cases == REP_MARK_SHOW)
+            assert_false(rep_is_small(r->cases, t->min_cell));
+        if (c->total == REP_MARK_SHOW)
+            assert_false(rep_is_small(rep_round_count(r->total), t->min_cell));
         /* A published rate times its published denominator gives the count
          * (one stratum, equal weights): the rate must go with a small one. */
-        if (c->rate == AN_MARK_SHOW) {
-            assert_false(an_is_small(r->cases, t->min_cell));
-            assert_false(r->has_total && an_is_small(an_round_count(r->total), t->min_cell));
+        if (c->rate == REP_MARK_SHOW) {
+            assert_false(rep_is_small(r->cases, t->min_cell));
+            assert_false(r->has_total && rep_is_small(rep_round_count(r->total), t->min_cell));
         }
         /* Hidden or shown, the block goes together. */
-        assert_int_equal(c->cases == AN_MARK_SHOW, c->rate == AN_MARK_SHOW);
+        assert_int_equal(c->cases == REP_MARK_SHOW, c->rate == REP_MARK_SHOW);
     }
     /* Subtraction, cases: exactly additive. */
     for (size_t i = 0; i < rows; i++) {
         values[i] = t->row[i].has_data ? t->row[i].cases : 0;
-        known[i] = t->cell[i].cases == AN_MARK_SHOW || !t->row[i].has_data;
+        known[i] = t->cell[i].cases == REP_MARK_SHOW || !t->row[i].has_data;
         marks[i] = t->cell[i].cases;
         rhs_cases += (i < t->n ? 1 : -1) * values[i];
     }
@@ -207,9 +207,9 @@ static void attack(const struct table *t)
     /* Subtraction, totals: a reader assumes they add up; they nearly do. */
     for (size_t i = 0; i < rows; i++) {
         bool has = t->row[i].has_data && t->row[i].has_total;
-        values[i] = has ? an_round_count(t->row[i].total) : 0;
-        known[i] = has && t->cell[i].total == AN_MARK_SHOW;
-        marks[i] = has ? t->cell[i].total : AN_MARK_NA;   /* NA: unknown, any value */
+        values[i] = has ? rep_round_count(t->row[i].total) : 0;
+        known[i] = has && t->cell[i].total == REP_MARK_SHOW;
+        marks[i] = has ? t->cell[i].total : REP_MARK_NA;   /* NA: unknown, any value */
         rhs_totals += (i < t->n ? 1 : -1) * values[i];
     }
     attack_relation(t, values, known, marks, 0, "totals (additive)");
@@ -218,7 +218,7 @@ static void attack(const struct table *t)
 
 static void protect(struct table *t)
 {
-    assert_int_equal(an_protect_table(t->row, t->n, t->min_cell, t->cell), 0);
+    assert_int_equal(rep_protect_table(t->row, t->n, t->min_cell, t->cell), 0);
     attack(t);
 }
 
@@ -226,7 +226,7 @@ static int count_hidden(const struct table *t)
 {
     int n = 0;
     for (size_t i = 0; i <= t->n; i++)
-        n += t->cell[i].cases != AN_MARK_SHOW && t->row[i].has_data;
+        n += t->cell[i].cases != REP_MARK_SHOW && t->row[i].has_data;
     return n;
 }
 
@@ -247,14 +247,14 @@ static void test_protect_one_small_county_hides_a_second(void **state)
     (void)state;
     make_table(&t, cases, 5, 3.0, -1, 10);
     protect(&t);
-    assert_int_equal(t.cell[1].cases, AN_MARK_SMALL);
-    assert_int_equal(t.cell[1].hidden, AN_HIDE_SMALL);
+    assert_int_equal(t.cell[1].cases, REP_MARK_SMALL);
+    assert_int_equal(t.cell[1].hidden, REP_HIDE_SMALL);
     /* Its estimated total (9) is small too; its rate is hidden with it. */
-    assert_int_equal(t.cell[1].total, AN_MARK_SMALL);
-    assert_int_equal(t.cell[1].rate, AN_MARK_PROTECT);
+    assert_int_equal(t.cell[1].total, REP_MARK_SMALL);
+    assert_int_equal(t.cell[1].rate, REP_MARK_PROTECT);
     assert_true(count_hidden(&t) >= 2);
     /* The state's figures stay: a county gives way first. */
-    assert_int_equal(t.cell[5].cases, AN_MARK_SHOW);
+    assert_int_equal(t.cell[5].cases, REP_MARK_SHOW);
 }
 
 static void test_protect_complement_is_large_enough(void **state)
@@ -266,9 +266,9 @@ static void test_protect_complement_is_large_enough(void **state)
     (void)state;
     make_table(&t, cases, 4, 1.0, -1, 10);
     protect(&t);
-    assert_int_equal(t.cell[0].cases, AN_MARK_SMALL);
-    assert_int_equal(t.cell[1].cases, AN_MARK_SHOW);
-    assert_int_equal(t.cell[2].hidden, AN_HIDE_COMPLEMENT);
+    assert_int_equal(t.cell[0].cases, REP_MARK_SMALL);
+    assert_int_equal(t.cell[1].cases, REP_MARK_SHOW);
+    assert_int_equal(t.cell[2].hidden, REP_HIDE_COMPLEMENT);
 }
 
 static void test_protect_two_small_counties_with_small_sum(void **state)
@@ -279,8 +279,8 @@ static void test_protect_two_small_counties_with_small_sum(void **state)
     (void)state;
     make_table(&t, cases, 5, 2.0, -1, 10);
     protect(&t);
-    assert_int_equal(t.cell[0].cases, AN_MARK_SMALL);
-    assert_int_equal(t.cell[1].cases, AN_MARK_SMALL);
+    assert_int_equal(t.cell[0].cases, REP_MARK_SMALL);
+    assert_int_equal(t.cell[1].cases, REP_MARK_SMALL);
     assert_true(count_hidden(&t) >= 3);
 }
 
@@ -302,12 +302,12 @@ static void test_protect_small_state_total(void **state)
     (void)state;
     make_table(&t, cases, 5, 1.5, -1, 10);
     protect(&t);
-    assert_int_equal(t.cell[5].cases, AN_MARK_SMALL);
-    assert_int_equal(t.cell[5].rate, AN_MARK_PROTECT);
-    assert_int_equal(t.cell[1].cases, AN_MARK_SMALL);
-    assert_int_equal(t.cell[3].cases, AN_MARK_SMALL);
+    assert_int_equal(t.cell[5].cases, REP_MARK_SMALL);
+    assert_int_equal(t.cell[5].rate, REP_MARK_PROTECT);
+    assert_int_equal(t.cell[1].cases, REP_MARK_SMALL);
+    assert_int_equal(t.cell[3].cases, REP_MARK_SMALL);
     /* Zeros are not small and are still published. */
-    assert_int_equal(t.cell[0].cases, AN_MARK_SHOW);
+    assert_int_equal(t.cell[0].cases, REP_MARK_SHOW);
 }
 
 static void test_protect_single_small_county_and_zeros(void **state)
@@ -318,8 +318,8 @@ static void test_protect_single_small_county_and_zeros(void **state)
     (void)state;
     make_table(&t, cases, 4, 1.0, -1, 10);
     protect(&t);
-    assert_int_equal(t.cell[2].cases, AN_MARK_SMALL);
-    assert_int_equal(t.cell[4].cases, AN_MARK_SMALL);
+    assert_int_equal(t.cell[2].cases, REP_MARK_SMALL);
+    assert_int_equal(t.cell[4].cases, REP_MARK_SMALL);
 }
 
 static void test_protect_zero_is_no_complement(void **state)
@@ -331,9 +331,9 @@ static void test_protect_zero_is_no_complement(void **state)
     (void)state;
     make_table(&t, cases, 5, 1.0, -1, 10);
     protect(&t);
-    assert_int_equal(t.cell[1].cases, AN_MARK_SHOW);
-    assert_int_equal(t.cell[2].cases, AN_MARK_SHOW);
-    assert_int_equal(t.cell[3].hidden, AN_HIDE_COMPLEMENT);
+    assert_int_equal(t.cell[1].cases, REP_MARK_SHOW);
+    assert_int_equal(t.cell[2].cases, REP_MARK_SHOW);
+    assert_int_equal(t.cell[3].hidden, REP_HIDE_COMPLEMENT);
 }
 
 static void test_protect_nchs_zero_gets_a_complement(void **state)
@@ -346,8 +346,8 @@ static void test_protect_nchs_zero_gets_a_complement(void **state)
     make_table(&t, cases, 4, 1.0, -1, 10);
     t.row[0].flag = AN_FLAG_SUPPRESS;
     protect(&t);
-    assert_int_equal(t.cell[0].cases, AN_MARK_NCHS);
-    assert_int_equal(t.cell[0].rate, AN_MARK_NCHS);
+    assert_int_equal(t.cell[0].cases, REP_MARK_NCHS);
+    assert_int_equal(t.cell[0].rate, REP_MARK_NCHS);
     assert_int_equal(count_hidden(&t), 2);
 }
 
@@ -359,8 +359,8 @@ static void test_protect_state_nchs_hides_a_county(void **state)
     make_table(&t, cases, 3, 1.0, -1, 10);
     t.row[3].flag = AN_FLAG_SUPPRESS;
     protect(&t);
-    assert_int_equal(t.cell[3].rate, AN_MARK_NCHS);
-    assert_int_equal(t.cell[0].hidden, AN_HIDE_COMPLEMENT);
+    assert_int_equal(t.cell[3].rate, REP_MARK_NCHS);
+    assert_int_equal(t.cell[0].hidden, REP_HIDE_COMPLEMENT);
 }
 
 static void test_protect_small_total_large_cases(void **state)
@@ -374,8 +374,8 @@ static void test_protect_small_total_large_cases(void **state)
     t.row[0].total = 6.4;
     t.row[3].total = 6.4 + 75;
     protect(&t);
-    assert_int_equal(t.cell[0].total, AN_MARK_SMALL);
-    assert_int_equal(t.cell[0].cases, AN_MARK_PROTECT);
+    assert_int_equal(t.cell[0].total, REP_MARK_SMALL);
+    assert_int_equal(t.cell[0].cases, REP_MARK_PROTECT);
 }
 
 static void test_protect_non_additive_totals(void **state)
@@ -387,7 +387,7 @@ static void test_protect_non_additive_totals(void **state)
     (void)state;
     make_table(&t, cases, 4, 2.5, 318.0, 10);
     protect(&t);
-    assert_int_equal(t.cell[0].cases, AN_MARK_SMALL);
+    assert_int_equal(t.cell[0].cases, REP_MARK_SMALL);
 }
 
 static void test_protect_no_data_and_no_frame(void **state)
@@ -400,15 +400,15 @@ static void test_protect_no_data_and_no_frame(void **state)
     t.row[0].has_total = false;
     t.row[0].flag = AN_FLAG_SUPPRESS;
     protect(&t);
-    assert_int_equal(t.cell[0].cases, AN_MARK_NA);
-    assert_int_equal(t.cell[0].rate, AN_MARK_NA);
-    assert_int_equal(t.cell[1].cases, AN_MARK_SMALL);
+    assert_int_equal(t.cell[0].cases, REP_MARK_NA);
+    assert_int_equal(t.cell[0].rate, REP_MARK_NA);
+    assert_int_equal(t.cell[1].cases, REP_MARK_SMALL);
 
     make_table(&t, cases, 5, 2.0, -1, 10);
     for (size_t i = 0; i <= t.n; i++)
         t.row[i].has_total = false;
     protect(&t);
-    assert_int_equal(t.cell[1].total, AN_MARK_NA);
+    assert_int_equal(t.cell[1].total, REP_MARK_NA);
     assert_true(count_hidden(&t) >= 2);
 }
 
@@ -423,9 +423,9 @@ static void test_protect_nothing_left_to_hide(void **state)
     make_table(&t, cases, 4, 1.0, -1, 200);
     t.row[0].flag = AN_FLAG_SUPPRESS;
     protect(&t);
-    assert_int_equal(t.cell[0].cases, AN_MARK_NCHS);
-    assert_int_equal(t.cell[1].cases, AN_MARK_SMALL);
-    assert_int_equal(t.cell[4].cases, AN_MARK_SMALL);
+    assert_int_equal(t.cell[0].cases, REP_MARK_NCHS);
+    assert_int_equal(t.cell[1].cases, REP_MARK_SMALL);
+    assert_int_equal(t.cell[4].cases, REP_MARK_SMALL);
 }
 
 static void test_protect_min_cell_option(void **state)
@@ -436,9 +436,9 @@ static void test_protect_min_cell_option(void **state)
     (void)state;
     make_table(&t, cases, 4, 1.0, -1, 20);
     protect(&t);
-    assert_int_equal(t.cell[0].cases, AN_MARK_SMALL);
-    assert_int_equal(t.cell[1].cases, AN_MARK_SMALL);
-    assert_string_equal(an_mark_symbol(AN_MARK_SMALL, 20, buf, sizeof buf), "<20");
+    assert_int_equal(t.cell[0].cases, REP_MARK_SMALL);
+    assert_int_equal(t.cell[1].cases, REP_MARK_SMALL);
+    assert_string_equal(rep_mark_symbol(REP_MARK_SMALL, 20, buf, sizeof buf), "<20");
     /* min_cell 1: no count is small; NCHS cells are still protected. */
     make_table(&t, cases, 4, 1.0, -1, 1);
     protect(&t);
@@ -447,13 +447,13 @@ static void test_protect_min_cell_option(void **state)
 
 static void test_protect_rejects_bad_arguments(void **state)
 {
-    struct an_protect_row rows[2] = {{true, 1, false, 0, AN_FLAG_PRESENT},
+    struct rep_protect_row rows[2] = {{true, 1, false, 0, AN_FLAG_PRESENT},
                                      {true, 1, false, 0, AN_FLAG_PRESENT}};
-    struct an_protect_cells cells[2];
+    struct rep_protect_cells cells[2];
     (void)state;
-    assert_int_equal(an_protect_table(rows, 1, 0, cells), -1);
+    assert_int_equal(rep_protect_table(rows, 1, 0, cells), -1);
     rows[0].cases = -1;
-    assert_int_equal(an_protect_table(rows, 1, 10, cells), -1);
+    assert_int_equal(rep_protect_table(rows, 1, 10, cells), -1);
 }
 
 /* Random tables shaped like the survey: 15 counties, a few large, many

@@ -46,7 +46,7 @@ static const char *attr_d(const char *svg, const char *open, size_t nth, char *b
     return buf;
 }
 
-static const struct an_chart_point pima[3] = {
+static const struct rep_chart_point pima[3] = {
     {2023, true, 0.030, 0.022, 0.040},
     {2024, true, 0.035, 0.026, 0.046},
     {2025, true, 0.041, 0.031, 0.053},
@@ -54,20 +54,20 @@ static const struct an_chart_point pima[3] = {
 
 static void test_chart_one_line_per_series(void **state)
 {
-    const struct an_chart_point state_pts[3] = {
+    const struct rep_chart_point state_pts[3] = {
         {2023, true, 0.031, 0.028, 0.034},
         {2024, true, 0.032, 0.029, 0.035},
         {2025, true, 0.036, 0.033, 0.039},
     };
-    const struct an_chart_series s[3] = {
+    const struct rep_chart_series s[3] = {
         {"Arizona", state_pts, 3}, {"Maricopa", pima, 3}, {"Pima", pima, 3},
     };
-    const struct an_chart_options opt = {0, 0, "Confirmed MVST", "% of youth", "note"};
+    const struct rep_chart_options opt = {0, 0, "Confirmed MVST", "% of youth", "note"};
     char *svg = NULL;
     size_t len = 0;
     (void)state;
 
-    assert_int_equal(an_trend_chart_svg(s, 3, &opt, &svg, &len), 0);
+    assert_int_equal(rep_trend_chart_svg(s, 3, &opt, &svg, &len), 0);
     assert_non_null(svg);
     assert_int_equal(len, strlen(svg));
     assert_true(strncmp(svg, "<svg ", 5) == 0);
@@ -91,18 +91,18 @@ static void test_chart_one_line_per_series(void **state)
 
 static void test_chart_suppressed_year_is_a_gap(void **state)
 {
-    const struct an_chart_point pts[4] = {
+    const struct rep_chart_point pts[4] = {
         {2022, true, 0.030, 0.020, 0.040},
         {2023, false, 0.0, NAN, NAN},       /* suppressed: not drawn, not zero */
         {2024, true, 0.035, 0.025, 0.045},
         {2025, true, 0.040, 0.030, 0.050},
     };
-    const struct an_chart_series s = {"Gila", pts, 4};
+    const struct rep_chart_series s = {"Gila", pts, 4};
     char *svg = NULL, d[512], zero_y[32];
     const char *axis;
     (void)state;
 
-    assert_int_equal(an_trend_chart_svg(&s, 1, NULL, &svg, NULL), 0);
+    assert_int_equal(rep_trend_chart_svg(&s, 1, NULL, &svg, NULL), 0);
     attr_d(svg, "<path class=\"trend-line\"", 0, d, sizeof d);
     /* Two subpaths: 2022 alone, then 2024-2025. */
     assert_int_equal(count(d, "M"), 2);
@@ -125,16 +125,16 @@ static void test_chart_suppressed_year_is_a_gap(void **state)
 
 static void test_chart_no_band_without_interval(void **state)
 {
-    const struct an_chart_point pts[3] = {
+    const struct rep_chart_point pts[3] = {
         {2023, true, 0.030, NAN, NAN},
         {2024, true, 0.035, 0.025, 0.045},
         {2025, true, 0.040, NAN, NAN},
     };
-    const struct an_chart_series s = {"Yuma", pts, 3};
+    const struct rep_chart_series s = {"Yuma", pts, 3};
     char *svg = NULL, d[256];
     (void)state;
 
-    assert_int_equal(an_trend_chart_svg(&s, 1, NULL, &svg, NULL), 0);
+    assert_int_equal(rep_trend_chart_svg(&s, 1, NULL, &svg, NULL), 0);
     assert_int_equal(count(svg, "class=\"trend-band\""), 1);
     attr_d(svg, "<path class=\"trend-line\"", 0, d, sizeof d);
     assert_int_equal(count(d, "M"), 1);   /* the line itself is whole */
@@ -144,12 +144,12 @@ static void test_chart_no_band_without_interval(void **state)
 
 static void test_chart_series_without_shown_years_still_has_its_line(void **state)
 {
-    const struct an_chart_point none[2] = {{2024, false, 0, NAN, NAN}, {2025, false, 0, NAN, NAN}};
-    const struct an_chart_series s[2] = {{"Arizona", pima, 3}, {"Greenlee", none, 2}};
+    const struct rep_chart_point none[2] = {{2024, false, 0, NAN, NAN}, {2025, false, 0, NAN, NAN}};
+    const struct rep_chart_series s[2] = {{"Arizona", pima, 3}, {"Greenlee", none, 2}};
     char *svg = NULL, d[64];
     (void)state;
 
-    assert_int_equal(an_trend_chart_svg(s, 2, NULL, &svg, NULL), 0);
+    assert_int_equal(rep_trend_chart_svg(s, 2, NULL, &svg, NULL), 0);
     assert_int_equal(count(svg, "class=\"trend-line\""), 2);
     assert_string_equal(attr_d(svg, "<path class=\"trend-line\"", 1, d, sizeof d), "");
     assert_non_null(strstr(svg, ">Greenlee<tspan fill=\"#777\"> (not shown)</tspan></text>"));
@@ -159,12 +159,12 @@ static void test_chart_series_without_shown_years_still_has_its_line(void **stat
 
 static void test_chart_escapes_names(void **state)
 {
-    const struct an_chart_series s = {"A & <B> \"q\"", pima, 3};
-    const struct an_chart_options opt = {800, 400, "x < y & z", NULL, NULL};
+    const struct rep_chart_series s = {"A & <B> \"q\"", pima, 3};
+    const struct rep_chart_options opt = {800, 400, "x < y & z", NULL, NULL};
     char *svg = NULL;
     (void)state;
 
-    assert_int_equal(an_trend_chart_svg(&s, 1, &opt, &svg, NULL), 0);
+    assert_int_equal(rep_trend_chart_svg(&s, 1, &opt, &svg, NULL), 0);
     assert_non_null(strstr(svg, "data-series=\"A &amp; &lt;B&gt; &quot;q&quot;\""));
     assert_non_null(strstr(svg, "<title>x &lt; y &amp; z</title>"));
     assert_null(strstr(svg, "<B>"));
@@ -174,17 +174,17 @@ static void test_chart_escapes_names(void **state)
 
 static void test_chart_axis_top_is_round_and_covers_bands(void **state)
 {
-    const struct an_chart_point pts[3] = {
+    const struct rep_chart_point pts[3] = {
         {2023, true, 0.02, 0.01, 0.03},
         {2024, true, 0.03, 0.02, 0.047},
         {2025, true, 0.04, 0.03, 0.05},
     };
-    const struct an_chart_series s = {"Pinal", pts, 3};
+    const struct rep_chart_series s = {"Pinal", pts, 3};
     char *svg = NULL;
     (void)state;
 
     /* top 5%: step 1% -> ticks 0..5 */
-    assert_int_equal(an_trend_chart_svg(&s, 1, NULL, &svg, NULL), 0);
+    assert_int_equal(rep_trend_chart_svg(&s, 1, NULL, &svg, NULL), 0);
     assert_non_null(strstr(svg, ">5%</text>"));
     assert_null(strstr(svg, ">6%</text>"));
     free(svg);
@@ -192,23 +192,23 @@ static void test_chart_axis_top_is_round_and_covers_bands(void **state)
 
 static void test_chart_rejects_invalid_input(void **state)
 {
-    struct an_chart_point bad[2] = {{2024, true, 0.02, 0.01, 0.03}, {2023, true, 0.02, 0.01, 0.03}};
-    struct an_chart_series s = {"X", bad, 2};
+    struct rep_chart_point bad[2] = {{2024, true, 0.02, 0.01, 0.03}, {2023, true, 0.02, 0.01, 0.03}};
+    struct rep_chart_series s = {"X", bad, 2};
     char *svg = (char *)"untouched";
     (void)state;
 
-    assert_int_equal(an_trend_chart_svg(&s, 1, NULL, &svg, NULL), -1);   /* years out of order */
+    assert_int_equal(rep_trend_chart_svg(&s, 1, NULL, &svg, NULL), -1);   /* years out of order */
     assert_null(svg);
     bad[1].year = 2025;
     bad[1].p = 1.5;
-    assert_int_equal(an_trend_chart_svg(&s, 1, NULL, &svg, NULL), -1);
+    assert_int_equal(rep_trend_chart_svg(&s, 1, NULL, &svg, NULL), -1);
     bad[1].p = 0.02;
     bad[1].high = -0.1;
-    assert_int_equal(an_trend_chart_svg(&s, 1, NULL, &svg, NULL), -1);
+    assert_int_equal(rep_trend_chart_svg(&s, 1, NULL, &svg, NULL), -1);
     bad[1].high = 0.03;
-    assert_int_equal(an_trend_chart_svg(NULL, 1, NULL, &svg, NULL), -1);
-    assert_int_equal(an_trend_chart_svg(&s, 1, NULL, NULL, NULL), -1);
-    assert_int_equal(an_trend_chart_svg(&s, 1, NULL, &svg, NULL), 0);
+    assert_int_equal(rep_trend_chart_svg(NULL, 1, NULL, &svg, NULL), -1);
+    assert_int_equal(rep_trend_chart_svg(&s, 1, NULL, NULL, NULL), -1);
+    assert_int_equal(rep_trend_chart_svg(&s, 1, NULL, &svg, NULL), 0);
     free(svg);
 }
 
@@ -217,7 +217,7 @@ static void test_chart_empty_is_valid_svg(void **state)
     char *svg = NULL;
     (void)state;
 
-    assert_int_equal(an_trend_chart_svg(NULL, 0, NULL, &svg, NULL), 0);
+    assert_int_equal(rep_trend_chart_svg(NULL, 0, NULL, &svg, NULL), 0);
     assert_true(strncmp(svg, "<svg ", 5) == 0);
     assert_int_equal(count(svg, "trend-line"), 0);
     free(svg);
