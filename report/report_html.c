@@ -1,7 +1,7 @@
 /* report.html: one self-contained page for the Council. No script, no
  * external font, image or style sheet: inline CSS and SVG only, so it opens
  * offline and prints as it shows. Every number comes from the published
- * tables (report_model.c); the methods section is written from the same
+ * tables (publish_table.c); the methods section is written from the same
  * parameters and rules that produced them. */
 #include "report_model.h"
 

@@ -1,7 +1,7 @@
-// Build analysis/data/az_counties.tsv: the 15 Arizona counties as SVG paths.
+// Build report/data/az_counties.tsv: the 15 Arizona counties as SVG paths.
 //
 //   mkdir -p /tmp/atlas && cd /tmp/atlas && npm install us-atlas@3.0.1 topojson-client@3
-//   node tools/make_az_shapes.mjs /tmp/atlas > analysis/data/az_counties.tsv
+//   node tools/make_az_shapes.mjs /tmp/atlas > report/data/az_counties.tsv
 //
 // Source: us-atlas counties-10m.json, which redistributes the US Census
 // Bureau's cartographic boundary file (counties, 1:10,000,000, 2017 edition;

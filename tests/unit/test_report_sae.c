@@ -1,4 +1,4 @@
-/* analysis/report_sae.c: model-based estimates in the report. On the
+/* report/sae_protect.c: model-based estimates in the report. On the
  * 2025 sample data's county rows (the numbers `prevalence estimate` prints
  * for them): why a model-based estimate must count as publishing its
  * county's count, which model-based estimates the report shows and how

@@ -1,4 +1,4 @@
-/* analysis/report_trend.c: the report's change column and trend chart on
+/* report/report_trend.c: the report's change column and trend chart on
  * hand-made rows of three survey years. What the page shows of a year is
  * what that year's own published table shows. */
 #include <setjmp.h>

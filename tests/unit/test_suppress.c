@@ -3,7 +3,7 @@
  * values and the symbols of hidden cells) tries to recover every hidden
  * count: by subtraction from the state total, from the hidden counties'
  * sum, and from a published rate times its denominator. The attacker is
- * written independently of analysis/suppress.c: a brute-force search over
+ * written independently of report/suppress.c: a brute-force search over
  * integer sums instead of interval algebra. */
 #include <setjmp.h>
 #include <stdarg.h>
