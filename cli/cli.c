@@ -37,7 +37,22 @@ int cli_report(const struct prev_error *err)
 }
 
 /* Long options every command accepts, appended to the command's own. */
-enum { OPT_DB = 0x1000, OPT_QUIET, OPT_HELP };
+enum { OPT_DB = 0x1000, OPT_HOME, OPT_QUIET, OPT_HELP };
+
+bool cli_set_home(const char *cmd, const char *dir)
+{
+    /* The library reads the data home from the environment, so that
+     * every path to the embedded cluster (and a child psql) sees one. */
+    if (dir[0] == '\0') {
+        cli_usage_error(cmd, "option '--home' needs a folder");
+        return false;
+    }
+    if (setenv("PREVALENCE_HOME", dir, 1) != 0) {
+        cli_usage_error(cmd, "cannot set the data home");
+        return false;
+    }
+    return true;
+}
 
 int cli_getopt(int argc, char **argv, const struct cli_command *cmd,
                const char *shortopts, const struct option *longopts)
@@ -52,6 +67,7 @@ int cli_getopt(int argc, char **argv, const struct cli_command *cmd,
         n++;
     }
     all[n++] = (struct option){"db", required_argument, NULL, OPT_DB};
+    all[n++] = (struct option){"home", required_argument, NULL, OPT_HOME};
     all[n++] = (struct option){"quiet", no_argument, NULL, OPT_QUIET};
     all[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
     all[n] = (struct option){NULL, 0, NULL, 0};
@@ -68,6 +84,10 @@ int cli_getopt(int argc, char **argv, const struct cli_command *cmd,
         switch (c) {
         case OPT_DB:
             cli_globals.db = optarg;
+            continue;
+        case OPT_HOME:
+            if (!cli_set_home(cmd->name, optarg))
+                return CLI_OPT_ERROR;
             continue;
         case OPT_QUIET:
         case 'q':

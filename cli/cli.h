@@ -37,11 +37,15 @@ int cli_report(const struct prev_error *err);
 
 /* getopt_long with our conventions: errors are reported with
  * cli_usage_error and come back as CLI_OPT_ERROR; --help prints the
- * command's help and comes back as CLI_OPT_HELP; --db and --quiet are
+ * command's help and comes back as CLI_OPT_HELP; --db, --home and --quiet are
  * handled here and never returned. Call with *state == 0 first. */
 enum { CLI_OPT_END = -1, CLI_OPT_ERROR = -2, CLI_OPT_HELP = -3 };
 int cli_getopt(int argc, char **argv, const struct cli_command *cmd,
                const char *shortopts, const struct option *longopts);
+
+/* --home DIR: the embedded cluster's data home for this run (sets
+ * PREVALENCE_HOME). False, after a usage error, when it cannot be set. */
+bool cli_set_home(const char *cmd, const char *dir);
 
 /* Parse option values strictly; on failure print a usage error. */
 bool cli_long_arg(const char *cmd, const char *opt, const char *val,

@@ -74,7 +74,8 @@ int cmd_db(int argc, char **argv)
             printf("running\npid: %ld\n", pid);
         else
             printf("stopped\n");
-        printf("data: %s\nsocket: %s\nlog: %s\n", em.data_dir, em.socket_dir, em.log_path);
+        printf("home: %s%s\ndata: %s\nsocket: %s\nlog: %s\n", em.home,
+               em.default_home ? " (default)" : "", em.data_dir, em.socket_dir, em.log_path);
         if (em.as_other_user)
             printf("server user: %s\n", em.server_user);
         return pid != 0 ? 0 : 3;

@@ -11,7 +11,7 @@
 
 static void print_main_help(FILE *out)
 {
-    fputs("usage: prevalence [--db CONNINFO] [--quiet] COMMAND [ARGS...]\n"
+    fputs("usage: prevalence [--db CONNINFO] [--home DIR] [--quiet] COMMAND [ARGS...]\n"
           "\n"
           "Prevalence of minor victims of sex trafficking among youth on juvenile\n"
           "probation in Arizona, from the JJSD caseload survey.\n"
@@ -24,7 +24,9 @@ static void print_main_help(FILE *out)
           "  --db CONNINFO  PostgreSQL conninfo string or postgresql:// URI; without it\n"
           "                 the libpq environment (PGHOST, PGDATABASE, PGSERVICE, ...,\n"
           "                 DATABASE_URL) is used, and failing that the embedded cluster\n"
-          "                 under $PREVALENCE_HOME (default ./.prevalence)\n"
+          "                 in the data home\n"
+          "  --home DIR     the data home of the embedded cluster (default\n"
+          "                 $PREVALENCE_HOME, else ${XDG_DATA_HOME:-~/.local/share}/prevalence)\n"
           "  -q, --quiet    no progress or chatter on stderr\n"
           "  -h, --help     this help; 'prevalence help COMMAND' for one command\n"
           "  --version      print the version\n"
@@ -87,6 +89,14 @@ int main(int argc, char **argv)
             cli_globals.db = argv[++i];
         } else if (strncmp(argv[i], "--db=", 5) == 0) {
             cli_globals.db = argv[i] + 5;
+        } else if (strcmp(argv[i], "--home") == 0 || strncmp(argv[i], "--home=", 7) == 0) {
+            const char *dir = argv[i][6] == '=' ? argv[i] + 7 : NULL;
+            if (dir == NULL && i + 1 >= argc)
+                return cli_usage_error(NULL, "option '--home' needs a value");
+            if (dir == NULL)
+                dir = argv[++i];
+            if (!cli_set_home(NULL, dir))
+                return PREV_EX_USAGE;
         } else {
             return cli_usage_error(NULL, "unknown option '%s'", argv[i]);
         }

@@ -43,7 +43,8 @@ int db_exec(PGconn *conn, const char *sql, struct prev_error *err);
 /* ---- embedded cluster (db/embedded.c) ------------------------------------ */
 
 struct db_embedded {
-    char home[1024];        /* $PREVALENCE_HOME, absolute */
+    char home[1024];        /* the data home, absolute */
+    bool default_home;      /* no --home or PREVALENCE_HOME: the XDG default */
     char base[1024];        /* where data and socket live (home, or a fallback) */
     char data_dir[1100];
     char socket_dir[1100];
@@ -57,8 +58,16 @@ struct db_embedded {
     int port;
 };
 
-/* Work out paths, binaries and the server user; creates nothing. */
+/* The data home: $PREVALENCE_HOME (which --home sets; relative to the
+ * current folder), else ${XDG_DATA_HOME:-$HOME/.local/share}/prevalence,
+ * absolute, into buf. *from_default tells which. Error 78 without HOME. */
+int db_default_home(char *buf, size_t size, bool *from_default, struct prev_error *err);
+
+/* Work out paths, binaries and the server user for the data home
+ * (db_default_home); creates nothing. */
 int db_embedded_locate(struct db_embedded *em, struct prev_error *err);
+/* The same for the absolute folder home. */
+int db_embedded_locate_at(struct db_embedded *em, const char *home, struct prev_error *err);
 
 /* Create the cluster if missing, start it if stopped (a second start is a
  * no-op), recover a stale postmaster.pid, and create the database.

@@ -1,6 +1,8 @@
-/* The embedded PostgreSQL cluster: a private server under $PREVALENCE_HOME
- * that listens only on a Unix socket inside that folder (no TCP), created
- * and started on demand. PostgreSQL refuses to run as root, so when we are
+/* The embedded PostgreSQL cluster: a private server in the user's data home
+ * (--home, else $PREVALENCE_HOME, else ${XDG_DATA_HOME:-~/.local/share}/
+ * prevalence: one per user, whatever the current folder) that listens only
+ * on a Unix socket inside that folder (no TCP), created and started on
+ * demand. PostgreSQL refuses to run as root, so when we are
  * root the cluster belongs to an unprivileged user (Debian's `postgres`). */
 #include <errno.h>
 #include <fcntl.h>
@@ -129,27 +131,71 @@ static void short_hash(const char *text, char out[13])
     out[12] = '\0';
 }
 
-int db_embedded_locate(struct db_embedded *em, struct prev_error *err)
+int db_default_home(char *buf, size_t size, bool *from_default, struct prev_error *err)
 {
     const char *home = getenv("PREVALENCE_HOME");
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *user_home = getenv("HOME");
     char cwd[PATH_MAX];
+    int n;
+
+    *from_default = false;
+    if (home != NULL && home[0] != '\0') {
+        while (strncmp(home, "./", 2) == 0)
+            home += 2;
+        if (home[0] == '/') {
+            n = snprintf(buf, size, "%s", home);
+        } else {
+            if (getcwd(cwd, sizeof cwd) == NULL)
+                return prev_fail(err, PREV_EX_CONFIG, "", "cannot read the current directory: %s",
+                                 strerror(errno));
+            n = snprintf(buf, size, "%s/%s", cwd, home);
+        }
+        if (n < 0 || (size_t)n >= size)
+            return prev_fail(err, PREV_EX_CONFIG, "PREVALENCE_HOME", "path is too long");
+        return 0;
+    }
+    *from_default = true;
+    /* The XDG base directory rule: a relative XDG_DATA_HOME is invalid and
+     * ignored. */
+    if (xdg != NULL && xdg[0] == '/')
+        n = snprintf(buf, size, "%s/prevalence", xdg);
+    else if (user_home != NULL && user_home[0] == '/')
+        n = snprintf(buf, size, "%s/.local/share/prevalence", user_home);
+    else
+        return prev_fail(err, PREV_EX_CONFIG, "",
+                         "no data home: HOME is not set; give one with --home DIR or "
+                         "PREVALENCE_HOME");
+    if (n < 0 || (size_t)n >= size)
+        return prev_fail(err, PREV_EX_CONFIG, "HOME", "path is too long");
+    return 0;
+}
+
+int db_embedded_locate(struct db_embedded *em, struct prev_error *err)
+{
+    char home[1024];
+    bool from_default = false;
+    int rc;
+
+    if ((rc = db_default_home(home, sizeof home, &from_default, err)) != 0)
+        return rc;
+    if ((rc = db_embedded_locate_at(em, home, err)) != 0)
+        return rc;
+    em->default_home = from_default;
+    return 0;
+}
+
+int db_embedded_locate_at(struct db_embedded *em, const char *home, struct prev_error *err)
+{
     char hash[13];
     int rc;
 
     memset(em, 0, sizeof *em);
     em->port = DB_EMBEDDED_PORT;
-    if (home == NULL || home[0] == '\0')
-        home = ".prevalence";
-    while (strncmp(home, "./", 2) == 0)
-        home += 2;
-    if (home[0] != '/' && getcwd(cwd, sizeof cwd) == NULL)
-        return prev_fail(err, PREV_EX_CONFIG, "", "cannot read the current directory: %s",
-                         strerror(errno));
-    /* snprintf's result is checked, which also tells GCC we know. */
-    if ((home[0] == '/' ? snprintf(em->home, sizeof em->home, "%s", home)
-                        : snprintf(em->home, sizeof em->home, "%s/%s", cwd, home))
-        >= (int)sizeof em->home)
-        return prev_fail(err, PREV_EX_CONFIG, "PREVALENCE_HOME", "path is too long");
+    if (home[0] != '/')
+        return prev_fail(err, PREV_EX_SOFTWARE, home, "data home is not an absolute path");
+    if (snprintf(em->home, sizeof em->home, "%s", home) >= (int)sizeof em->home)
+        return prev_fail(err, PREV_EX_CONFIG, home, "path is too long");
     if ((rc = find_bindir(em->bindir, sizeof em->bindir, err)) != 0)
         return rc;
 
@@ -430,6 +476,35 @@ static int lock_home(const struct db_embedded *em, struct prev_error *err)
     return fd;
 }
 
+/* Before this version the default data home was ./.prevalence in the
+ * current folder. A command run beside such a cluster with an empty
+ * default home would otherwise create a second, empty cluster and report
+ * "no data"; say instead where the data are and how to keep them. */
+static int refuse_beside_legacy(const struct db_embedded *em, struct prev_error *err)
+{
+    struct db_embedded old;
+    struct prev_error ignored;
+    char cwd[PATH_MAX], legacy[PATH_MAX + 16], version[1200];
+
+    if (getcwd(cwd, sizeof cwd) == NULL)
+        return 0;
+    if (snprintf(legacy, sizeof legacy, "%s/.prevalence", cwd) >= (int)sizeof legacy)
+        return 0;
+    if (strcmp(legacy, em->home) == 0 || !is_dir(legacy))
+        return 0;
+    if (db_embedded_locate_at(&old, legacy, &ignored) != 0)
+        return 0;
+    snprintf(version, sizeof version, "%s/PG_VERSION", old.data_dir);
+    if (!is_file(version))
+        return 0;
+    return prev_fail(err, PREV_EX_CONFIG, legacy,
+                     "this folder holds survey data in the data home of an older version "
+                     "(./.prevalence), and the default data home %s is empty, so nothing "
+                     "was created. Keep using the old data with 'prevalence --home %s "
+                     "COMMAND', or put 'export PREVALENCE_HOME=%s' in your shell profile",
+                     em->home, legacy, legacy);
+}
+
 int db_embedded_start(struct db_embedded *em, bool quiet, bool *started,
                       struct prev_error *err)
 {
@@ -457,6 +532,12 @@ int db_embedded_start(struct db_embedded *em, bool quiet, bool *started,
 
     snprintf(path, sizeof path, "%s/PG_VERSION", em->data_dir);
     if (!is_file(path)) {
+        if (em->default_home && (rc = refuse_beside_legacy(em, err)) != 0)
+            goto done;
+        if (!quiet)
+            fprintf(stderr, "prevalence: new data home %s: the embedded PostgreSQL server "
+                            "keeps the survey data there and stays running in the background "
+                            "('prevalence db stop' stops it)\n", em->home);
         if (is_dir(em->data_dir) && rmdir(em->data_dir) != 0 && errno != ENOENT) {
             rc = prev_fail(err, PREV_EX_CONFIG, em->data_dir,
                            "exists but holds no PostgreSQL cluster; move it away");
