@@ -1,5 +1,6 @@
 #!/bin/bash
-# Install what prevalence needs on Debian 12 (as root, or via sudo).
+# Install what prevalence needs on Debian 12 (as root, or via sudo). Without
+# either, prints the exact apt-get line for an administrator and exits 69.
 # Installs only what is missing, so a second run is quick and offline.
 #   scripts/install-deps.sh            build + run + test dependencies
 set -eu
@@ -26,7 +27,24 @@ if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
 sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+    # Without root, sudo must exist and be allowed; otherwise say exactly
+    # what to ask an administrator for, and stop (69: a service we need is
+    # unavailable).
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo="sudo -n"
+    elif command -v sudo >/dev/null 2>&1 && [ -t 0 ]; then
+        sudo="sudo"
+    else
+        echo "install-deps: ${#missing[@]} package(s) are missing, and this account can neither" >&2
+        echo "install them (not root) nor use sudo. Ask an administrator to run, as root:" >&2
+        echo "" >&2
+        echo "    apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+        echo "" >&2
+        echo "then run this command again." >&2
+        exit 69
+    fi
+fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
