@@ -26,7 +26,7 @@ prev=$prefix/bin/prevalence
 year=$(ls -d sample-data/20[0-9][0-9] | sort | tail -n 1 | xargs basename)
 "$prev" estimate --year "$year" --format table
 "$prev" report --year "$year" --out "out/report-$year"
-home=$("$prev" db status | sed -n 's/^home: \(.*\)$/\1/p')
+home=$("$prev" db status | sed -n 's/^home: //; s/ (default)$//p')
 cat <<MSG
 
 report: $(pwd)/out/report-$year/report.html
