@@ -132,6 +132,19 @@ bool cli_double_arg(const char *cmd, const char *opt, const char *val,
     return false;
 }
 
+bool cli_level_arg(const char *cmd, const char *val, double *out)
+{
+    double level;
+
+    if (prev_parse_double(val, 0.0, 1.0, &level) && level > 0.0 && level < 1.0) {
+        *out = level;
+        return true;
+    }
+    cli_usage_error(cmd, "--level expects a number strictly between 0 and 1 "
+                    "(0.95 for 95%%), not '%s'", val);
+    return false;
+}
+
 bool cli_stdout_is_tty(void)
 {
     return isatty(STDOUT_FILENO) == 1;

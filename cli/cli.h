@@ -53,6 +53,10 @@ bool cli_long_arg(const char *cmd, const char *opt, const char *val,
 bool cli_double_arg(const char *cmd, const char *opt, const char *val,
                     double min, double max, double *out);
 
+/* --level: a confidence level strictly between 0 and 1; the usage error
+ * says "0.95 for 95%" (a percentage is the usual slip). */
+bool cli_level_arg(const char *cmd, const char *val, double *out);
+
 /* True when stdout is a terminal (tables by default), else CSV. */
 bool cli_stdout_is_tty(void);
 

@@ -161,9 +161,8 @@ int cmd_ci(int argc, char **argv)
             have_n = true;
             break;
         case 'l':
-            if (!prev_parse_double(optarg, 0.0, 1.0, &level) || level <= 0.0 || level >= 1.0)
-                return cli_usage_error("ci", "--level expects a number strictly between 0 and 1 "
-                                             "(0.95 for 95%%), not '%s'", optarg);
+            if (!cli_level_arg("ci", optarg, &level))
+                return PREV_EX_USAGE;
             break;
         case 'm':
             method = optarg;

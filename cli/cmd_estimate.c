@@ -117,11 +117,8 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
                                        "logit or wald, not '%s'", optarg);
             break;
         case OPT_LEVEL:
-            if (!cli_double_arg("estimate", "--level", optarg, 0, 1, &a->level))
+            if (!cli_level_arg("estimate", optarg, &a->level))
                 return PREV_EX_USAGE;
-            if (a->level <= 0 || a->level >= 1)
-                return cli_usage_error("estimate", "--level must be strictly between 0 and "
-                                       "1 (0.95 for 95%%), not '%s'", optarg);
             break;
         case OPT_LONELY:
             if (!an_lonely_psu_parse(optarg, &a->lonely))

@@ -14,6 +14,7 @@ const char cmd_publish_help[] =
     "           [--lonely-psu adjust|certainty|fail] [--min-cell 10]\n"
     "           [--small-area | --no-small-area] [--sae-fit reml|ml]\n"
     "           [--covariates FILE.csv] [--sae-transform none|arcsine]\n"
+    "           [--diagnostics]\n"
     "\n"
     "Store the two published tables of the Council report for YEAR (the cells of\n"
     "tables/county_estimates.csv and tables/officer_measure.csv that 'prevalence\n"

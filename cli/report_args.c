@@ -80,11 +80,8 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
                                        "or wald, not '%s'", optarg);
             break;
         case OPT_LEVEL:
-            if (!cli_double_arg(cmd, "--level", optarg, 0, 1, &a->opt.level))
+            if (!cli_level_arg(cmd, optarg, &a->opt.level))
                 return PREV_EX_USAGE;
-            if (a->opt.level <= 0 || a->opt.level >= 1)
-                return cli_usage_error(cmd, "--level must be strictly between 0 and 1 "
-                                       "(0.95 for 95%%), not '%s'", optarg);
             break;
         case OPT_LONELY:
             if (!an_lonely_psu_parse(optarg, &a->opt.lonely))
