@@ -241,11 +241,13 @@ int cmd_estimate(int argc, char **argv)
             break;
     }
 
-    /* Caveats go to stderr too, so that a CSV read by a program still
-     * leaves a trace for the person who ran it. */
+    /* Caveats are printed once: the table and Markdown carry them under
+     * the rows, for a person; CSV and JSON are read by programs, so there
+     * they go to stderr too, to leave a trace for the person who ran it. */
     for (size_t i = 0; i < meta.nnotes; i++) {
         bool frame_note = !has_frame && i == 0;   /* never silenced: it changes the numbers */
-        if (frame_note || !cli_globals.quiet)
+        bool in_output = a.format == REP_FORMAT_TABLE || a.format == REP_FORMAT_MD;
+        if (!in_output && (frame_note || !cli_globals.quiet))
             fprintf(stderr, "prevalence estimate: note: %s\n", meta.notes[i]);
     }
     if (a.sae.small_area) {

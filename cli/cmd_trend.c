@@ -245,8 +245,10 @@ int cmd_trend(int argc, char **argv)
     for (size_t i = 0; i < years.nskipped && !cli_globals.quiet; i++)
         fprintf(stderr, "prevalence trend: note: no responses for survey year %d: left out\n",
                 years.skipped[i]);
+    /* The table and Markdown carry the notes under the rows: once is enough. */
     for (size_t i = 0; i < years.nnotes; i++)
-        if (!cli_globals.quiet || strncmp(years.notes[i], "no frame", 8) == 0)
+        if (a.format != REP_FORMAT_TABLE && a.format != REP_FORMAT_MD
+            && (!cli_globals.quiet || strncmp(years.notes[i], "no frame", 8) == 0))
             fprintf(stderr, "prevalence trend: note: %s\n", years.notes[i]);
     rc = rep_trend_write(stdout, a.format, &meta, &res, &err);
 done:
