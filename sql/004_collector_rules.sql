@@ -42,8 +42,10 @@
 -- One row per batch the current transaction opened and has not finished;
 -- empty outside a loading transaction (a COMMIT with a row left is
 -- refused, a ROLLBACK takes it away). xact is the opening transaction.
+-- No foreign key: only prevalence_open_batch writes here, right after the
+-- batch, and one would stop the owner's TRUNCATE of batches (benchmarks).
 CREATE TABLE open_batches (
-    batch_id bigint PRIMARY KEY REFERENCES batches (batch_id),
+    batch_id bigint PRIMARY KEY,
     kind     text NOT NULL CHECK (kind IN ('responses', 'frame')),
     xact     xid8 NOT NULL
 );
