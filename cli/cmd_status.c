@@ -20,7 +20,8 @@ const char cmd_status_help[] =
     "                   or json; csv and json give rates as full-precision\n"
     "                   fractions\n"
     "  --verify         also check every response row against the rules the\n"
-    "                   collector enforces (reads the whole table)\n";
+    "                   collector enforces, and each batch's recorded row count\n"
+    "                   and scope against its rows (reads the whole table)\n";
 
 enum { OPT_YEAR = 1, OPT_FORMAT, OPT_VERIFY };
 

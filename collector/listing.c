@@ -253,6 +253,37 @@ static int verify_integrity(PGconn *conn, FILE *diag, struct prev_error *err)
     return rc;
 }
 
+/* Each batch's recorded row count and scope against the rows that carry
+ * its batch_id (the batch_integrity view, sql/004_collector_rules.sql):
+ * one warning per batch, or per batch and county-year. */
+static int verify_batches(PGconn *conn, FILE *diag, struct prev_error *err)
+{
+    PGresult *res = PQexec(conn, "SELECT i.batch_id, i.survey_year, c.name, i.problem"
+                                 "  FROM batch_integrity i LEFT JOIN counties c USING (fips)"
+                                 " ORDER BY i.batch_id, i.survey_year NULLS FIRST, i.fips,"
+                                 "          i.problem");
+    int rc = 0;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_fail(err, PREV_EX_UNAVAILABLE, conn, res, "verifying batches");
+    } else if (PQntuples(res) == 0) {
+        fprintf(diag, "prevalence: verified: every batch's row count and scope match its "
+                      "rows\n");
+    } else {
+        for (int i = 0; i < PQntuples(res); i++) {
+            if (PQgetisnull(res, i, 1))
+                fprintf(diag, "prevalence: warning: batch %s %s (see the batch_integrity "
+                              "view)\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 3));
+            else
+                fprintf(diag, "prevalence: warning: batch %s, %s %s: %s (see the "
+                              "batch_integrity view)\n", PQgetvalue(res, i, 0),
+                        PQgetvalue(res, i, 2), PQgetvalue(res, i, 1), PQgetvalue(res, i, 3));
+        }
+    }
+    PQclear(res);
+    return rc;
+}
+
 int col_list_status(PGconn *conn, int year, enum col_format format, bool verify, FILE *out,
                     FILE *diag, struct prev_error *err)
 {
@@ -270,7 +301,8 @@ int col_list_status(PGconn *conn, int year, enum col_format format, bool verify,
     json_t *doc = NULL;
     int rc = 0;
 
-    if (verify && (rc = verify_integrity(conn, diag, err)) != 0)
+    if (verify && ((rc = verify_integrity(conn, diag, err)) != 0
+                   || (rc = verify_batches(conn, diag, err)) != 0))
         return rc;
     res = query_year(conn, status_sql, year);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {

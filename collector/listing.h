@@ -20,7 +20,8 @@ int col_list_batches(PGconn *conn, int year, enum col_format format, FILE *out,
  * frame's youth_total, with every county listed (those without data say
  * so). year 0: every year with data. verify: also count rows that break
  * rules the collector enforces (the response_integrity view; a full scan)
- * and warn on diag. */
+ * and compare each batch's row count and scope with its rows (the
+ * batch_integrity view), and warn on diag. */
 int col_list_status(PGconn *conn, int year, enum col_format format, bool verify, FILE *out,
                     FILE *diag, struct prev_error *err);
 

@@ -1,25 +1,17 @@
 #include "loader.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "db.h"
 #include "prev_config.h"
-#include "sha256.h"
 
 /* Big sends: libpq copies each PQputCopyData into its buffer and flushes
  * when full; fewer, larger calls cost less. */
 #define COPY_CHUNK (256 * 1024)
-
-/* The advisory lock space for "loading survey year Y"; 4242001 is
- * db_migrate's. */
-#define YEAR_LOCK_CLASS 4242002
 
 static int exec_ok(PGconn *conn, const char *sql, const char *what, struct prev_error *err)
 {
@@ -32,38 +24,11 @@ static int exec_ok(PGconn *conn, const char *sql, const char *what, struct prev_
     return rc;
 }
 
-/* A unique stand-in for the sha256 until the file has been read whole:
- * 64 hex digits, like the real thing, so batches' CHECK holds. */
-static void placeholder_sha(char out[65])
-{
-    unsigned char seed[48] = {0};
-    struct prev_sha256 *h;
-    struct timespec ts;
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    pid_t pid = getpid();
-
-    if (fd >= 0) {
-        if (read(fd, seed, 32) != 32)
-            seed[0] ^= 0x5a;
-        close(fd);
-    }
-    clock_gettime(CLOCK_REALTIME, &ts);
-    memcpy(seed + 32, &ts, sizeof ts < 12 ? sizeof ts : 12);
-    memcpy(seed + 44, &pid, sizeof pid < 4 ? sizeof pid : 4);
-    h = prev_sha256_new();
-    if (h == NULL || prev_sha256_update(h, seed, sizeof seed) != 0
-        || prev_sha256_final(h, out) != 0) {
-        for (int i = 0; i < 64; i++)
-            out[i] = "0123456789abcdef"[(seed[i % 48] + i) & 15];
-        out[64] = '\0';
-    }
-}
-
 int col_loader_begin(struct col_loader *l, PGconn *conn, enum col_kind kind,
                      const char *file_name, struct prev_error *err)
 {
-    char sha[65], name[1024];
-    const char *params[4];
+    char name[1024];
+    const char *params[3];
     PGresult *res = NULL;
     size_t len = strlen(file_name);
     int rc = 0;
@@ -79,15 +44,14 @@ int col_loader_begin(struct col_loader *l, PGconn *conn, enum col_kind kind,
     if ((rc = exec_ok(conn, "BEGIN", "starting the load", err)) != 0)
         return rc;
     l->in_tx = true;
-    placeholder_sha(sha);
+    /* The server creates the batch (placeholder sha256, load time now())
+     * and from then on accepts rows for it from this transaction only
+     * (sql/004_collector_rules.sql). */
     params[0] = col_kind_name(kind);
-    params[1] = sha;
-    params[2] = name;
-    params[3] = PREV_VERSION;
-    res = PQexecParams(conn,
-                       "INSERT INTO batches (kind, sha256, file_name, row_count, tool_version)"
-                       " VALUES ($1, $2, $3, 0, $4) RETURNING batch_id",
-                       4, NULL, params, NULL, NULL, 0);
+    params[1] = name;
+    params[2] = PREV_VERSION;
+    res = PQexecParams(conn, "SELECT prevalence_open_batch($1, $2, $3)",
+                       3, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
         rc = db_fail(err, PREV_EX_UNAVAILABLE, conn, res, "creating the batch");
         goto done;
@@ -215,19 +179,31 @@ int col_loader_end_copy(struct col_loader *l, bool ok, struct prev_error *err)
 int col_loader_lock_years(struct col_loader *l, const struct col_scan *sc,
                           struct prev_error *err)
 {
-    /* Always in ascending order, so that two loads never wait on each
-     * other in a circle. */
-    for (int y = 0; y < COL_NYEARS; y++) {
-        char sql[96];
-        int rc;
-        if (!sc->year_seen[y])
-            continue;
-        snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%d, %d)", YEAR_LOCK_CLASS,
-                 COL_YEAR_MIN + y);
-        if ((rc = exec_ok(l->conn, sql, "waiting for other loads of the same year", err)) != 0)
-            return rc;
-    }
-    return 0;
+    /* A row lock per year through prevalence_lock_load_years (in
+     * ascending order, with a lock_timeout), not an advisory lock: only
+     * the collector and the owner can take it. Only integers go into the
+     * array's text. */
+    char years[8 * COL_NYEARS + 3];
+    const char *params[1] = {years};
+    PGresult *res = NULL;
+    size_t o = 0;
+    int rc = 0;
+
+    o += (size_t)snprintf(years, sizeof years, "{");
+    for (int y = 0; y < COL_NYEARS; y++)
+        if (sc->year_seen[y])
+            o += (size_t)snprintf(years + o, sizeof years - o, "%s%d", o > 1 ? "," : "",
+                                  COL_YEAR_MIN + y);
+    snprintf(years + o, sizeof years - o, "}");
+    if (o == 1)
+        return 0;
+    res = PQexecParams(l->conn, "SELECT prevalence_lock_load_years($1::integer[])",
+                       1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        rc = db_fail(err, PREV_EX_UNAVAILABLE, l->conn, res,
+                     "waiting for other loads of the same year");
+    PQclear(res);
+    return rc;
 }
 
 int col_find_active_sha(PGconn *conn, const char *sha256, int64_t *batch,
@@ -269,10 +245,10 @@ static int copy_text(PGconn *conn, const char *sql, const char *data, size_t len
     return rc;
 }
 
-/* Frame rows and the batch's scope, from the scan's county-year cells
- * (at most COL_NYEARS x COL_NCOUNTIES of them). */
-static int copy_cells(struct col_loader *l, const struct col_scan *sc, bool frames,
-                      struct prev_error *err)
+/* Frame rows, from the scan's county-year cells (at most COL_NYEARS x
+ * COL_NCOUNTIES of them). The batch's scope is not sent: the server counts
+ * it from the rows as they arrive. */
+static int copy_frames(struct col_loader *l, const struct col_scan *sc, struct prev_error *err)
 {
     size_t cap = (size_t)COL_NYEARS * COL_NCOUNTIES * 96 + 1, o = 0;
     char *text = malloc(cap);
@@ -285,32 +261,21 @@ static int copy_cells(struct col_loader *l, const struct col_scan *sc, bool fram
             const struct col_cell *c = col_scan_cell((struct col_scan *)sc, y, k);
             if (c->first_line == 0)
                 continue;
-            if (frames)
-                o += (size_t)snprintf(text + o, cap - o, "%s\t%d\t%s\t%d\t%d\n", l->batch_text,
-                                      y, col_counties[k].fips, c->officers_total,
-                                      c->youth_total);
-            else
-                o += (size_t)snprintf(text + o, cap - o, "%s\t%d\t%s\t%u\t%llu\n",
-                                      l->batch_text, y, col_counties[k].fips,
-                                      sc->kind == COL_KIND_FRAME ? 1u : c->respondents,
-                                      sc->kind == COL_KIND_FRAME
-                                          ? 0ULL : (unsigned long long)c->caseload);
+            o += (size_t)snprintf(text + o, cap - o, "%s\t%d\t%s\t%d\t%d\n", l->batch_text,
+                                  y, col_counties[k].fips, c->officers_total, c->youth_total);
         }
-    if (frames)
-        rc = copy_text(l->conn, "COPY frames (batch_id, survey_year, fips, officers_total,"
-                                " youth_total) FROM STDIN", text, o, "COPY into frames", err);
-    else
-        rc = copy_text(l->conn, "COPY batch_scope (batch_id, survey_year, fips, row_count,"
-                                " caseload) FROM STDIN", text, o, "recording the batch's scope",
-                       err);
+    rc = copy_text(l->conn, "COPY frames (batch_id, survey_year, fips, officers_total,"
+                            " youth_total) FROM STDIN", text, o, "COPY into frames", err);
     free(text);
     return rc;
 }
 
 /* The rows of replaced batches stop counting and the batches are marked
- * superseded by ours, in one call: prevalence_supersede (sql/003_roles.sql)
- * runs as the schema's owner, so the collector role needs no UPDATE on
- * responses or frames. */
+ * superseded by ours, in one call: prevalence_supersede (sql/003_roles.sql,
+ * 004_collector_rules.sql) runs as the schema's owner, so the collector
+ * role needs no UPDATE on responses or frames; it also refuses what
+ * dbcheck.c has already told the user about (a batch the file does not
+ * cover, another county's batch for a county-scoped login). */
 static int retire(struct col_loader *l, const struct col_dbcheck *dc, struct prev_error *err)
 {
     char *list = NULL;
@@ -352,18 +317,18 @@ int col_loader_finish(struct col_loader *l, const struct col_scan *sc,
     *already = 0;
     if ((rc = retire(l, dc, err)) != 0)
         return rc;
-    if (l->kind == COL_KIND_FRAME && (rc = copy_cells(l, sc, true, err)) != 0)
+    if (l->kind == COL_KIND_FRAME && (rc = copy_frames(l, sc, err)) != 0)
         return rc;
-    if ((rc = copy_cells(l, sc, false, err)) != 0)
-        return rc;
+    /* The server sets the row count from the rows it received and
+     * refuses when ours differs; the sha256 is ours alone (it never sees
+     * the file). */
     snprintf(rows, sizeof rows, "%llu", (unsigned long long)sc->valid_rows);
-    params[0] = sc->stats.sha256;
-    params[1] = rows;
-    params[2] = l->batch_text;
-    res = PQexecParams(l->conn, "UPDATE batches SET sha256 = $1, row_count = $2::bigint,"
-                                " loaded_at = now() WHERE batch_id = $3::bigint",
+    params[0] = l->batch_text;
+    params[1] = sc->stats.sha256;
+    params[2] = rows;
+    res = PQexecParams(l->conn, "SELECT prevalence_finish_batch($1::bigint, $2, $3::bigint)",
                        3, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
         if (state != NULL && strcmp(state, "23505") == 0) {
             /* The same bytes were committed by another load after our
@@ -372,7 +337,9 @@ int col_loader_finish(struct col_loader *l, const struct col_scan *sc,
             col_loader_abort(l);
             return col_find_active_sha(l->conn, sc->stats.sha256, already, err);
         }
-        rc = db_fail(err, PREV_EX_UNAVAILABLE, l->conn, res, "recording the batch");
+        /* The file was checked against the same rules: a refusal here
+         * is a bug (70), a lost server still 69 (db_fail). */
+        rc = db_fail(err, PREV_EX_SOFTWARE, l->conn, res, "recording the batch");
         PQclear(res);
         return rc;
     }

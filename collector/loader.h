@@ -12,11 +12,14 @@
 /* One file, one transaction. Response rows stream into
  * `COPY responses FROM STDIN` while the file is being read, so that
  * reading and inserting overlap; any problem rolls the whole transaction
- * back. The batch row is created first (its id goes in every row) with a
- * placeholder sha256, and gets the real one at the end, when the file
- * has been read whole. Frames (at most one row per county-year) are
- * copied at the end, after --replace has retired the rows they replace,
- * because of frames' unique index. */
+ * back. The batch is opened first by the server (prevalence_open_batch:
+ * its id goes in every row) with a placeholder sha256, and finished at the
+ * end (prevalence_finish_batch: the real sha256, the row count the server
+ * counted), when the file has been read whole; the server accepts rows
+ * only for a batch the same transaction opened and records their scope
+ * itself (sql/004_collector_rules.sql). Frames (at most one row per
+ * county-year) are copied at the end, after --replace has retired the
+ * rows they replace, because of frames' unique index. */
 
 struct col_loader {
     PGconn *conn;
@@ -28,7 +31,7 @@ struct col_loader {
     size_t len, cap;
 };
 
-/* BEGIN, create the batch, start the COPY (responses). 69 on failure. */
+/* BEGIN, open the batch, start the COPY (responses). 69 on failure. */
 int col_loader_begin(struct col_loader *l, PGconn *conn, enum col_kind kind,
                      const char *file_name, struct prev_error *err);
 
@@ -40,7 +43,9 @@ int col_loader_sink(void *ctx, const struct col_record *rec, uint64_t line,
 int col_loader_end_copy(struct col_loader *l, bool ok, struct prev_error *err);
 
 /* Serialise with other loads of the same survey years: the checks
- * against loaded data and the COMMIT happen under these locks. */
+ * against loaded data and the COMMIT happen under these locks (rows of
+ * load_locks, which readers and analysts cannot lock). After the
+ * lock_timeout: 69, "another load of year Y is running; try again". */
 int col_loader_lock_years(struct col_loader *l, const struct col_scan *sc,
                           struct prev_error *err);
 
@@ -48,9 +53,9 @@ int col_loader_lock_years(struct col_loader *l, const struct col_scan *sc,
 int col_find_active_sha(PGconn *conn, const char *sha256, int64_t *batch,
                         struct prev_error *err);
 
-/* Retire dc->replaced, copy frames, record the scope, set the batch's
- * sha256 and row count, COMMIT. When an identical file won the race,
- * rolls back and sets *already to its batch (returns 0). */
+/* Retire dc->replaced, copy frames, finish the batch (its sha256; the
+ * server checks the row count), COMMIT. When an identical file won the
+ * race, rolls back and sets *already to its batch (returns 0). */
 int col_loader_finish(struct col_loader *l, const struct col_scan *sc,
                       const struct col_dbcheck *dc, int64_t *already, struct prev_error *err);
 

@@ -219,6 +219,11 @@ static void test_every_object_owned_and_granted_as_documented(void **state)
     assert_string_equal(sec_text(db,
         "SELECT has_any_column_privilege('prevalence_collector', 'responses', 'UPDATE')"
         "    OR has_any_column_privilege('prevalence_collector', 'frames', 'UPDATE')"), "f");
+    /* Provenance is written by SECURITY DEFINER functions only (004). */
+    assert_string_equal(sec_text(db,
+        "SELECT has_any_column_privilege('prevalence_collector', 'batches', 'INSERT, UPDATE')"
+        "    OR has_any_column_privilege('prevalence_collector', 'batch_scope',"
+        "                                'INSERT, UPDATE')"), "f");
     /* Nothing in the schema is executable by PUBLIC. */
     assert_string_equal(sec_text(db,
         "SELECT coalesce(string_agg(p.proname, ', '), '') FROM pg_proc p"
@@ -407,9 +412,10 @@ static void test_collector_loads_but_cannot_change_or_read_answers(void **state)
         "DELETE FROM batches",
         "UPDATE batches SET file_name = 'other.csv'",
         "UPDATE batches SET superseded = true, superseded_by = batch_id",
-        /* Finishing is allowed for its own new batch only (trigger). */
+        /* Batches are opened and finished by the functions of
+         * sql/004_collector_rules.sql only. */
         "UPDATE batches SET row_count = 0 WHERE batch_id = 1",
-        /* Superseding in favour of a batch it did not just create. */
+        /* Superseding in favour of a batch it did not just open. */
         "SELECT prevalence_supersede('responses', ARRAY[1::bigint], 2)",
         "INSERT INTO published_estimates SELECT * FROM published_estimates",
         "INSERT INTO collector_counties VALUES ('t_collector', '04019')",
