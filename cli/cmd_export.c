@@ -63,7 +63,7 @@ int cmd_export(int argc, char **argv)
     ex = (struct an_export_input){&d->in, d->responses, d->nresponses, d->frames, d->nframes};
     if ((rc = an_export_build(&ex, set, &err)) != 0)
         goto done;
-    if ((rc = an_outdir_write(a.out_dir, set, &err)) != 0)
+    if ((rc = an_outdir_write(a.out_dir, set, NULL, 0, &err)) != 0)
         goto done;
     if (!cli_globals.quiet)
         fprintf(stderr, "prevalence: bundle for survey year %d written to %s "

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "collector.h"
 #include "db.h"
 
@@ -121,8 +122,13 @@ int collect_run(const struct collect_args *a, bool load)
 
     prev_error_clear(&err);
     /* The rejects file is opened first so that a path that cannot be
-     * written stops everything before anything is loaded. */
-    if (a->rejects != NULL && (rc = col_rejects_open(&rejects, a->rejects, a->kind, &err)) != 0)
+     * written stops everything before anything is loaded; before that,
+     * it must not be a link or one of the files to read (`--rejects f.csv
+     * f.csv` would destroy the county's file). */
+    if (a->rejects != NULL
+        && ((rc = prev_output_check(a->rejects, (const char *const *)a->files,
+                                    (size_t)a->nfiles, &err)) != 0
+            || (rc = col_rejects_open(&rejects, a->rejects, a->kind, &err)) != 0))
         return cli_report(&err);
 
     if (load) {

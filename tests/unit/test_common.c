@@ -138,11 +138,15 @@ static void test_atomic_file_device_written_in_place(void **state)
         char tmp[64];
         snprintf(tmp, sizeof tmp, "/dev/full.tmp.%ld", (long)getpid());
         assert_int_equal(access(tmp, F_OK), -1);
+        assert_int_equal(access("/dev/.full", F_OK), -1);
     }
 }
 
-/* A symbolic link to a file: the file is replaced, the link stays. */
-static void test_atomic_file_follows_a_link(void **state)
+/* A symbolic link at the output path is refused and its target left
+ * alone: following it would write into a folder someone else may control
+ * (issue #13). The temporary file is a hidden, private file in the
+ * destination folder. */
+static void test_atomic_file_refuses_a_link(void **state)
 {
     char dir[] = "/tmp/prev-atomic-link.XXXXXX";
     char target[64], link_path[64], buf[32] = "";
@@ -160,18 +164,77 @@ static void test_atomic_file_follows_a_link(void **state)
     fputs("old\n", fp);
     fclose(fp);
     assert_int_equal(symlink("real.csv", link_path), 0);
-    assert_int_equal(prev_atomic_open(&af, link_path, &err), 0);
-    fputs("new\n", af.fp);
-    assert_int_equal(prev_atomic_commit(&af, &err), 0);
+    assert_int_equal(prev_atomic_open(&af, link_path, &err), PREV_EX_CANTCREAT);
+    assert_non_null(strstr(err.msg, "symbolic link"));
+    assert_int_equal(prev_output_check(link_path, NULL, 0, &err), PREV_EX_CANTCREAT);
+    prev_atomic_abort(&af);
     assert_int_equal(lstat(link_path, &st), 0);
     assert_true(S_ISLNK(st.st_mode));
     assert_non_null(fp = fopen(target, "r"));
     assert_non_null(fgets(buf, sizeof buf, fp));
     fclose(fp);
-    assert_string_equal(buf, "new\n");
-    assert_int_equal(prev_atomic_open(&af, dir, &err), PREV_EX_CANTCREAT);
-    unlink(link_path);
+    assert_string_equal(buf, "old\n");
+    /* a dangling link too: it would create the file it points to */
     unlink(target);
+    assert_int_equal(prev_atomic_open(&af, link_path, &err), PREV_EX_CANTCREAT);
+    assert_int_not_equal(access(target, F_OK), 0);
+    assert_int_equal(prev_atomic_open(&af, dir, &err), PREV_EX_CANTCREAT);
+
+    /* a regular output: hidden private temporary beside it */
+    snprintf(target, sizeof target, "%s/out.csv", dir);
+    assert_int_equal(prev_atomic_open(&af, target, &err), 0);
+    assert_non_null(strstr(af.tmp_path, "/.out.csv."));
+    assert_int_equal(stat(af.tmp_path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    fputs("x\n", af.fp);
+    assert_int_equal(prev_atomic_commit(&af, &err), 0);
+    assert_int_equal(stat(target, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    unlink(target);
+    unlink(link_path);
+    rmdir(dir);
+}
+
+/* An output that is an input, by any path spelling or a hard link, is
+ * refused before anything is written. */
+static void test_output_check_same_file(void **state)
+{
+    char dir[] = "/tmp/prev-same-file.XXXXXX";
+    char in[96], other[96], hard[96], fresh[96];
+    struct prev_error err;
+    const char *inputs[2];
+    FILE *fp;
+
+    (void)state;
+    prev_error_clear(&err);
+    assert_non_null(mkdtemp(dir));
+    snprintf(in, sizeof in, "%s/f.csv", dir);
+    snprintf(other, sizeof other, "%s/./sub/../f.csv", dir);
+    snprintf(hard, sizeof hard, "%s/hard.csv", dir);
+    snprintf(fresh, sizeof fresh, "%s/new.csv", dir);
+    assert_non_null(fp = fopen(in, "w"));
+    fclose(fp);
+    {
+        char sub[96];
+        snprintf(sub, sizeof sub, "%s/sub", dir);
+        assert_int_equal(mkdir(sub, 0700), 0);
+    }
+    assert_int_equal(link(in, hard), 0);
+    inputs[0] = "-";
+    inputs[1] = in;
+    assert_int_equal(prev_output_check(in, inputs, 2, &err), PREV_EX_CANTCREAT);
+    assert_non_null(strstr(err.msg, "same file as the input 2"));
+    assert_int_equal(prev_output_check(other, inputs, 2, &err), PREV_EX_CANTCREAT);
+    assert_int_equal(prev_output_check(hard, inputs, 2, &err), PREV_EX_CANTCREAT);
+    assert_int_equal(prev_output_check(fresh, inputs, 2, &err), 0);
+    assert_int_equal(prev_output_check("/dev/null", inputs, 2, &err), 0);
+    {
+        char sub[96];
+        snprintf(sub, sizeof sub, "%s/sub", dir);
+        rmdir(sub);
+    }
+    unlink(hard);
+    unlink(in);
     rmdir(dir);
 }
 
@@ -195,7 +258,8 @@ int main(void)
         cmocka_unit_test(test_fmt_double_round_trips),
         cmocka_unit_test(test_atomic_file_commit_and_abort),
         cmocka_unit_test(test_atomic_file_device_written_in_place),
-        cmocka_unit_test(test_atomic_file_follows_a_link),
+        cmocka_unit_test(test_atomic_file_refuses_a_link),
+        cmocka_unit_test(test_output_check_same_file),
         cmocka_unit_test(test_sha256_known_vector),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
