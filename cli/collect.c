@@ -173,9 +173,10 @@ int collect_run(const struct collect_args *a, bool load)
             cli_report(&err);
             if (exit_code == 0)
                 exit_code = rc;
-            /* A missing file spoils only itself; a database failure or
-             * a bug, everything after it. */
-            if (rc == PREV_EX_NOINPUT)
+            /* A missing file (or one far too large to be a survey file)
+             * spoils only itself; a database failure or a bug,
+             * everything after it. */
+            if (rc == PREV_EX_NOINPUT || rc == PREV_EX_DATA)
                 continue;
             goto done;
         }

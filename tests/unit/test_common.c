@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "input_file.h"
 #include "parse.h"
 #include "sha256.h"
 
@@ -238,6 +241,91 @@ static void test_output_check_same_file(void **state)
     rmdir(dir);
 }
 
+/* Read all of in->fp; returns what prev_input_limit_error says. */
+static int drain(struct prev_input *in, struct prev_error *err)
+{
+    char buf[512];
+    while (fread(buf, 1, sizeof buf, in->fp) > 0)
+        ;
+    return ferror(in->fp) ? prev_input_limit_error(in, err) : 0;
+}
+
+/* Every input is read through caps on bytes, lines and line length; a
+ * cap gives 65 and a message naming the file, the line and the cap. */
+static void test_input_caps(void **state)
+{
+    static const struct prev_input_limits lim = {"test file", 100, 5, 20};
+    char path[] = "/tmp/prev-input.XXXXXX";
+    struct prev_input in;
+    struct prev_error err;
+    int fd;
+
+    (void)state;
+    prev_error_clear(&err);
+    assert_true((fd = mkstemp(path)) >= 0);
+    assert_int_equal(write(fd, "a,b\n1,2\n", 8), 8);
+    close(fd);
+    assert_int_equal(prev_input_open(&in, path, &lim, &err), 0);
+    assert_int_equal(drain(&in, &err), 0);
+    prev_input_close(&in);
+
+    /* a line too long */
+    assert_true((fd = open(path, O_WRONLY | O_APPEND)) >= 0);
+    assert_int_equal(write(fd, "123456789012345678901234567890\n", 31), 31);
+    close(fd);
+    assert_int_equal(prev_input_open(&in, path, &lim, &err), 0);
+    assert_int_equal(drain(&in, &err), PREV_EX_DATA);
+    assert_non_null(strstr(err.where, ":3"));
+    assert_non_null(strstr(err.msg, "a line longer than 20 bytes"));
+    prev_input_close(&in);
+
+    /* too many lines */
+    assert_true((fd = open(path, O_WRONLY | O_TRUNC)) >= 0);
+    assert_int_equal(write(fd, "1\n2\n3\n4\n5\n6\n", 12), 12);
+    close(fd);
+    assert_int_equal(prev_input_open(&in, path, &lim, &err), 0);
+    assert_int_equal(drain(&in, &err), PREV_EX_DATA);
+    assert_non_null(strstr(err.msg, "more than 5 lines"));
+    prev_input_close(&in);
+
+    /* too many bytes: /dev/zero is cut at the first cap, at once */
+    {
+        static const struct prev_input_limits big_lines = {"test file", 1000, 5, 1u << 20};
+        assert_int_equal(prev_input_open(&in, "/dev/zero", &big_lines, &err), 0);
+        assert_int_equal(drain(&in, &err), PREV_EX_DATA);
+        assert_string_equal(err.where, "/dev/zero");
+        assert_non_null(strstr(err.msg, "larger than 1000 bytes, the most a test file"));
+        prev_input_close(&in);
+    }
+    assert_int_equal(prev_input_open(&in, "/tmp", &lim, &err), PREV_EX_NOINPUT);
+    unlink(path);
+}
+
+/* A FIFO nobody writes to: a bounded wait, then 66 naming the file. */
+static void test_input_fifo_without_writer_times_out(void **state)
+{
+    static const struct prev_input_limits lim = {"test file", 100, 5, 20};
+    char dir[] = "/tmp/prev-fifo.XXXXXX", path[64];
+    struct prev_input in;
+    struct prev_error err;
+    time_t t0;
+
+    (void)state;
+    prev_error_clear(&err);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    setenv("PREVALENCE_FIFO_TIMEOUT", "1", 1);
+    t0 = time(NULL);
+    assert_int_equal(prev_input_open(&in, path, &lim, &err), PREV_EX_NOINPUT);
+    assert_true(time(NULL) - t0 <= 3);
+    assert_string_equal(err.where, path);
+    assert_non_null(strstr(err.msg, "nothing was written to it in 1 s"));
+    unsetenv("PREVALENCE_FIFO_TIMEOUT");
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_sha256_known_vector(void **state)
 {
     struct prev_sha256 *h = prev_sha256_new();
@@ -260,6 +348,8 @@ int main(void)
         cmocka_unit_test(test_atomic_file_device_written_in_place),
         cmocka_unit_test(test_atomic_file_refuses_a_link),
         cmocka_unit_test(test_output_check_same_file),
+        cmocka_unit_test(test_input_caps),
+        cmocka_unit_test(test_input_fifo_without_writer_times_out),
         cmocka_unit_test(test_sha256_known_vector),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
