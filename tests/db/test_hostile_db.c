@@ -380,6 +380,98 @@ static void test_hostile_conninfo_is_a_connection_error(void **state)
     assert_string_equal(sec_db_fingerprint(db), before);
 }
 
+#define SECRET "Zq8-Vermilion-Otter-41"
+
+/* What libpq's parse messages quote is never printed (issue #13): a
+ * password with a space made "missing '=' after 'Otter-41'" print its
+ * second half. Malformed strings say which part is wrong; a failed
+ * connection, an unreachable host or a refused password never shows the
+ * password, from --db or DATABASE_URL. */
+static void test_hostile_conninfo_password_never_printed(void **state)
+{
+    static const char *const infos[] = {
+        "host=/nonexistent-socket-dir password=Zq8-Vermilion Otter-41 dbname=x",
+        "host=/nonexistent-socket-dir password='" SECRET,
+        "password=" SECRET " " SECRET "=1",
+        SECRET,
+        "postgresql://u:" SECRET "%zz@/db",
+        "postgresql://u:" SECRET "@[::1/db",
+        "postgresql://u:" SECRET "@/db?nosuchparam=1",
+        "postgresql://u:" SECRET "@/db?host=/nonexistent-socket-dir",
+        "host=/nonexistent-socket-dir password=" SECRET,
+        "host=no-such-host.invalid connect_timeout=2 password=" SECRET,
+    };
+    static const char *const why[] = {
+        "invalid connection string: word 3 has no '='",
+        "invalid connection string: a quoted value has no closing quote",
+        "invalid connection string: word",
+        "invalid connection string: word 1 has no '='",
+        "invalid connection string: the URI holds an invalid %-escape",
+        "invalid connection string: the URI's IPv6 host address",
+        "invalid connection string: the URI's query",
+        "No such file or directory",
+        "No such file or directory",
+        "no-such-host.invalid",
+    };
+    char hba[1024], line[2200];
+    const char *file;
+    PGresult *res;
+    FILE *fp;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof infos / sizeof infos[0]; i++) {
+        for (int env = 0; env < 2; env++) {
+            if (env)
+                setenv("DATABASE_URL", infos[i], 1);
+            sec_run(&run, dir, env ? SEC_ARGS("status")
+                                   : SEC_ARGS("--db", infos[i], "status"));
+            unsetenv("DATABASE_URL");
+            expect_exit(69, infos[i]);
+            sec_expect_err(&run, env ? "prevalence: DATABASE_URL: cannot connect"
+                                     : "prevalence: --db: cannot connect");
+            if (strstr(run.err, "Otter") != NULL || strstr(run.out, "Otter") != NULL
+                || strstr(run.err, "Vermilion") != NULL)
+                fail_msg("the password was printed:\n%s", run.err);
+            sec_expect_err(&run, why[i]);
+        }
+    }
+
+    /* A refused password: the server asks for one (scram) and says no. */
+    file = sec_text(db, "SHOW hba_file");
+    snprintf(hba, sizeof hba, "%s", file);
+    if (sec_sqlstate(db, "DROP ROLE IF EXISTS t_pw")[0] != '\0'
+        || sec_sqlstate(db, "CREATE ROLE t_pw LOGIN PASSWORD 'right-one'")[0] != '\0')
+        fail_msg("cannot create t_pw");
+    {
+        /* prepend: the first matching line wins */
+        char *old = NULL;
+        size_t len = 0;
+        FILE *in = fopen(hba, "r");
+        assert_non_null(in);
+        assert_true(getdelim(&old, &len, '\0', in) > 0);
+        fclose(in);
+        assert_non_null(fp = fopen(hba, "w"));
+        fputs("local all t_pw scram-sha-256\n", fp);
+        fputs(old, fp);
+        assert_int_equal(fclose(fp), 0);
+        res = PQexec(db, "SELECT pg_reload_conf()");
+        PQclear(res);
+        snprintf(line, sizeof line, "%s user=t_pw password=" SECRET, conninfo);
+        sec_run(&run, dir, SEC_ARGS("--db", line, "status"));
+        /* put the file back before anything can fail */
+        assert_non_null(fp = fopen(hba, "w"));
+        fputs(old, fp);
+        assert_int_equal(fclose(fp), 0);
+        free(old);
+        res = PQexec(db, "SELECT pg_reload_conf()");
+        PQclear(res);
+    }
+    expect_exit(69, "wrong password");
+    sec_expect_err(&run, "password authentication failed");
+    if (strstr(run.err, "Otter") != NULL || strstr(run.out, "Otter") != NULL)
+        fail_msg("the password was printed:\n%s", run.err);
+}
+
 static void test_hostile_covariates_and_ignore_column(void **state)
 {
     char before[2048];
@@ -497,6 +589,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hostile_but_valid_codes_are_stored_verbatim, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_hostile_conninfo_is_a_connection_error, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_conninfo_password_never_printed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_hostile_covariates_and_ignore_column, setup,
                                         teardown),
