@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "dbcheck.h"
+#include "firewall.h"
 #include "diag.h"
 #include "input_file.h"
 #include "loader.h"
@@ -48,6 +49,24 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
     memset(res, 0, sizeof *res);
     memset(&loader, 0, sizeof loader);
     memset(&dc, 0, sizeof dc);
+    /* The name is checked like a value, before the file is opened: it is
+     * stored in batches, printed and listed, and "John Smith 2009-04-17.csv"
+     * would be a disclosure in each place. It is not repeated here either. */
+    if (!is_stdin) {
+        char detail[80], where[64], msg[400];
+        enum col_pii pii = col_firewall_file_name(base_name(path), detail, sizeof detail);
+        if (pii != COL_PII_NONE) {
+            snprintf(where, sizeof where, "file %zu", o->file_number);
+            snprintf(msg, sizeof msg, "its name looks like it holds %s (%s); the survey must "
+                     "not identify anyone, so the file is refused: rename it (for example "
+                     "responses-pima-2025.csv) and run again (the name is not shown)",
+                     col_pii_describe(pii), detail);
+            if (o->rejects != NULL)
+                col_rejects_row(o->rejects, "(name not shown)", 0, msg, NULL, NULL);
+            rc = prev_fail(err, PREV_EX_DATA, o->file_number > 0 ? where : "", "%s", msg);
+            goto done;
+        }
+    }
     lim = o->kind == COL_KIND_RESPONSES ? &responses_limits : &frame_limits;
     if (is_stdin)
         rc = prev_input_fdopen(&in, STDIN_FILENO, name, lim, err);
@@ -75,6 +94,7 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
     sc.name = name;
     sc.ignore = o->ignore;
     sc.nignore = o->nignore;
+    sc.id_pattern = o->id_pattern;
     sc.diag = &diag;
     sc.rejects = o->rejects;
     sc.progress = &progress;
