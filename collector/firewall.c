@@ -561,11 +561,8 @@ static enum col_pii judge_group(const char *s, const struct group *g, char *deta
                 }
             }
         }
-        /* a year and a long serial: a court case number */
-        if (i + 1 < g->n && n == 4 && year_ok(digits_value(r, 4)) && g->len[i + 1] >= 5) {
-            snprintf(detail, size, "a year and a %zu-digit serial", g->len[i + 1]);
-            return COL_PII_CASE_NUMBER;
-        }
+        /* A year and a long serial is not judged: it is also how
+         * synthetic codes look at scale ("MAR-2031-123456"). */
     }
     /* 555-0143: a local number, the whole group */
     if (g->n == 2 && g->len[0] == 3 && g->len[1] == 4 && s[g->start[0]] >= '2') {

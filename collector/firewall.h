@@ -48,8 +48,7 @@ enum col_pii col_firewall_value(const char *s, size_t len);
  *     YYYYMMDD, MMDDYYYY or DDMMYYYY: "17042009"; Y-M-D, M-D-Y or D-M-Y
  *     with separators: "DOB-2009-04-17");
  *   - a court case number: a court prefix (JV, JD, JUV, CR, CV, DR, DEP,
- *     DKT, CASE, DOCKET, CAUSE) before digits ("JV2019-001234"), or a
- *     year followed by a serial of 5 or more digits;
+ *     DKT, CASE, DOCKET, CAUSE) first, before digits ("JV2019-001234");
  *   - a street address: a house number and a street word ("123-Main-St-"),
  *     or the state code AZ before a 5-digit ZIP;
  *   - a label that names an identifier (DOB, SSN, TEL, PHONE, CELL,
