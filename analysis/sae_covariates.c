@@ -12,9 +12,14 @@
 
 #include <csv.h>
 
+#include "input_file.h"
 #include "parse.h"
 
 #define COV_FIELD_MAX 256
+
+static const struct prev_input_limits covariates_limits = {
+    "covariates file", PREV_COVARIATES_MAX_BYTES, PREV_COVARIATES_MAX_LINES,
+    PREV_COVARIATES_MAX_LINE};
 
 struct cov_reader {
     struct an_covariates *c;
@@ -203,6 +208,8 @@ void an_covariates_free(struct an_covariates *c)
 int an_covariates_read(const char *path, struct an_covariates *out, struct prev_error *err)
 {
     struct cov_reader *r = NULL;
+    struct prev_input in;
+    bool in_open = false;
     struct csv_parser parser;
     bool parser_ready = false;
     FILE *fp = NULL;
@@ -213,10 +220,11 @@ int an_covariates_read(const char *path, struct an_covariates *out, struct prev_
 
     memset(out, 0, sizeof *out);
     snprintf(out->path, sizeof out->path, "%s", path);
-    if ((fp = fopen(path, "rb")) == NULL) {
-        rc = prev_fail(err, PREV_EX_NOINPUT, path, "cannot open: %s", strerror(errno));
+    /* capped: `--covariates /dev/zero` would grow one line without end */
+    if ((rc = prev_input_open(&in, path, &covariates_limits, err)) != 0)
         goto done;
-    }
+    in_open = true;
+    fp = in.fp;
     if ((r = calloc(1, sizeof *r)) == NULL) {
         rc = prev_fail(err, PREV_EX_SOFTWARE, path, "out of memory");
         goto done;
@@ -242,7 +250,8 @@ int an_covariates_read(const char *path, struct an_covariates *out, struct prev_
         }
     }
     if (ferror(fp)) {
-        rc = prev_fail(err, PREV_EX_IOERR, path, "read failed: %s", strerror(errno));
+        if ((rc = prev_input_limit_error(&in, err)) == 0)
+            rc = prev_fail(err, PREV_EX_IOERR, path, "read failed: %s", strerror(errno));
         goto done;
     }
     if (csv_fini(&parser, on_field, on_row_end, r) != 0) {
@@ -266,8 +275,8 @@ done:
         csv_free(&parser);
     free(buf);
     free(r);
-    if (fp != NULL)
-        fclose(fp);
+    if (in_open)
+        prev_input_close(&in);
     if (rc != 0) {
         char keep[256];
 

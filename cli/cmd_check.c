@@ -6,7 +6,8 @@
 
 const char cmd_check_help[] =
     "usage: prevalence check responses|frame [--offline] [--replace]\n"
-    "                        [--rejects OUT.csv] [--ignore-column NAME]... FILE...\n"
+    "                        [--rejects OUT.csv] [--ignore-column NAME]...\n"
+    "                        [--id-pattern REGEX] FILE...\n"
     "\n"
     "Run every check that 'prevalence load' runs, the privacy firewall included,\n"
     "and load nothing. Same messages and exit codes as load. '-' reads standard\n"
@@ -19,6 +20,9 @@ const char cmd_check_help[] =
     "  --replace            check as 'load --replace' would\n"
     "  --rejects OUT.csv    write every bad row with its reasons to OUT.csv\n"
     "  --ignore-column NAME skip a column the codebook does not know (repeatable)\n"
+    "  --id-pattern REGEX   the county's respondent codes, a POSIX extended regular\n"
+    "                       expression the whole code must match (default: at\n"
+    "                       least one digit; also PREVALENCE_ID_PATTERN)\n"
     "  -q, --quiet          no progress line and no summary\n"
     "\n"
     "Without --offline the database is used when one is reachable; when none is\n"

@@ -62,7 +62,7 @@ int cmd_export(int argc, char **argv)
     ex = (struct rep_export_input){&d->in, d->responses, d->nresponses, d->frames, d->nframes};
     if ((rc = rep_export_build(&ex, set, &err)) != 0)
         goto done;
-    if ((rc = rep_outdir_write(a.out_dir, set, &err)) != 0)
+    if ((rc = rep_outdir_write(a.out_dir, set, NULL, 0, &err)) != 0)
         goto done;
     if (!cli_globals.quiet)
         fprintf(stderr, "prevalence: bundle for survey year %d written to %s "

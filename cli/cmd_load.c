@@ -6,7 +6,7 @@
 
 const char cmd_load_help[] =
     "usage: prevalence load responses|frame [--replace] [--rejects OUT.csv]\n"
-    "                       [--ignore-column NAME]... FILE...\n"
+    "                       [--ignore-column NAME]... [--id-pattern REGEX] FILE...\n"
     "\n"
     "Check each FILE against codebook v1 (docs/codebook.md) and the privacy\n"
     "firewall, then load it into the database as one batch. '-' reads standard\n"
@@ -20,6 +20,9 @@ const char cmd_load_help[] =
     "  --rejects OUT.csv    write every bad row with its reasons to OUT.csv;\n"
     "                       identifying values are written as [redacted]\n"
     "  --ignore-column NAME skip a column the codebook does not know (repeatable)\n"
+    "  --id-pattern REGEX   the county's respondent codes, a POSIX extended regular\n"
+    "                       expression the whole code must match (default: at\n"
+    "                       least one digit; also PREVALENCE_ID_PATTERN)\n"
     "  -q, --quiet          no progress line and no summary\n"
     "\n"
     "Loading a file whose bytes are already an active batch loads nothing and\n"

@@ -95,8 +95,12 @@ int cmd_report(int argc, char **argv)
     }
     if ((rc = rep_report_build(&d->in, set, &err)) != 0)
         goto done;
-    if ((rc = rep_outdir_write(a.out_dir, set, &err)) != 0)
-        goto done;
+    {
+        /* the covariates file must survive a --out that holds it */
+        const char *inputs[1] = {a.sae.covariates};
+        if ((rc = rep_outdir_write(a.out_dir, set, inputs, 1, &err)) != 0)
+            goto done;
+    }
     if (!cli_globals.quiet)
         fprintf(stderr, "prevalence: report for survey year %d written to %s/report.html\n",
                 a.opt.survey_year, a.out_dir);

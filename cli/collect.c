@@ -8,10 +8,38 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "collector.h"
 #include "db.h"
 
-enum { OPT_REPLACE = 1, OPT_REJECTS, OPT_IGNORE, OPT_OFFLINE };
+enum { OPT_REPLACE = 1, OPT_REJECTS, OPT_IGNORE, OPT_OFFLINE, OPT_ID_PATTERN };
+
+/* The whole code must match: the pattern is anchored here, so that
+ * "[0-9]{4}" does not accept "Maria-1234-Gonzalez". */
+static int compile_id_pattern(const char *cmd, const char *from, const char *pattern,
+                              struct collect_args *a)
+{
+    char *anchored = NULL, why[200];
+    size_t n = strlen(pattern) + 5;
+    int rc;
+
+    if (pattern[0] == '\0')
+        return cli_usage_error(cmd, "%s is empty", from);
+    if ((anchored = malloc(n)) == NULL) {
+        fprintf(stderr, "prevalence %s: out of memory\n", cmd);
+        return PREV_EX_SOFTWARE;
+    }
+    snprintf(anchored, n, "^(%s)$", pattern);
+    rc = regcomp(&a->id_pattern, anchored, REG_EXTENDED | REG_NOSUB);
+    free(anchored);
+    if (rc != 0) {
+        regerror(rc, NULL, why, sizeof why);
+        return cli_usage_error(cmd, "%s is not a POSIX extended regular expression: %s",
+                               from, why);
+    }
+    a->have_id_pattern = true;
+    return -1;
+}
 
 int collect_parse(int argc, char **argv, const struct cli_command *self, bool check,
                   struct collect_args *a)
@@ -20,6 +48,7 @@ int collect_parse(int argc, char **argv, const struct cli_command *self, bool ch
         {"replace", no_argument, NULL, OPT_REPLACE},
         {"rejects", required_argument, NULL, OPT_REJECTS},
         {"ignore-column", required_argument, NULL, OPT_IGNORE},
+        {"id-pattern", required_argument, NULL, OPT_ID_PATTERN},
         {NULL, 0, NULL, 0},
     };
     static const struct option check_opts[] = {
@@ -27,9 +56,11 @@ int collect_parse(int argc, char **argv, const struct cli_command *self, bool ch
         {"rejects", required_argument, NULL, OPT_REJECTS},
         {"ignore-column", required_argument, NULL, OPT_IGNORE},
         {"offline", no_argument, NULL, OPT_OFFLINE},
+        {"id-pattern", required_argument, NULL, OPT_ID_PATTERN},
         {NULL, 0, NULL, 0},
     };
-    int c;
+    const char *pattern = NULL, *from = "--id-pattern";
+    int c, rc;
 
     memset(a, 0, sizeof *a);
     if ((a->ignore = calloc((size_t)argc + 1, sizeof *a->ignore)) == NULL) {
@@ -54,10 +85,22 @@ int collect_parse(int argc, char **argv, const struct cli_command *self, bool ch
         case OPT_OFFLINE:
             a->offline = true;
             break;
+        case OPT_ID_PATTERN:
+            pattern = optarg;
+            break;
         default:
             return cli_usage_error(self->name, "unexpected option");
         }
     }
+    /* the option wins over the environment; an empty variable is unset */
+    if (pattern == NULL) {
+        pattern = getenv("PREVALENCE_ID_PATTERN");
+        from = "PREVALENCE_ID_PATTERN";
+        if (pattern != NULL && pattern[0] == '\0')
+            pattern = NULL;
+    }
+    if (pattern != NULL && (rc = compile_id_pattern(self->name, from, pattern, a)) >= 0)
+        return rc;
     if (optind >= argc)
         return cli_usage_error(self->name, "missing the kind of file (responses or frame)");
     if (!col_kind_parse(argv[optind], &a->kind))
@@ -79,6 +122,9 @@ void collect_args_free(struct collect_args *a)
 {
     free(a->ignore);
     a->ignore = NULL;
+    if (a->have_id_pattern)
+        regfree(&a->id_pattern);
+    a->have_id_pattern = false;
 }
 
 /* The embedded cluster is created on first use, but `check` only reads:
@@ -121,8 +167,13 @@ int collect_run(const struct collect_args *a, bool load)
 
     prev_error_clear(&err);
     /* The rejects file is opened first so that a path that cannot be
-     * written stops everything before anything is loaded. */
-    if (a->rejects != NULL && (rc = col_rejects_open(&rejects, a->rejects, a->kind, &err)) != 0)
+     * written stops everything before anything is loaded; before that,
+     * it must not be a link or one of the files to read (`--rejects f.csv
+     * f.csv` would destroy the county's file). */
+    if (a->rejects != NULL
+        && ((rc = prev_output_check(a->rejects, (const char *const *)a->files,
+                                    (size_t)a->nfiles, &err)) != 0
+            || (rc = col_rejects_open(&rejects, a->rejects, a->kind, &err)) != 0))
         return cli_report(&err);
 
     if (load) {
@@ -157,19 +208,22 @@ int collect_run(const struct collect_args *a, bool load)
         o.kind = a->kind;
         o.ignore = a->ignore;
         o.nignore = (size_t)a->nignore;
+        o.id_pattern = a->have_id_pattern ? &a->id_pattern : NULL;
         o.replace = a->replace;
         o.load = load;
         o.progress = !cli_globals.quiet && isatty(STDERR_FILENO);
         o.rejects = rejects;
         o.diag = stderr;
+        o.file_number = (size_t)i + 1;
         rc = col_process_file(conn, &o, file, &res, &err);
         if (rc != 0) {
             cli_report(&err);
             if (exit_code == 0)
                 exit_code = rc;
-            /* A missing file spoils only itself; a database failure or
-             * a bug, everything after it. */
-            if (rc == PREV_EX_NOINPUT)
+            /* A missing file (or one far too large to be a survey file)
+             * spoils only itself; a database failure or a bug,
+             * everything after it. */
+            if (rc == PREV_EX_NOINPUT || rc == PREV_EX_DATA)
                 continue;
             goto done;
         }

@@ -1,6 +1,7 @@
 #ifndef PREV_CLI_COLLECT_H
 #define PREV_CLI_COLLECT_H
 
+#include <regex.h>
 #include <stdbool.h>
 
 #include "cli.h"
@@ -14,6 +15,8 @@ struct collect_args {
     bool replace;             /* --replace */
     const char *rejects;      /* --rejects OUT.csv */
     bool offline;             /* --offline (check only) */
+    regex_t id_pattern;       /* --id-pattern / PREVALENCE_ID_PATTERN, compiled */
+    bool have_id_pattern;
     char **files;
     int nfiles;
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input_file.h"
 #include "report.h"
 #include "sha256.h"
 
@@ -69,16 +70,22 @@ int sae_args_finish(const char *cmd, struct sae_args *a)
 /* sha256 of the file, for the report's manifest. */
 static int hash_file(const char *path, char hex[65], struct prev_error *err)
 {
+    static const struct prev_input_limits limits = {
+        "covariates file", PREV_COVARIATES_MAX_BYTES, PREV_COVARIATES_MAX_LINES,
+        PREV_COVARIATES_MAX_LINE};
     struct prev_sha256 *h = NULL;
+    struct prev_input in;
+    bool in_open = false;
     FILE *fp = NULL;
     unsigned char buf[8192];
     size_t n;
     int rc = 0;
 
-    if ((fp = fopen(path, "rb")) == NULL) {
-        rc = prev_fail(err, PREV_EX_NOINPUT, path, "cannot open: %s", strerror(errno));
+    /* read a second time, so capped (and time-limited) the same way */
+    if ((rc = prev_input_open(&in, path, &limits, err)) != 0)
         goto done;
-    }
+    in_open = true;
+    fp = in.fp;
     if ((h = prev_sha256_new()) == NULL) {
         rc = prev_fail(err, PREV_EX_SOFTWARE, path, "out of memory");
         goto done;
@@ -89,7 +96,8 @@ static int hash_file(const char *path, char hex[65], struct prev_error *err)
             goto done;
         }
     if (ferror(fp)) {
-        rc = prev_fail(err, PREV_EX_IOERR, path, "cannot read: %s", strerror(errno));
+        if ((rc = prev_input_limit_error(&in, err)) == 0)
+            rc = prev_fail(err, PREV_EX_IOERR, path, "cannot read: %s", strerror(errno));
         goto done;
     }
     rc = prev_sha256_final(h, hex) == 0 ? 0
@@ -98,8 +106,8 @@ static int hash_file(const char *path, char hex[65], struct prev_error *err)
 done:
     if (h != NULL)
         prev_sha256_final(h, hex);
-    if (fp != NULL)
-        fclose(fp);
+    if (in_open)
+        prev_input_close(&in);
     return rc;
 }
 

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <regex.h>
+
 #include "csv_reader.h"
 
 /* Codebook v1: the two file kinds, their columns, and the counties
@@ -97,6 +99,8 @@ struct col_header {
                                                  shortened for messages */
     size_t nissues;
     size_t issues_dropped;                    /* beyond COL_HEADER_ISSUES_MAX */
+    const regex_t *id_pattern;                /* --id-pattern, or NULL for the
+                                                 default (a digit somewhere) */
     struct col_header_issue issue[COL_HEADER_ISSUES_MAX];
 };
 

@@ -3,14 +3,23 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dbcheck.h"
+#include "firewall.h"
 #include "diag.h"
+#include "input_file.h"
 #include "loader.h"
 #include "progress.h"
 #include "scan.h"
 
 #define STDIN_NAME "<stdin>"
+
+static const struct prev_input_limits responses_limits = {
+    "responses file", PREV_RESPONSES_MAX_BYTES, PREV_RESPONSES_MAX_LINES,
+    PREV_RESPONSES_MAX_LINE};
+static const struct prev_input_limits frame_limits = {
+    "frame file", PREV_FRAME_MAX_BYTES, PREV_FRAME_MAX_LINES, PREV_FRAME_MAX_LINE};
 
 static const char *base_name(const char *path)
 {
@@ -23,6 +32,9 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
 {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? STDIN_NAME : path;
+    const struct prev_input_limits *lim;
+    struct prev_input in;
+    bool in_open = false;
     FILE *fp = NULL;
     struct stat st;
     struct col_scan sc;
@@ -37,13 +49,34 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
     memset(res, 0, sizeof *res);
     memset(&loader, 0, sizeof loader);
     memset(&dc, 0, sizeof dc);
-    if (is_stdin) {
-        fp = stdin;
-    } else if ((fp = fopen(path, "rb")) == NULL) {
-        rc = prev_fail(err, PREV_EX_NOINPUT, path, "cannot open: %s", strerror(errno));
-        goto done;
+    /* The name is checked like a value, before the file is opened: it is
+     * stored in batches, printed and listed, and "John Smith 2009-04-17.csv"
+     * would be a disclosure in each place. It is not repeated here either. */
+    if (!is_stdin) {
+        char detail[80], where[64], msg[400];
+        enum col_pii pii = col_firewall_file_name(base_name(path), detail, sizeof detail);
+        if (pii != COL_PII_NONE) {
+            snprintf(where, sizeof where, "file %zu", o->file_number);
+            snprintf(msg, sizeof msg, "its name looks like it holds %s (%s); the survey must "
+                     "not identify anyone, so the file is refused: rename it (for example "
+                     "responses-pima-2025.csv) and run again (the name is not shown)",
+                     col_pii_describe(pii), detail);
+            if (o->rejects != NULL)
+                col_rejects_row(o->rejects, "(name not shown)", 0, msg, NULL, NULL);
+            rc = prev_fail(err, PREV_EX_DATA, o->file_number > 0 ? where : "", "%s", msg);
+            goto done;
+        }
     }
-    if (fstat(fileno(fp), &st) != 0) {
+    lim = o->kind == COL_KIND_RESPONSES ? &responses_limits : &frame_limits;
+    if (is_stdin)
+        rc = prev_input_fdopen(&in, STDIN_FILENO, name, lim, err);
+    else
+        rc = prev_input_open(&in, path, lim, err);
+    if (rc != 0)
+        goto done;
+    in_open = true;
+    fp = in.fp;
+    if (fstat(in.fd, &st) != 0) {
         rc = prev_fail(err, PREV_EX_NOINPUT, name, "cannot read: %s", strerror(errno));
         goto done;
     }
@@ -61,6 +94,7 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
     sc.name = name;
     sc.ignore = o->ignore;
     sc.nignore = o->nignore;
+    sc.id_pattern = o->id_pattern;
     sc.diag = &diag;
     sc.rejects = o->rejects;
     sc.progress = &progress;
@@ -77,7 +111,11 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
         sc.sink = col_loader_sink;
         sc.sink_ctx = &loader;
     }
-    if ((rc = col_scan_run(&sc, fp, err)) != 0)
+    rc = col_scan_run(&sc, fp, err);
+    /* a cap cut the reading short: that is the problem with this file */
+    if (rc != 0 && prev_input_limit_error(&in, err) != 0)
+        rc = PREV_EX_DATA;
+    if (rc != 0)
         goto done;
     if (loading && (rc = col_loader_end_copy(&loader, diag.errors == 0, err)) != 0)
         goto done;
@@ -132,8 +170,8 @@ done:
     col_dbcheck_free(&dc);
     if (scan_ready)
         col_scan_free(&sc);
-    if (fp != NULL && !is_stdin)
-        fclose(fp);
+    if (in_open)
+        prev_input_close(&in);
     res->seconds = col_now() - started;
     return rc;
 }

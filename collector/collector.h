@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include <libpq-fe.h>
+#include <regex.h>
 
 #include "codebook.h"
 #include "listing.h"
@@ -19,12 +20,15 @@
 struct col_options {
     enum col_kind kind;
     const char *const *ignore;    /* --ignore-column */
+    const regex_t *id_pattern;    /* --id-pattern (whole code), or NULL */
     size_t nignore;
     bool replace;                 /* --replace */
     bool load;                    /* false: check only */
     bool progress;                /* draw a progress line (terminal, not quiet) */
     struct col_rejects *rejects;  /* --rejects, or NULL */
     FILE *diag;                   /* where problems go (stderr) */
+    size_t file_number;           /* 1-based place among the command's files, for
+                                     naming a file whose name may not be shown */
 };
 
 struct col_result {

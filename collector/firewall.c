@@ -4,6 +4,7 @@
 #include "firewall.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -401,5 +402,367 @@ enum col_pii col_firewall_value(const char *s, size_t len)
         return COL_PII_DATE;
     if (looks_like_phone(s, len))
         return COL_PII_PHONE;
+    return COL_PII_NONE;
+}
+
+/* ---- respondent codes and file names ------------------------------------ */
+
+enum tok_type { TOK_ALPHA, TOK_DIGIT, TOK_SEP };
+
+struct tok {
+    enum tok_type type;
+    size_t start, len;
+};
+
+#define TOKENS_MAX 64
+
+/* Letters, digits and everything else, letters also split where a lower
+ * case letter meets a capital ("JohnSmith" is two words). Returns the
+ * number of tokens; a value with more is judged on its first TOKENS_MAX. */
+static size_t tokenize(const char *s, size_t len, struct tok *t)
+{
+    size_t n = 0, i = 0;
+
+    while (i < len && n < TOKENS_MAX) {
+        unsigned char c = (unsigned char)s[i];
+        size_t start = i;
+        enum tok_type type = is_digit((char)c) ? TOK_DIGIT
+                             : (isalpha(c) && c < 0x80) ? TOK_ALPHA : TOK_SEP;
+        i++;
+        while (i < len) {
+            unsigned char d = (unsigned char)s[i];
+            enum tok_type dt = is_digit((char)d) ? TOK_DIGIT
+                               : (isalpha(d) && d < 0x80) ? TOK_ALPHA : TOK_SEP;
+            if (dt != type)
+                break;
+            if (type == TOK_ALPHA && islower((unsigned char)s[i - 1]) && isupper(d))
+                break;
+            i++;
+        }
+        t[n].type = type;
+        t[n].start = start;
+        t[n].len = i - start;
+        n++;
+    }
+    return n;
+}
+
+static bool word_in(const char *s, size_t len, const char *const *list)
+{
+    for (; *list != NULL; list++)
+        if (strlen(*list) == len && strncasecmp(s, *list, len) == 0)
+            return true;
+    return false;
+}
+
+static bool all_upper(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!isupper((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+/* A group of digit runs with only separators between them. */
+struct group {
+    size_t n;
+    size_t start[TOKENS_MAX], len[TOKENS_MAX];
+};
+
+static bool year_ok(int y)
+{
+    return y >= 1900 && y <= 2100;
+}
+
+/* Does digits[0..n) with separators after the cumulative positions in
+ * cuts[0..ncuts) read as a phone number? Separators may only fall between
+ * the country code, area code, exchange and line. */
+static bool phone_digits(const char *d, size_t n, const size_t *cuts, size_t ncuts)
+{
+    size_t off = 0;
+
+    if (n == 11 && d[0] == '1')
+        off = 1;
+    else if (n != 10)
+        return false;
+    if (!nanp_valid(d + off))
+        return false;
+    for (size_t i = 0; i < ncuts; i++)
+        if (cuts[i] != off && cuts[i] != off + 3 && cuts[i] != off + 6)
+            return false;
+    return true;
+}
+
+static bool date_8(const char *d)
+{
+    int a4 = digits_value(d, 4), m = digits_value(d + 4, 2), dd = digits_value(d + 6, 2);
+    int p = digits_value(d, 2), q = digits_value(d + 2, 2), y = digits_value(d + 4, 4);
+
+    return (year_ok(a4) && valid_month_day(m, dd))
+           || (year_ok(y) && (valid_month_day(p, q) || valid_month_day(q, p)));
+}
+
+static bool date_3(int a, size_t na, int b, size_t nb, int c, size_t nc)
+{
+    if (na == 4 && nb <= 2 && nc <= 2)
+        return year_ok(a) && valid_month_day(b, c);
+    if (na <= 2 && nb <= 2 && (nc == 4 || nc == 2))
+        return (nc == 2 || year_ok(c)) && (valid_month_day(a, b) || valid_month_day(b, a));
+    return false;
+}
+
+/* Judge one group of digit runs; s is the whole value. */
+static enum col_pii judge_group(const char *s, const struct group *g, char *detail,
+                                size_t size)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        const char *r = s + g->start[i];
+        size_t n = g->len[i];
+        /* SSN: 9 valid digits, or 3-2-4 */
+        if (n == 9 && ssn_structure_valid(digits_value(r, 3), digits_value(r + 3, 2),
+                                          digits_value(r + 5, 4))) {
+            snprintf(detail, size, "9 digits");
+            return COL_PII_SSN;
+        }
+        if (i + 2 < g->n && n == 3 && g->len[i + 1] == 2 && g->len[i + 2] == 4) {
+            snprintf(detail, size, "9 digits in 3-2-4 groups");
+            return COL_PII_SSN;
+        }
+        /* dates */
+        if (n == 8 && date_8(r)) {
+            snprintf(detail, size, "8 digits that read as a date");
+            return COL_PII_DATE;
+        }
+        if (i + 2 < g->n && n <= 4 && g->len[i + 1] <= 4 && g->len[i + 2] <= 4
+            && date_3(digits_value(r, n), n, digits_value(s + g->start[i + 1], g->len[i + 1]),
+                      g->len[i + 1], digits_value(s + g->start[i + 2], g->len[i + 2]),
+                      g->len[i + 2])) {
+            snprintf(detail, size, "a year, a month and a day");
+            return COL_PII_DATE;
+        }
+        /* phones: 10 or 11 digits from run i on, then maybe an extension */
+        {
+            char d[16];
+            size_t nd = 0, cuts[8], ncuts = 0;
+            for (size_t j = i; j < g->n && nd + g->len[j] <= 11; j++) {
+                if (j > i && ncuts < 8)
+                    cuts[ncuts++] = nd;
+                memcpy(d + nd, s + g->start[j], g->len[j]);
+                nd += g->len[j];
+                if ((nd == 10 || nd == 11) && phone_digits(d, nd, cuts, ncuts)) {
+                    size_t ext = 0;
+                    for (size_t k = j + 1; k < g->n; k++)
+                        ext += g->len[k];
+                    if (ext <= 6) {
+                        snprintf(detail, size, "%zu digits%s", nd,
+                                 ext > 0 ? " and an extension" : "");
+                        return COL_PII_PHONE;
+                    }
+                }
+            }
+        }
+        /* A year and a long serial is not judged: it is also how
+         * synthetic codes look at scale ("MAR-2031-123456"). */
+    }
+    /* 555-0143: a local number, the whole group */
+    if (g->n == 2 && g->len[0] == 3 && g->len[1] == 4 && s[g->start[0]] >= '2') {
+        snprintf(detail, size, "7 digits");
+        return COL_PII_PHONE;
+    }
+    return COL_PII_NONE;
+}
+
+/* Every group of digit runs: runs joined by separators (seps_ok) or by
+ * the letters of an extension ("x", "ext"). */
+static enum col_pii judge_digits(const char *s, const struct tok *t, size_t nt,
+                                 bool spaces_too, char *detail, size_t size)
+{
+    static const char *const ext_words[] = {"x", "ext", "extn", NULL};
+    size_t i = 0;
+
+    while (i < nt) {
+        struct group g;
+        enum col_pii kind;
+        if (t[i].type != TOK_DIGIT) {
+            i++;
+            continue;
+        }
+        g.n = 0;
+        while (i < nt) {
+            if (t[i].type == TOK_DIGIT) {
+                g.start[g.n] = t[i].start;
+                g.len[g.n] = t[i].len;
+                g.n++;
+                i++;
+                continue;
+            }
+            /* a separator of one or two characters continues the group */
+            if (t[i].type == TOK_SEP && t[i].len <= 2 && i + 1 < nt
+                && (spaces_too || memchr(s + t[i].start, ' ', t[i].len) == NULL)) {
+                if (t[i + 1].type == TOK_DIGIT) {
+                    i++;
+                    continue;
+                }
+                if (t[i + 1].type == TOK_ALPHA && word_in(s + t[i + 1].start, t[i + 1].len,
+                                                          ext_words)
+                    && i + 2 < nt && (t[i + 2].type == TOK_DIGIT
+                                      || (t[i + 2].type == TOK_SEP && i + 3 < nt
+                                          && t[i + 3].type == TOK_DIGIT))) {
+                    i += 2;
+                    if (t[i].type == TOK_SEP)
+                        i++;
+                    continue;
+                }
+            }
+            if (t[i].type == TOK_ALPHA && word_in(s + t[i].start, t[i].len, ext_words)
+                && i + 1 < nt && t[i + 1].type == TOK_DIGIT) {
+                i++;
+                continue;
+            }
+            break;
+        }
+        if ((kind = judge_group(s, &g, detail, size)) != COL_PII_NONE)
+            return kind;
+    }
+    return COL_PII_NONE;
+}
+
+enum col_pii col_firewall_code(const char *s, size_t len, char *detail, size_t size)
+{
+    static const char *const court[] = {"jv", "jd", "juv", "cr", "cv", "dr", "dep", "dkt",
+                                        "case", "docket", "cause", NULL};
+    static const char *const street[] = {"st", "street", "ave", "av", "avenue", "rd", "road",
+                                         "blvd", "dr", "drive", "ln", "lane", "way", "ct",
+                                         "court", "pl", "place", "pkwy", "hwy", "cir",
+                                         "ter", "trl", "apt", "unit", NULL};
+    static const struct { const char *word; enum col_pii kind; } labels[] = {
+        {"dob", COL_PII_BIRTH}, {"ssn", COL_PII_SSN}, {"ssno", COL_PII_SSN},
+        {"tel", COL_PII_PHONE}, {"phone", COL_PII_PHONE}, {"cell", COL_PII_PHONE},
+        {"mobile", COL_PII_PHONE}, {"fax", COL_PII_PHONE}, {"email", COL_PII_EMAIL},
+        {"dl", COL_PII_CASE_NUMBER}, {NULL, COL_PII_NONE}};
+    struct tok t[TOKENS_MAX];
+    char scratch[80];
+    size_t nt, words = 0;
+    bool first_alpha = true, digit_before = false, street_name = false;
+    enum col_pii kind;
+
+    if (detail == NULL) {
+        detail = scratch;
+        size = sizeof scratch;
+    }
+    detail[0] = '\0';
+    if ((kind = col_firewall_value(s, len)) != COL_PII_NONE) {
+        size_t nd = 0;
+        for (size_t i = 0; i < len; i++)
+            nd += is_digit(s[i]);
+        if (kind == COL_PII_EMAIL)
+            snprintf(detail, size, "an '@'");
+        else
+            snprintf(detail, size, "%zu digits", nd);
+        return kind;
+    }
+    nt = tokenize(s, len, t);
+    /* digits first: "tel-6025550143" is best described by its 10 digits */
+    if ((kind = judge_digits(s, t, nt, false, detail, size)) != COL_PII_NONE)
+        return kind;
+    for (size_t i = 0; i < nt; i++) {
+        const char *w = s + t[i].start;
+        size_t n = t[i].len;
+        if (t[i].type == TOK_DIGIT)
+            digit_before = true;
+        if (t[i].type != TOK_ALPHA)
+            continue;
+        for (size_t l = 0; labels[l].word != NULL; l++)
+            if (strlen(labels[l].word) == n && strncasecmp(w, labels[l].word, n) == 0) {
+                snprintf(detail, size, "it carries a label for one");
+                return labels[l].kind;
+            }
+        if (first_alpha && word_in(w, n, court)) {
+            /* JV2019-001234, CR-12345 */
+            for (size_t j = i + 1; j < nt && j <= i + 2; j++)
+                if (t[j].type == TOK_DIGIT) {
+                    snprintf(detail, size, "a court prefix and a number");
+                    return COL_PII_CASE_NUMBER;
+                }
+        }
+        if (digit_before && street_name && word_in(w, n, street)) {
+            snprintf(detail, size, "a house number and a street");
+            return COL_PII_ADDRESS;
+        }
+        if (n == 2 && strncasecmp(w, "az", 2) == 0 && i + 2 < nt && t[i + 2].type == TOK_DIGIT
+            && t[i + 2].len == 5) {
+            snprintf(detail, size, "a state and a ZIP code");
+            return COL_PII_ADDRESS;
+        }
+        if (digit_before && n >= 3)
+            street_name = true;
+        /* a county prefix (PIMA-, MAR-) is part of the code, not a word */
+        if (n >= 3 && !(first_alpha && n <= 4 && all_upper(w, n)))
+            words++;
+        first_alpha = false;
+    }
+    if (words >= 2) {
+        snprintf(detail, size, "%zu words", words);
+        return COL_PII_NAME;
+    }
+    return COL_PII_NONE;
+}
+
+enum col_pii col_firewall_file_name(const char *base, char *detail, size_t size)
+{
+    /* words a survey file's name uses; anything else in a capitalised
+     * pair may be someone's name */
+    static const char *const known[] = {
+        "apache", "cochise", "coconino", "gila", "graham", "greenlee", "paz", "maricopa",
+        "mohave", "navajo", "pima", "pinal", "santa", "cruz", "yavapai", "yuma", "county",
+        "counties", "arizona", "responses", "response", "frame", "frames", "survey", "data",
+        "final", "draft", "revised", "corrected", "correction", "copy", "export", "excel",
+        "sheet", "file", "year", "probation", "juvenile", "officer", "officers", "caseload",
+        "caseloads", "batch", "new", "old", "fixed", "csv", "utf", "jjsd", "the", "and",
+        "for", "from", NULL};
+    struct tok t[TOKENS_MAX];
+    char scratch[80];
+    size_t len = strlen(base), nt;
+    const char *dot = strrchr(base, '.');
+    enum col_pii kind;
+
+    if (detail == NULL) {
+        detail = scratch;
+        size = sizeof scratch;
+    }
+    detail[0] = '\0';
+    if (dot != NULL && dot != base && strcasecmp(dot, ".csv") == 0)
+        len = (size_t)(dot - base);
+    if (memchr(base, '@', len) != NULL) {
+        snprintf(detail, size, "an '@'");
+        return COL_PII_EMAIL;
+    }
+    nt = tokenize(base, len, t);
+    if ((kind = judge_digits(base, t, nt, true, detail, size)) != COL_PII_NONE)
+        return kind;
+    for (size_t i = 0; i + 2 < nt; i++) {
+        const struct tok *a = &t[i], *sep = &t[i + 1], *b = &t[i + 2];
+        const char *wa = base + a->start, *wb = base + b->start;
+        bool capital_a, capital_b, spaced;
+        if (a->type != TOK_ALPHA || b->type != TOK_ALPHA || sep->type != TOK_SEP
+            || a->len < 3 || b->len < 3 || word_in(wa, a->len, known)
+            || word_in(wb, b->len, known))
+            continue;
+        capital_a = isupper((unsigned char)wa[0]);
+        capital_b = isupper((unsigned char)wb[0]);
+        spaced = memchr(base + sep->start, ' ', sep->len) != NULL;
+        if ((capital_a && capital_b) || spaced) {
+            snprintf(detail, size, "two words that may be a name");
+            return COL_PII_NAME;
+        }
+    }
+    /* JohnSmith: a capital inside a run of letters, no separator */
+    for (size_t i = 0; i + 1 < nt; i++)
+        if (t[i].type == TOK_ALPHA && t[i + 1].type == TOK_ALPHA && t[i].len >= 3
+            && t[i + 1].len >= 3 && !word_in(base + t[i].start, t[i].len, known)
+            && !word_in(base + t[i + 1].start, t[i + 1].len, known)) {
+            snprintf(detail, size, "two words that may be a name");
+            return COL_PII_NAME;
+        }
     return COL_PII_NONE;
 }

@@ -8,24 +8,22 @@
 
 /* The --rejects file: every bad row with its reasons, as CSV a county
  * specialist can open next to the original. Columns:
- *   file, line, problems, then the codebook columns of the kind.
- * Written whole or not at all (common/atomic_file.h). A value that looks
- * like a direct identifier is written as [redacted], one that is not
- * readable text as [unreadable]: the rejects file is a copy people pass
- * around, so the firewall applies to it as to the terminal. */
+ *   file, line, problems
+ * where problems is "column: what is wrong; column: ...". No value of
+ * the row is ever written, only where it is and what is wrong with its
+ * shape: the rejects file is a copy people pass around, and any bad value
+ * may be a name typed into the wrong column. Written whole or not at all
+ * (common/atomic_file.h). */
 
 struct col_rejects;
 
-#define COL_REDACTED "[redacted]"
-#define COL_UNREADABLE "[unreadable]"
-
-/* Create path.tmp.PID for the kind's columns. 73 when it cannot. */
+/* Create the temporary file (common/atomic_file.h). 73 when it cannot. */
 int col_rejects_open(struct col_rejects **out, const char *path, enum col_kind kind,
                      struct prev_error *err);
 
-/* One bad row. values[c] is the text of column c or NULL (empty);
- * flags[c] says what the reader saw in it (COL_FIELD_*); flags may be
- * NULL. problems is the reasons joined with "; ". */
+/* One bad row. problems is the reasons joined with "; ". values and
+ * flags (the row's fields, may be NULL) are accepted for the callers'
+ * convenience and never written. */
 void col_rejects_row(struct col_rejects *rj, const char *file, uint64_t line,
                      const char *problems, const char *const values[COL_NCOLUMNS],
                      const unsigned char flags[COL_NCOLUMNS]);

@@ -139,6 +139,7 @@ static int check_header(struct col_scan *sc, const struct col_csv_row *row)
     bool pii = false;
 
     col_header_map(sc->kind, row, sc->ignore, sc->nignore, h);
+    h->id_pattern = sc->id_pattern;
     hr.sc = sc;
     hr.line = row->line;
     hr.joined[0] = '\0';
@@ -188,7 +189,16 @@ static int check_header(struct col_scan *sc, const struct col_csv_row *row)
                            "(a stray comma at the end of the header?)", is->field + 1);
             break;
         case COL_HDR_UNKNOWN:
-            if (is->suggestion[0] != '\0')
+            /* A file whose header row is missing shows its first row here:
+             * a name that reads like a person's is not repeated. */
+            if (col_firewall_file_name(h->display[is->field], NULL, 0) != COL_PII_NONE) {
+                char shape[96];
+                col_describe_value(h->display[is->field], strlen(h->display[is->field]), 0,
+                                   shape, sizeof shape);
+                header_problem(&hr, NULL, "header field %zu is not a column of the codebook "
+                               "(%s; not shown, it may be a value: is the header row "
+                               "missing?)", is->field + 1, shape);
+            } else if (is->suggestion[0] != '\0')
                 header_problem(&hr, h->display[is->field], "unknown column; did you mean %s?",
                                is->suggestion);
             else

@@ -47,6 +47,7 @@ struct col_scan {
     enum col_kind kind;
     const char *name;                 /* file name in messages */
     const char *const *ignore;        /* --ignore-column names */
+    const regex_t *id_pattern;        /* --id-pattern, or NULL */
     size_t nignore;
     struct col_diag *diag;
     struct col_rejects *rejects;      /* may be NULL */

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <regex.h>
 #include <string.h>
 
 #include "firewall.h"
@@ -29,17 +30,43 @@ void col_problem_add(struct col_problems *p, enum col_column column, bool warnin
     va_end(ap);
 }
 
-void col_quote_value(const char *s, size_t len, unsigned char flags, char *out, size_t size)
+void col_describe_value(const char *s, size_t len, unsigned char flags, char *out,
+                        size_t size)
 {
-    char shown[64];
+    const char *kinds[4];
+    size_t nchars = 0, nk = 0, spaces = 0, o;
+    bool letters = false, digits = false, other = false;
 
-    if ((flags & (COL_FIELD_BAD_UTF8 | COL_FIELD_NUL)) != 0
-        || col_firewall_value(s, len) != COL_PII_NONE) {
-        snprintf(out, size, "(value not shown)");
+    if ((flags & (COL_FIELD_BAD_UTF8 | COL_FIELD_NUL)) != 0) {
+        snprintf(out, size, "not valid UTF-8 text");
         return;
     }
-    col_display(s, len, false, shown, sizeof shown);
-    snprintf(out, size, "'%s'", shown);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80)
+            nchars++;          /* count characters, not bytes */
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c >= 0x80)
+            letters = true;
+        else if (c >= '0' && c <= '9')
+            digits = true;
+        else if (c == ' ')
+            spaces++;
+        else
+            other = true;
+    }
+    if (letters)
+        kinds[nk++] = "letters";
+    if (digits)
+        kinds[nk++] = "digits";
+    if (spaces > 0)
+        kinds[nk++] = spaces == 1 ? "a space" : "spaces";
+    if (other)
+        kinds[nk++] = "other symbols";
+    o = (size_t)snprintf(out, size, "%zu character%s", nchars, nchars == 1 ? "" : "s");
+    for (size_t i = 0; i < nk && o < size; i++)
+        o += (size_t)snprintf(out + o, size - o, "%s%s", i == 0 ? ": " : i + 1 == nk ? " and "
+                                                                                     : ", ",
+                              kinds[i]);
 }
 
 /* The trimmed text of column c in row, or NULL when the header lacks it
@@ -77,7 +104,7 @@ static bool number(const struct col_header *h, const struct col_csv_row *row,
                    enum col_column c, long min, long max, const char *range_text,
                    int *out, struct col_problems *p)
 {
-    char buf[32], quoted[96];
+    char buf[32], shape[96];
     size_t len = 0;
     unsigned char flags = 0;
     const char *s = field_text(h, row, c, &len, &flags, p);
@@ -109,9 +136,9 @@ static bool number(const struct col_header *h, const struct col_csv_row *row,
             return true;
         }
     }
-    col_quote_value(s, len, flags, quoted, sizeof quoted);
-    col_problem_add(p, c, false, false, "%s must be %s, not %s", col_column_name(c),
-                    range_text, quoted);
+    col_describe_value(s, len, flags, shape, sizeof shape);
+    col_problem_add(p, c, false, false, "%s must be %s (found %s)", col_column_name(c),
+                    range_text, shape);
     return false;
 }
 
@@ -125,7 +152,7 @@ static bool year(const struct col_header *h, const struct col_csv_row *row, int 
 static bool county(const struct col_header *h, const struct col_csv_row *row, int *out,
                    struct col_problems *p)
 {
-    char quoted[96];
+    char shape[96];
     size_t len = 0;
     unsigned char flags = 0;
     const char *s = field_text(h, row, COL_COUNTY, &len, &flags, p);
@@ -138,10 +165,10 @@ static bool county(const struct col_header *h, const struct col_csv_row *row, in
     }
     if ((*out = col_county_find_n(s, len)) >= 0)
         return true;
-    col_quote_value(s, len, flags, quoted, sizeof quoted);
+    col_describe_value(s, len, flags, shape, sizeof shape);
     col_problem_add(p, COL_COUNTY, false, false,
-                    "%s is not an Arizona county; write its name (such as Maricopa or "
-                    "La Paz) or its 5-digit FIPS code (04001 to 04027)", quoted);
+                    "county is not an Arizona county (found %s); write its name (such as "
+                    "Maricopa or La Paz) or its 5-digit FIPS code (04001 to 04027)", shape);
     return false;
 }
 
@@ -152,6 +179,8 @@ static bool respondent(const struct col_header *h, const struct col_csv_row *row
     size_t len = 0;
     unsigned char flags = 0;
     const char *s = field_text(h, row, COL_RESPONDENT_ID, &len, &flags, p);
+    char detail[80];
+    bool has_digit;
     enum col_pii pii;
 
     if (s == NULL)
@@ -162,11 +191,11 @@ static bool respondent(const struct col_header *h, const struct col_csv_row *row
     }
     /* The firewall comes first: a code that is really a phone number must
      * be refused as such, whatever else is wrong with it. */
-    if ((pii = col_firewall_value(s, len)) != COL_PII_NONE) {
+    if ((pii = col_firewall_code(s, len, detail, sizeof detail)) != COL_PII_NONE) {
         col_problem_add(p, COL_RESPONDENT_ID, false, true,
-                        "respondent_id looks like %s, which identifies a person; replace it "
-                        "with a pseudonymous code (the value is not shown)",
-                        col_pii_describe(pii));
+                        "respondent_id looks like %s (%s), which identifies a person; "
+                        "replace it with the pseudonymous code (the value is not shown)",
+                        col_pii_describe(pii), detail);
         return false;
     }
     if (len > COL_RESPONDENT_ID_MAX) {
@@ -187,6 +216,20 @@ static bool respondent(const struct col_header *h, const struct col_csv_row *row
     }
     memcpy(out, s, len);
     out[len] = '\0';
+    has_digit = strpbrk(out, "0123456789") != NULL;
+    /* The shape of a code: the county's own pattern, or a digit at least
+     * (a bare word is a name more often than a code). */
+    if (h->id_pattern != NULL ? regexec(h->id_pattern, out, 0, NULL, 0) != 0 : !has_digit) {
+        out[0] = '\0';
+        col_problem_add(p, COL_RESPONDENT_ID, false, false,
+                        "respondent_id does not look like a pseudonymous code (%zu "
+                        "character%s, %s); the codes are %s (the value is not shown)", len,
+                        len == 1 ? "" : "s", has_digit ? "with digits" : "no digit",
+                        h->id_pattern != NULL ? "those --id-pattern describes"
+                                              : "letters, digits, '_' and '-' with at least "
+                                                "one digit");
+        return false;
+    }
     *out_len = len;
     return true;
 }
@@ -194,7 +237,7 @@ static bool respondent(const struct col_header *h, const struct col_csv_row *row
 static bool role(const struct col_header *h, const struct col_csv_row *row,
                  enum col_role *out, struct col_problems *p)
 {
-    char quoted[96];
+    char shape[96];
     size_t len = 0;
     unsigned char flags = 0;
     const char *s;
@@ -206,10 +249,11 @@ static bool role(const struct col_header *h, const struct col_csv_row *row,
         return false;
     if (col_role_parse_n(s, len, out))
         return true;
-    col_quote_value(s, len, flags, quoted, sizeof quoted);
+    col_describe_value(s, len, flags, shape, sizeof shape);
     col_problem_add(p, COL_ROLE, false, false,
-                    "role must be probation_officer, supervisor or other (or empty for "
-                    "probation_officer), not %s", quoted);
+                    "role is not one of the codebook's roles (found %s); write "
+                    "probation_officer, supervisor or other (or leave it empty for "
+                    "probation_officer)", shape);
     return false;
 }
 

@@ -48,9 +48,12 @@ struct col_record {
 bool col_validate_row(const struct col_header *h, const struct col_csv_row *row,
                       struct col_record *out, struct col_problems *p);
 
-/* Quote a value for a message: 'value' (shortened, control characters
- * as '?'), or "(value not shown)" when it looks like a direct identifier
- * or is not valid UTF-8. */
-void col_quote_value(const char *s, size_t len, unsigned char flags, char *out, size_t size);
+/* Describe a bad value for a message by its shape, never its text: any
+ * value may be a name typed into the wrong column ("John Smith" as a
+ * role), and a message is copied, logged and mailed. "10 characters:
+ * letters and a space", "3 characters: digits and other symbols",
+ * "not valid UTF-8". */
+void col_describe_value(const char *s, size_t len, unsigned char flags, char *out,
+                        size_t size);
 
 #endif

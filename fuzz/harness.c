@@ -373,10 +373,18 @@ void fuzz_firewall_one(const uint8_t *data, size_t size)
     unsigned char flags = (unsigned char)((has_nul ? COL_FIELD_NUL : 0)
                                           | (col_utf8_valid(s, size) ? 0 : COL_FIELD_BAD_UTF8));
 
-    col_quote_value(s, size, flags, quoted, sizeof quoted);
-    expect_text(quoted, sizeof quoted, "col_quote_value");
-    if (kind != COL_PII_NONE && strcmp(quoted, "(value not shown)") != 0)
-        broken("col_quote_value showed an identifying value", quoted);
+    col_describe_value(s, size, flags, quoted, sizeof quoted);
+    expect_text(quoted, sizeof quoted, "col_describe_value");
+    /* a description names a length and kinds of characters, nothing else */
+    if (strchr(quoted, '\'') != NULL || strchr(quoted, '"') != NULL)
+        broken("col_describe_value quoted the value", quoted);
+    {
+        char detail[80];
+        enum col_pii code = col_firewall_code(s, size, detail, sizeof detail);
+        if (code == COL_PII_NONE && kind != COL_PII_NONE)
+            broken("col_firewall_code let through what col_firewall_value refuses", s);
+        expect_text(detail, sizeof detail, "col_firewall_code");
+    }
     col_display(s, size, !col_utf8_valid(s, size), shown, sizeof shown);
     expect_text(shown, sizeof shown, "col_display");
     col_display(s, size, false, tiny, sizeof tiny);

@@ -44,7 +44,9 @@ void rep_outfiles_free(struct rep_outfiles *set)
     set->n = 0;
 }
 
-/* mkdir -p for dir itself and the folder part of a file name under it. */
+/* mkdir -p for dir itself and the folder part of a file name under it.
+ * The folder itself must not be a symbolic link: the files would land
+ * wherever it points, possibly in a folder another user controls. */
 static int make_dir(const char *path, struct prev_error *err)
 {
     char buf[4096];
@@ -61,6 +63,10 @@ static int make_dir(const char *path, struct prev_error *err)
         if (mkdir(buf, 0755) != 0 && errno != EEXIST)
             return prev_fail(err, PREV_EX_CANTCREAT, buf, "cannot create folder: %s",
                              strerror(errno));
+        if (c == '\0' && lstat(buf, &st) == 0 && S_ISLNK(st.st_mode))
+            return prev_fail(err, PREV_EX_CANTCREAT, buf,
+                             "is a symbolic link; outputs are never written through a link "
+                             "(name the real folder)");
         if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
             return prev_fail(err, PREV_EX_CANTCREAT, buf, "exists and is not a folder");
         *p = c;
@@ -70,13 +76,20 @@ static int make_dir(const char *path, struct prev_error *err)
     return 0;
 }
 
-int rep_outdir_write(const char *dir, const struct rep_outfiles *set, struct prev_error *err)
+int rep_outdir_write(const char *dir, const struct rep_outfiles *set,
+                    const char *const *inputs, size_t ninputs, struct prev_error *err)
 {
     struct prev_atomic_file *af = NULL;
     char path[4096];
     size_t opened = 0, committed = 0;
     int rc = 0;
 
+    /* Before anything is created: no output may be a link or an input. */
+    for (size_t i = 0; i < set->n; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, set->file[i].name);
+        if ((rc = prev_output_check(path, inputs, ninputs, err)) != 0)
+            goto done;
+    }
     if ((rc = make_dir(dir, err)) != 0)
         goto done;
     if ((af = calloc(set->n > 0 ? set->n : 1, sizeof *af)) == NULL) {

@@ -30,7 +30,11 @@ void rep_outfiles_free(struct rep_outfiles *set);
  * Each file goes through a temporary file and a rename (atomic_file.h);
  * all are written and flushed before the first rename, so a failure while
  * writing leaves no file changed, and a failing rename leaves only whole
- * files. Errors: 73 cannot create, 74 write failed. */
-int rep_outdir_write(const char *dir, const struct rep_outfiles *set, struct prev_error *err);
+ * files. Refused with 73 before anything is written: dir or a subfolder
+ * that is a symbolic link, an output file that is one, or an output that
+ * is the same file as one of inputs[0..ninputs) (the files the command
+ * read, e.g. --covariates). Errors: 73 cannot create, 74 write failed. */
+int rep_outdir_write(const char *dir, const struct rep_outfiles *set,
+                    const char *const *inputs, size_t ninputs, struct prev_error *err);
 
 #endif

@@ -25,6 +25,11 @@ static int make_dirs(const char *path, struct prev_error *err)
         if (mkdir(buf, 0777) != 0 && errno != EEXIST)
             return prev_fail(err, PREV_EX_CANTCREAT, buf, "cannot create folder: %s",
                              strerror(errno));
+        /* the year folder is ours to fill: never through a link */
+        if (i == len && lstat(buf, &st) == 0 && S_ISLNK(st.st_mode))
+            return prev_fail(err, PREV_EX_CANTCREAT, buf,
+                             "is a symbolic link; outputs are never written through a link "
+                             "(name the real folder)");
         if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
             return prev_fail(err, PREV_EX_CANTCREAT, buf, "exists and is not a folder");
         buf[i] = path[i];

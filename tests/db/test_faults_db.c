@@ -242,7 +242,9 @@ static void expect_no_tmp(const char *path)
     char tree[4096] = "";
 
     list_tree(path, tree, sizeof tree);
-    if (strstr(tree, ".tmp.") != NULL)
+    /* temporaries are ".NAME.XXXXXX" (and were "NAME.tmp.PID") */
+    if (strstr(tree, ".tmp.") != NULL || tree[0] == '.' || strstr(tree, " .") != NULL
+        || strstr(tree, "/.") != NULL)
         fail_msg("a temporary file was left in %s: %s", path, tree);
 }
 

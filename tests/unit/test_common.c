@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "input_file.h"
 #include "parse.h"
 #include "sha256.h"
 
@@ -138,11 +141,15 @@ static void test_atomic_file_device_written_in_place(void **state)
         char tmp[64];
         snprintf(tmp, sizeof tmp, "/dev/full.tmp.%ld", (long)getpid());
         assert_int_equal(access(tmp, F_OK), -1);
+        assert_int_equal(access("/dev/.full", F_OK), -1);
     }
 }
 
-/* A symbolic link to a file: the file is replaced, the link stays. */
-static void test_atomic_file_follows_a_link(void **state)
+/* A symbolic link at the output path is refused and its target left
+ * alone: following it would write into a folder someone else may control
+ * (issue #13). The temporary file is a hidden, private file in the
+ * destination folder. */
+static void test_atomic_file_refuses_a_link(void **state)
 {
     char dir[] = "/tmp/prev-atomic-link.XXXXXX";
     char target[64], link_path[64], buf[32] = "";
@@ -160,18 +167,162 @@ static void test_atomic_file_follows_a_link(void **state)
     fputs("old\n", fp);
     fclose(fp);
     assert_int_equal(symlink("real.csv", link_path), 0);
-    assert_int_equal(prev_atomic_open(&af, link_path, &err), 0);
-    fputs("new\n", af.fp);
-    assert_int_equal(prev_atomic_commit(&af, &err), 0);
+    assert_int_equal(prev_atomic_open(&af, link_path, &err), PREV_EX_CANTCREAT);
+    assert_non_null(strstr(err.msg, "symbolic link"));
+    assert_int_equal(prev_output_check(link_path, NULL, 0, &err), PREV_EX_CANTCREAT);
+    prev_atomic_abort(&af);
     assert_int_equal(lstat(link_path, &st), 0);
     assert_true(S_ISLNK(st.st_mode));
     assert_non_null(fp = fopen(target, "r"));
     assert_non_null(fgets(buf, sizeof buf, fp));
     fclose(fp);
-    assert_string_equal(buf, "new\n");
-    assert_int_equal(prev_atomic_open(&af, dir, &err), PREV_EX_CANTCREAT);
-    unlink(link_path);
+    assert_string_equal(buf, "old\n");
+    /* a dangling link too: it would create the file it points to */
     unlink(target);
+    assert_int_equal(prev_atomic_open(&af, link_path, &err), PREV_EX_CANTCREAT);
+    assert_int_not_equal(access(target, F_OK), 0);
+    assert_int_equal(prev_atomic_open(&af, dir, &err), PREV_EX_CANTCREAT);
+
+    /* a regular output: hidden private temporary beside it */
+    snprintf(target, sizeof target, "%s/out.csv", dir);
+    assert_int_equal(prev_atomic_open(&af, target, &err), 0);
+    assert_non_null(strstr(af.tmp_path, "/.out.csv."));
+    assert_int_equal(stat(af.tmp_path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    fputs("x\n", af.fp);
+    assert_int_equal(prev_atomic_commit(&af, &err), 0);
+    assert_int_equal(stat(target, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    unlink(target);
+    unlink(link_path);
+    rmdir(dir);
+}
+
+/* An output that is an input, by any path spelling or a hard link, is
+ * refused before anything is written. */
+static void test_output_check_same_file(void **state)
+{
+    char dir[] = "/tmp/prev-same-file.XXXXXX";
+    char in[96], other[96], hard[96], fresh[96];
+    struct prev_error err;
+    const char *inputs[2];
+    FILE *fp;
+
+    (void)state;
+    prev_error_clear(&err);
+    assert_non_null(mkdtemp(dir));
+    snprintf(in, sizeof in, "%s/f.csv", dir);
+    snprintf(other, sizeof other, "%s/./sub/../f.csv", dir);
+    snprintf(hard, sizeof hard, "%s/hard.csv", dir);
+    snprintf(fresh, sizeof fresh, "%s/new.csv", dir);
+    assert_non_null(fp = fopen(in, "w"));
+    fclose(fp);
+    {
+        char sub[96];
+        snprintf(sub, sizeof sub, "%s/sub", dir);
+        assert_int_equal(mkdir(sub, 0700), 0);
+    }
+    assert_int_equal(link(in, hard), 0);
+    inputs[0] = "-";
+    inputs[1] = in;
+    assert_int_equal(prev_output_check(in, inputs, 2, &err), PREV_EX_CANTCREAT);
+    assert_non_null(strstr(err.msg, "same file as the input 2"));
+    assert_int_equal(prev_output_check(other, inputs, 2, &err), PREV_EX_CANTCREAT);
+    assert_int_equal(prev_output_check(hard, inputs, 2, &err), PREV_EX_CANTCREAT);
+    assert_int_equal(prev_output_check(fresh, inputs, 2, &err), 0);
+    assert_int_equal(prev_output_check("/dev/null", inputs, 2, &err), 0);
+    {
+        char sub[96];
+        snprintf(sub, sizeof sub, "%s/sub", dir);
+        rmdir(sub);
+    }
+    unlink(hard);
+    unlink(in);
+    rmdir(dir);
+}
+
+/* Read all of in->fp; returns what prev_input_limit_error says. */
+static int drain(struct prev_input *in, struct prev_error *err)
+{
+    char buf[512];
+    while (fread(buf, 1, sizeof buf, in->fp) > 0)
+        ;
+    return ferror(in->fp) ? prev_input_limit_error(in, err) : 0;
+}
+
+/* Every input is read through caps on bytes, lines and line length; a
+ * cap gives 65 and a message naming the file, the line and the cap. */
+static void test_input_caps(void **state)
+{
+    static const struct prev_input_limits lim = {"test file", 100, 5, 20};
+    char path[] = "/tmp/prev-input.XXXXXX";
+    struct prev_input in;
+    struct prev_error err;
+    int fd;
+
+    (void)state;
+    prev_error_clear(&err);
+    assert_true((fd = mkstemp(path)) >= 0);
+    assert_int_equal(write(fd, "a,b\n1,2\n", 8), 8);
+    close(fd);
+    assert_int_equal(prev_input_open(&in, path, &lim, &err), 0);
+    assert_int_equal(drain(&in, &err), 0);
+    prev_input_close(&in);
+
+    /* a line too long */
+    assert_true((fd = open(path, O_WRONLY | O_APPEND)) >= 0);
+    assert_int_equal(write(fd, "123456789012345678901234567890\n", 31), 31);
+    close(fd);
+    assert_int_equal(prev_input_open(&in, path, &lim, &err), 0);
+    assert_int_equal(drain(&in, &err), PREV_EX_DATA);
+    assert_non_null(strstr(err.where, ":3"));
+    assert_non_null(strstr(err.msg, "a line longer than 20 bytes"));
+    prev_input_close(&in);
+
+    /* too many lines */
+    assert_true((fd = open(path, O_WRONLY | O_TRUNC)) >= 0);
+    assert_int_equal(write(fd, "1\n2\n3\n4\n5\n6\n", 12), 12);
+    close(fd);
+    assert_int_equal(prev_input_open(&in, path, &lim, &err), 0);
+    assert_int_equal(drain(&in, &err), PREV_EX_DATA);
+    assert_non_null(strstr(err.msg, "more than 5 lines"));
+    prev_input_close(&in);
+
+    /* too many bytes: /dev/zero is cut at the first cap, at once */
+    {
+        static const struct prev_input_limits big_lines = {"test file", 1000, 5, 1u << 20};
+        assert_int_equal(prev_input_open(&in, "/dev/zero", &big_lines, &err), 0);
+        assert_int_equal(drain(&in, &err), PREV_EX_DATA);
+        assert_string_equal(err.where, "/dev/zero");
+        assert_non_null(strstr(err.msg, "larger than 1000 bytes, the most a test file"));
+        prev_input_close(&in);
+    }
+    assert_int_equal(prev_input_open(&in, "/tmp", &lim, &err), PREV_EX_NOINPUT);
+    unlink(path);
+}
+
+/* A FIFO nobody writes to: a bounded wait, then 66 naming the file. */
+static void test_input_fifo_without_writer_times_out(void **state)
+{
+    static const struct prev_input_limits lim = {"test file", 100, 5, 20};
+    char dir[] = "/tmp/prev-fifo.XXXXXX", path[64];
+    struct prev_input in;
+    struct prev_error err;
+    time_t t0;
+
+    (void)state;
+    prev_error_clear(&err);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    setenv("PREVALENCE_FIFO_TIMEOUT", "1", 1);
+    t0 = time(NULL);
+    assert_int_equal(prev_input_open(&in, path, &lim, &err), PREV_EX_NOINPUT);
+    assert_true(time(NULL) - t0 <= 3);
+    assert_string_equal(err.where, path);
+    assert_non_null(strstr(err.msg, "nothing was written to it in 1 s"));
+    unsetenv("PREVALENCE_FIFO_TIMEOUT");
+    unlink(path);
     rmdir(dir);
 }
 
@@ -195,7 +346,10 @@ int main(void)
         cmocka_unit_test(test_fmt_double_round_trips),
         cmocka_unit_test(test_atomic_file_commit_and_abort),
         cmocka_unit_test(test_atomic_file_device_written_in_place),
-        cmocka_unit_test(test_atomic_file_follows_a_link),
+        cmocka_unit_test(test_atomic_file_refuses_a_link),
+        cmocka_unit_test(test_output_check_same_file),
+        cmocka_unit_test(test_input_caps),
+        cmocka_unit_test(test_input_fifo_without_writer_times_out),
         cmocka_unit_test(test_sha256_known_vector),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -165,6 +165,92 @@ static void test_firewall_value_codes_pass(void **state)
     want_value("", COL_PII_NONE);
 }
 
+/* Respondent codes that are really identifiers (issue #13): each is
+ * refused with the kind and a shape-only detail. */
+static void test_firewall_code_refuses_identifiers(void **state)
+{
+    static const struct { const char *code; enum col_pii kind; const char *detail; } cases[] = {
+        {"Maria_Gonzalez", COL_PII_NAME, "2 words"},
+        {"JohnSmith7", COL_PII_NAME, "2 words"},
+        {"JV2019-001234", COL_PII_CASE_NUMBER, "a court prefix and a number"},
+        {"JV-12345", COL_PII_CASE_NUMBER, "a court prefix and a number"},
+        {"DOB-2009-04-17", COL_PII_DATE, "a year, a month and a day"},
+        {"ssn-123-45-6789", COL_PII_SSN, "9 digits in 3-2-4 groups"},
+        {"tel-6025550143", COL_PII_PHONE, "10 digits"},
+        {"602_555_0143", COL_PII_PHONE, "10 digits"},
+        {"6025550143", COL_PII_PHONE, "10 digits"},
+        {"1-602-555-0143", COL_PII_PHONE, "11 digits"},
+        {"602-555-0143x12", COL_PII_PHONE, "10 digits and an extension"},
+        {"602-555-0143-ext-12", COL_PII_PHONE, "10 digits and an extension"},
+        {"555_0143", COL_PII_PHONE, "7 digits"},
+        {"123-45-6789", COL_PII_SSN, "9 digits"},
+        {"R-123456789", COL_PII_SSN, "9 digits"},
+        {"123-Main-St-Tucson-AZ-85701", COL_PII_ADDRESS, "a house number and a street"},
+        {"Tucson-AZ-85701", COL_PII_ADDRESS, "a state and a ZIP code"},
+        {"17042009", COL_PII_DATE, "8 digits that read as a date"},
+        {"R-20090417", COL_PII_DATE, "8 digits that read as a date"},
+        {"2009_04_17", COL_PII_DATE, "a year, a month and a day"},
+        {"04-17-09", COL_PII_DATE, "6 digits"},
+        {"DOB-XK7", COL_PII_BIRTH, "it carries a label for one"},
+        {"x@y", COL_PII_EMAIL, "an '@'"},
+    };
+    char detail[80];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        enum col_pii got = col_firewall_code(cases[i].code, strlen(cases[i].code), detail,
+                                             sizeof detail);
+        if (got != cases[i].kind || strcmp(detail, cases[i].detail) != 0)
+            fail_msg("%s: got %s (%s), want %s (%s)", cases[i].code, col_pii_describe(got),
+                     detail, col_pii_describe(cases[i].kind), cases[i].detail);
+    }
+}
+
+/* Codes of the shapes counties use, the sample data's among them. */
+static void test_firewall_code_passes_codes(void **state)
+{
+    static const char *const codes[] = {
+        "MAR-2025-0042", "MAR-2025-0412", "MAR-2023-1231", "PIMA-001", "SACR-002",
+        "LAPA-001", "PIMA-JUV-001", "R-20250042", "ABC12345", "A1", "0", "mar_2024_0007",
+        "X-1", "COC-2024-0009", "YAV-2023-0101", "MAR-2031-123456", "MAR-2031-1234567",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        char detail[80];
+        enum col_pii got = col_firewall_code(codes[i], strlen(codes[i]), detail, sizeof detail);
+        if (got != COL_PII_NONE)
+            fail_msg("%s refused as %s (%s)", codes[i], col_pii_describe(got), detail);
+    }
+}
+
+/* File names are checked like values; the sample's and tests' pass. */
+static void test_firewall_file_names(void **state)
+{
+    static const char *const refused[] = {
+        "John Smith 2009-04-17 602-555-0143 jsmith@example.com.csv", "John Smith.csv",
+        "maria gonzalez.csv", "MARIA-GONZALEZ-2025.csv", "JohnSmith.csv",
+        "responses 2009-04-17.csv", "tel 602 555 0143.csv", "(602) 555-0143.csv",
+        "123-45-6789.csv", "jsmith@example.com.csv",
+    };
+    static const char *const passed[] = {
+        "responses-pima.csv", "responses-santa-cruz.csv", "responses-la-paz.csv",
+        "frame.csv", "responses-2025.csv", "frame-2025.csv", "bom-crlf-valid.csv",
+        "phone-respondent-id.csv", "pii-column.csv", "excel-export.csv", "Santa Cruz 2025.csv",
+        "Pima County Responses 2025.csv", "county-pima-2025.csv", "responses.csv",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        if (col_firewall_file_name(refused[i], NULL, 0) == COL_PII_NONE)
+            fail_msg("file name passed: %s", refused[i]);
+    for (size_t i = 0; i < sizeof passed / sizeof passed[0]; i++) {
+        char detail[80];
+        enum col_pii got = col_firewall_file_name(passed[i], detail, sizeof detail);
+        if (got != COL_PII_NONE)
+            fail_msg("file name refused: %s as %s (%s)", passed[i], col_pii_describe(got),
+                     detail);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +262,9 @@ int main(void)
         cmocka_unit_test(test_firewall_value_ssn),
         cmocka_unit_test(test_firewall_value_date),
         cmocka_unit_test(test_firewall_value_codes_pass),
+        cmocka_unit_test(test_firewall_code_refuses_identifiers),
+        cmocka_unit_test(test_firewall_code_passes_codes),
+        cmocka_unit_test(test_firewall_file_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -405,7 +405,7 @@ static void test_outdir_writes_whole_set_or_nothing(void **state)
     fputs("beta\n", fp);
     assert_int_equal(rep_outfiles_close(&set, fp), 0);
     snprintf(path, sizeof path, "%s/out", dir);
-    assert_int_equal(rep_outdir_write(path, &set, &err), 0);
+    assert_int_equal(rep_outdir_write(path, &set, NULL, 0, &err), 0);
     snprintf(path, sizeof path, "%s/out/tables/b.csv", dir);
     in = fopen(path, "r");
     assert_non_null(in);
@@ -418,7 +418,7 @@ static void test_outdir_writes_whole_set_or_nothing(void **state)
     snprintf(path, sizeof path, "%s/bad/tables", dir);
     fclose(fopen(path, "w"));
     snprintf(path, sizeof path, "%s/bad", dir);
-    assert_int_equal(rep_outdir_write(path, &set, &err), PREV_EX_CANTCREAT);
+    assert_int_equal(rep_outdir_write(path, &set, NULL, 0, &err), PREV_EX_CANTCREAT);
     assert_non_null(strstr(err.where, "tables"));
     snprintf(path, sizeof path, "%s/bad/a.txt", dir);
     assert_int_equal(stat(path, &st), -1);

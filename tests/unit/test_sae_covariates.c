@@ -164,9 +164,25 @@ static void test_covariates_errors_name_line_and_column(void **state)
     an_covariates_free(&c);
 }
 
+/* /dev/zero as covariates: one endless line, cut at the line cap at once
+ * with 65 (it grew to 24 GB before). */
+static void test_covariates_dev_zero_fails_fast(void **state)
+{
+    struct an_covariates c;
+    struct prev_error err;
+
+    (void)state;
+    prev_error_clear(&err);
+    assert_int_equal(an_covariates_read("/dev/zero", &c, &err), PREV_EX_DATA);
+    assert_non_null(strstr(err.where, "/dev/zero:1"));
+    assert_non_null(strstr(err.msg, "a line longer than 65536 bytes"));
+    an_covariates_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_covariates_dev_zero_fails_fast),
         cmocka_unit_test_setup_teardown(test_covariates_read_and_align, setup, teardown),
         cmocka_unit_test_setup_teardown(test_covariates_align_requires_every_county_once, setup,
                                         teardown),

@@ -105,23 +105,24 @@ static void test_validate_county_forms(void **state)
     (void)state;
 
     map_header(&h, COL_KIND_RESPONSES, RESP_HDR);
-    validate(&h, "2025| la paz |A|other|1|0|0", &r, &ok);
+    validate(&h, "2025| la paz |A1|other|1|0|0", &r, &ok);
     assert_true(ok);
     assert_string_equal(col_counties[r.county].fips, "04012");
-    validate(&h, "2025|SANTA CRUZ|A||1|0|0", &r, &ok);
+    validate(&h, "2025|SANTA CRUZ|A1||1|0|0", &r, &ok);
     assert_true(ok);
     assert_string_equal(col_counties[r.county].fips, "04023");
     assert_int_equal(r.role, COL_ROLE_PROBATION_OFFICER);
-    validate(&h, "2025|04027|A||1|0|0", &r, &ok);
+    validate(&h, "2025|04027|A1||1|0|0", &r, &ok);
     assert_true(ok);
     assert_string_equal(col_counties[r.county].name, "Yuma");
-    assert_string_equal(validate(&h, "2025|LaPaz|A||1|0|0", &r, &ok),
-                        "county: 'LaPaz' is not an Arizona county; write its name (such as "
-                        "Maricopa or La Paz) or its 5-digit FIPS code (04001 to 04027)\n");
+    assert_string_equal(validate(&h, "2025|LaPaz|A1||1|0|0", &r, &ok),
+                        "county: county is not an Arizona county (found 5 characters: letters); "
+                        "write its name (such as Maricopa or La Paz) or its 5-digit FIPS code "
+                        "(04001 to 04027)\n");
     assert_false(ok);
-    validate(&h, "2025|04002|A||1|0|0", &r, &ok);   /* not a county code */
+    validate(&h, "2025|04002|A1||1|0|0", &r, &ok);   /* not a county code */
     assert_false(ok);
-    validate(&h, "2025|4013|A||1|0|0", &r, &ok);    /* FIPS needs 5 digits */
+    validate(&h, "2025|4013|A1||1|0|0", &r, &ok);    /* FIPS needs 5 digits */
     assert_false(ok);
 }
 
@@ -135,16 +136,20 @@ static void test_validate_reports_every_problem(void **state)
     map_header(&h, COL_KIND_RESPONSES, RESP_HDR);
     assert_string_equal(
         validate(&h, "1999|Nowhere|PO 17|judge|1001|-1|x", &r, &ok),
-        "survey_year: survey_year must be a year from 2000 to 2100, not '1999'\n"
-        "county: 'Nowhere' is not an Arizona county; write its name (such as Maricopa or "
-        "La Paz) or its 5-digit FIPS code (04001 to 04027)\n"
+        "survey_year: survey_year must be a year from 2000 to 2100 (found 4 characters: "
+        "digits)\n"
+        "county: county is not an Arizona county (found 7 characters: letters); write its "
+        "name (such as Maricopa or La Paz) or its 5-digit FIPS code (04001 to 04027)\n"
         "respondent_id: respondent_id may hold only letters A-Z, digits, '_' and '-' (the "
         "value is not shown)\n"
-        "role: role must be probation_officer, supervisor or other (or empty for "
-        "probation_officer), not 'judge'\n"
-        "caseload: caseload must be a whole number from 0 to 1000, not '1001'\n"
-        "confirmed: confirmed must be a whole number from 0 to the caseload, not '-1'\n"
-        "suspected: suspected must be a whole number from 0 to the caseload, not 'x'\n");
+        "role: role is not one of the codebook's roles (found 5 characters: letters); write "
+        "probation_officer, supervisor or other (or leave it empty for probation_officer)\n"
+        "caseload: caseload must be a whole number from 0 to 1000 (found 4 characters: "
+        "digits)\n"
+        "confirmed: confirmed must be a whole number from 0 to the caseload (found 2 "
+        "characters: digits and other symbols)\n"
+        "suspected: suspected must be a whole number from 0 to the caseload (found 1 "
+        "character: letters)\n");
     assert_false(ok);
 }
 
@@ -156,16 +161,16 @@ static void test_validate_confirmed_plus_suspected(void **state)
     (void)state;
 
     map_header(&h, COL_KIND_RESPONSES, RESP_HDR);
-    assert_string_equal(validate(&h, "2025|Pima|A||10|6|5", &r, &ok),
+    assert_string_equal(validate(&h, "2025|Pima|A1||10|6|5", &r, &ok),
                         "suspected: confirmed + suspected (6 + 5 = 11) is more than the "
                         "caseload (10)\n");
     assert_false(ok);
-    assert_string_equal(validate(&h, "2025|Pima|A||12|14|0", &r, &ok),
+    assert_string_equal(validate(&h, "2025|Pima|A1||12|14|0", &r, &ok),
                         "confirmed: confirmed (14) is more than the caseload (12)\n");
     assert_false(ok);
-    validate(&h, "2025|Pima|A||11|6|5", &r, &ok);
+    validate(&h, "2025|Pima|A1||11|6|5", &r, &ok);
     assert_true(ok);
-    validate(&h, "2025|Pima|A||0|0|0", &r, &ok);
+    validate(&h, "2025|Pima|A1||0|0|0", &r, &ok);
     assert_true(ok);
 }
 
@@ -177,12 +182,12 @@ static void test_validate_empty_and_strict_numbers(void **state)
     (void)state;
 
     map_header(&h, COL_KIND_RESPONSES, RESP_HDR);
-    assert_string_equal(validate(&h, "2025|Pima|A||  |1.0|0x1", &r, &ok),
+    assert_string_equal(validate(&h, "2025|Pima|A1||  |1.0|0x1", &r, &ok),
                         "caseload: caseload is empty\n"
-                        "confirmed: confirmed must be a whole number from 0 to the caseload, "
-                        "not '1.0'\n"
-                        "suspected: suspected must be a whole number from 0 to the caseload, "
-                        "not '0x1'\n");
+                        "confirmed: confirmed must be a whole number from 0 to the caseload "
+                        "(found 3 characters: digits and other symbols)\n"
+                        "suspected: suspected must be a whole number from 0 to the caseload "
+                        "(found 3 characters: letters and digits)\n");
     assert_false(ok);
 }
 
@@ -194,7 +199,7 @@ static void test_validate_ragged_row_one_message(void **state)
     (void)state;
 
     map_header(&h, COL_KIND_RESPONSES, RESP_HDR);
-    assert_string_equal(validate(&h, "2025|Pima|A||10|1|0|extra", &r, &ok),
+    assert_string_equal(validate(&h, "2025|Pima|A1||10|1|0|extra", &r, &ok),
                         "-: row has 8 fields but the header has 7; is a comma missing, or a "
                         "value with a comma not in quotes?\n");
     assert_false(ok);
@@ -211,9 +216,9 @@ static void test_validate_firewall_never_echoes(void **state)
     map_header(&h, COL_KIND_RESPONSES, RESP_HDR);
     msg = validate(&h, "2025|Pima|602-555-0123||10|1|0", &r, &ok);
     assert_false(ok);
-    assert_string_equal(msg, "respondent_id: respondent_id looks like a phone number, which "
-                             "identifies a person; replace it with a pseudonymous code (the "
-                             "value is not shown)\n");
+    assert_string_equal(msg, "respondent_id: respondent_id looks like a phone number (10 "
+                             "digits), which identifies a person; replace it with the "
+                             "pseudonymous code (the value is not shown)\n");
     msg = validate(&h, "2025|Pima|jo@example.org||10|1|0", &r, &ok);
     assert_null(strstr(msg, "jo@example"));
     assert_non_null(strstr(msg, "e-mail address"));
@@ -222,9 +227,9 @@ static void test_validate_firewall_never_echoes(void **state)
     msg = validate(&h, "2025|Pima|2011-04-05||10|1|0", &r, &ok);
     assert_non_null(strstr(msg, "looks like a date"));
     /* a phone number in a numeric column is not repeated either */
-    msg = validate(&h, "2025|Pima|A||602-555-0123|1|0", &r, &ok);
+    msg = validate(&h, "2025|Pima|A1||602-555-0123|1|0", &r, &ok);
     assert_null(strstr(msg, "555"));
-    assert_non_null(strstr(msg, "(value not shown)"));
+    assert_non_null(strstr(msg, "(found 12 characters: digits and other symbols)"));
 }
 
 static void test_validate_unreadable_fields(void **state)
@@ -236,7 +241,7 @@ static void test_validate_unreadable_fields(void **state)
     (void)state;
 
     map_header(&h, COL_KIND_RESPONSES, RESP_HDR);
-    make_row(&t, "2025|Pima|A||10|1|0");
+    make_row(&t, "2025|Pima|A1||10|1|0");
     t.flags[1] = COL_FIELD_BAD_UTF8;
     t.flags[4] = COL_FIELD_NUL;
     col_problems_clear(&p);
@@ -280,9 +285,9 @@ static void test_validate_frame_rows(void **state)
     /* messages come in codebook order, whatever the header's order */
     assert_string_equal(validate(&h, "Yuma|2025|-1|0", &r, &ok),
                         "officers_total: officers_total must be a whole number from 1 to "
-                        "100000, not '0'\n"
-                        "youth_total: youth_total must be a whole number from 0 to 10000000, "
-                        "not '-1'\n");
+                        "100000 (found 1 character: digits)\n"
+                        "youth_total: youth_total must be a whole number from 0 to 10000000 "
+                        "(found 2 characters: digits and other symbols)\n");
 }
 
 static void test_header_map_any_order_and_case(void **state)
@@ -346,20 +351,28 @@ static void test_header_missing_lists_all(void **state)
     assert_int_equal(h.issue[4].column, COL_SUSPECTED);
 }
 
-static void test_quote_value_display(void **state)
+/* A bad value is described by its shape, never quoted (issue #13). */
+static void test_describe_value_shape_only(void **state)
 {
     char out[96];
     char long_value[200];
     (void)state;
 
-    col_quote_value("ab\tc", 4, 0, out, sizeof out);
-    assert_string_equal(out, "'ab?c'");
+    col_describe_value("John Smith", 10, 0, out, sizeof out);
+    assert_string_equal(out, "10 characters: letters and a space");
+    col_describe_value("Maria Gonzalez 602 555 0143", 27, 0, out, sizeof out);
+    assert_string_equal(out, "27 characters: letters, digits and spaces");
+    col_describe_value("DOB 04/17/2009", 14, 0, out, sizeof out);
+    assert_string_equal(out, "14 characters: letters, digits, a space and other symbols");
+    col_describe_value("7", 1, 0, out, sizeof out);
+    assert_string_equal(out, "1 character: digits");
+    col_describe_value("caf\xC3\xA9", 5, 0, out, sizeof out);
+    assert_string_equal(out, "4 characters: letters");
     memset(long_value, 'z', sizeof long_value);
-    col_quote_value(long_value, sizeof long_value, 0, out, sizeof out);
-    assert_true(strlen(out) < 70);
-    assert_non_null(strstr(out, "...'"));
-    col_quote_value("caf\xC3\xA9", 5, COL_FIELD_BAD_UTF8, out, sizeof out);
-    assert_string_equal(out, "(value not shown)");
+    col_describe_value(long_value, sizeof long_value, 0, out, sizeof out);
+    assert_string_equal(out, "200 characters: letters");
+    col_describe_value("caf\xE9", 4, COL_FIELD_BAD_UTF8, out, sizeof out);
+    assert_string_equal(out, "not valid UTF-8 text");
 }
 
 int main(void)
@@ -378,7 +391,7 @@ int main(void)
         cmocka_unit_test(test_header_map_any_order_and_case),
         cmocka_unit_test(test_header_map_issues),
         cmocka_unit_test(test_header_missing_lists_all),
-        cmocka_unit_test(test_quote_value_display),
+        cmocka_unit_test(test_describe_value_shape_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
