@@ -130,19 +130,43 @@ static void row_header(struct an_estimate_row *row, const struct an_estimate_opt
     empty_numbers(row);
 }
 
+/* The NCHS standard (Parker et al. 2017) defines its rules on the 95%
+ * Korn-Graubard interval. The flag must not depend on the interval the
+ * user asked to see (--method, --level): a county suppressed under the
+ * default would otherwise be "present" with --method wald or --level 0.90.
+ * So the flag's interval is computed here, always at 95% by Korn-Graubard,
+ * whatever the row displays. */
+#define AN_NCHS_LEVEL 0.95
+
 static void flag_row(struct an_estimate_row *row)
 {
     struct an_nchs_input in = {
         .has_estimate = row->has_estimate,
         .p = row->estimate,
-        .low = row->ci_low,
-        .high = row->ci_high,
+        .low = NAN,
+        .high = NAN,
         .n = (double)row->youth_n,
         .n_eff = row->n_eff,
         .df = row->df,
     };
     struct an_nchs_result res;
+    struct an_design_interval kg;
 
+    if (row->has_estimate) {
+        struct an_design_input din = {
+            .p = row->estimate,
+            .se = row->se,
+            .n = (double)row->youth_n,
+            .df = row->df,
+            .level = AN_NCHS_LEVEL,
+        };
+        /* Fails only for 0 < p < 1 with se > 0 and df < 1, where no t
+         * quantile exists: the interval stays NaN and the rules suppress. */
+        if (an_ci_design(AN_DESIGN_KORN_GRAUBARD, &din, &kg) == 0 && kg.defined) {
+            in.low = kg.low;
+            in.high = kg.high;
+        }
+    }
     an_nchs_evaluate(&in, &res);
     row->flag = res.flag;
     snprintf(row->reasons, sizeof row->reasons, "%s", res.reasons);
