@@ -224,6 +224,15 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
     };
     if (an_ci_design(opt->method, &in, &ci) == 0) {
         row->n_eff = ci.n_eff;
+        if (!ci.defined && (row->estimate == 0.0 || row->estimate == 1.0)) {
+            /* logit has no interval at p = 0 or 1. The flag no longer
+             * suppresses such a row (NCHS: review), so it would be shown
+             * without an interval; show the exact Clopper-Pearson limits
+             * with n instead, as korn-graubard and wilson do at the edges. */
+            struct an_design_interval kg;
+            if (an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &kg) == 0 && kg.defined)
+                ci = kg;
+        }
         if (ci.defined) {
             row->ci_low = ci.low;
             row->ci_high = ci.high;

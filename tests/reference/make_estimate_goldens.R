@@ -26,6 +26,9 @@
 # independently, and `source` names it; R's own interval stays in r_ci_low /
 # r_ci_high for the record:
 #   rule:degenerate  se = 0 (census, lonely county) or p in {0, 1}: n_eff = n
+#   rule:logit-edge logit at p in {0, 1} (no logit interval): Clopper-Pearson
+#                    with n, as korn-graubard there (issue #14: such a row is
+#                    no longer suppressed, it must not be shown without limits)
 #   rule:kg-cap      Korn-Graubard n_eff after the df adjustment above n: n
 #   rule:clamp       Wald limits outside [0, 1] are clamped
 #   rule:df0         a method needing t(df) with df = 0 has no interval
@@ -87,7 +90,7 @@ expected <- function(method, formula, d, p, se, n, df) {
   }
   if (method == "logit") {
     raw <- raw_ci(formula, d, "xlogit")
-    if (p == 0 || p == 1) return(list(c(NA, NA), "rule:degenerate", raw))
+    if (p == 0 || p == 1) return(list(beta_limits(p, n), "rule:logit-edge", raw))
     if (se == 0) return(list(c(p, p), "rule:degenerate", raw))
     return(list(raw, "svyciprop", raw))
   }
