@@ -222,26 +222,32 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
         .df = row->df,
         .level = opt->level,
     };
-    if (an_ci_design(opt->method, &in, &ci) == 0) {
+    memset(&ci, 0, sizeof ci);
+    ci.n_eff = NAN;
+    if (an_ci_design(opt->method, &in, &ci) != 0 || !ci.defined) {
+        /* The method has no interval here: logit at p = 0 or 1, wilson
+         * (which needs t(df)) with one respondent. The NCHS flag no longer
+         * suppresses such rows for the method's sake, so they would be shown
+         * without limits; show korn-graubard's instead (Clopper-Pearson with
+         * n at these edges). n_eff does not depend on the method. */
+        struct an_design_interval kg;
+        if (an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &kg) == 0)
+            ci = kg;
+        else
+            ci.defined = false;
+    }
+    if (ci.defined || isfinite(ci.n_eff))
         row->n_eff = ci.n_eff;
-        if (!ci.defined && (row->estimate == 0.0 || row->estimate == 1.0)) {
-            /* logit has no interval at p = 0 or 1. The flag no longer
-             * suppresses such a row (NCHS: review), so it would be shown
-             * without an interval; show the exact Clopper-Pearson limits
-             * with n instead, as korn-graubard and wilson do at the edges. */
-            struct an_design_interval kg;
-            if (an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &kg) == 0 && kg.defined)
-                ci = kg;
-        }
-        if (ci.defined) {
-            row->ci_low = ci.low;
-            row->ci_high = ci.high;
-        }
-    } else if (an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &ci) == 0) {
-        /* The method needs t(df) and df is 0 (one respondent): no interval,
-         * but n_eff does not depend on the method and the NCHS rules need
-         * it; Korn-Graubard computes it without t when se is 0. */
-        row->n_eff = ci.n_eff;
+    if (ci.defined) {
+        row->ci_low = ci.low;
+        row->ci_high = ci.high;
+    }
+    if (est.census > 0 && est.census == est.strata) {
+        /* Every officer of the domain answered: the finite-population
+         * proportion is known, so every method's interval is [p, p], the
+         * same rule that makes a change between two censuses exact. The
+         * NCHS flag still judges p as a proportion of n (flag_row). */
+        row->ci_low = row->ci_high = row->estimate;
     }
     if (opt->has_frame) {
         total_base = opt->measure == AN_MEASURE_OFFICER_ANY ? (double)row->officers_total
