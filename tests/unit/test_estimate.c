@@ -479,7 +479,14 @@ static void test_estimate_names_parse(void **state)
 }
 
 /* Rows of set a, all measures, written by one writer into a string. */
+static char *written_set(const char *set, enum rep_format format, size_t *nrows_out);
+
 static char *written(enum rep_format format, size_t *nrows_out)
+{
+    return written_set("estimate_a", format, nrows_out);
+}
+
+static char *written_set(const char *set, enum rep_format format, size_t *nrows_out)
 {
     static struct est_dataset d;
     static struct an_estimate_row rows[3 * NROWS];
@@ -489,7 +496,7 @@ static char *written(enum rep_format format, size_t *nrows_out)
     size_t len = 0;
     FILE *fp;
 
-    assert_int_equal(est_load_dataset("estimate_a", &d), 0);
+    assert_int_equal(est_load_dataset(set, &d), 0);
     for (int m = 0; m < AN_MEASURE_N; m++) {
         struct an_estimate_options opt = options(&d, (enum an_measure)m);
         assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows + m * NROWS, &err), 0);
@@ -588,6 +595,29 @@ static void test_estimate_output_table_and_markdown(void **state)
     assert_non_null(strstr(md, "### Survey year 2024: officers with at least one"));
     assert_non_null(strstr(md, "| Apache | 17 | 327 | 45 | 13.8% |"));
     assert_non_null(strstr(md, "- a note"));
+    /* No row under review in this set: no mark, no warning. */
+    assert_null(strstr(table, "use with caution"));
+    free(table);
+    free(md);
+}
+
+/* A row flagged for review is shown with a mark on the estimate and the
+ * warning before its reasons, in both formats for people (issue #14). */
+static void test_estimate_output_review_marked(void **state)
+{
+    char *table = written_set("estimate_b", REP_FORMAT_TABLE, NULL);
+    char *md = written_set("estimate_b", REP_FORMAT_MD, NULL);
+    const char *line;
+
+    (void)state;
+    line = strstr(table, "\nApache ");
+    assert_non_null(line);
+    assert_non_null(strstr(line, "0.0%!"));
+    assert_non_null(strstr(line, "review    use with caution: degrees of freedom below 8"));
+    assert_non_null(strstr(table, "Note: ! use with caution: flagged for statistical review"));
+    assert_non_null(strstr(md, "| 0.0%! |"));
+    assert_non_null(strstr(md, "| review | use with caution: degrees of freedom below 8"));
+    assert_non_null(strstr(md, "- ! use with caution"));
     free(table);
     free(md);
 }
@@ -610,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_estimate_output_csv),
         cmocka_unit_test(test_estimate_output_json),
         cmocka_unit_test(test_estimate_output_table_and_markdown),
+        cmocka_unit_test(test_estimate_output_review_marked),
     };
     /* As main.c does: the interval code checks GSL's return codes. */
     gsl_set_error_handler_off();
