@@ -130,19 +130,43 @@ static void row_header(struct an_estimate_row *row, const struct an_estimate_opt
     empty_numbers(row);
 }
 
+/* The NCHS standard (Parker et al. 2017) defines its rules on the 95%
+ * Korn-Graubard interval. The flag must not depend on the interval the
+ * user asked to see (--method, --level): a county suppressed under the
+ * default would otherwise be "present" with --method wald or --level 0.90.
+ * So the flag's interval is computed here, always at 95% by Korn-Graubard,
+ * whatever the row displays. */
+#define AN_NCHS_LEVEL 0.95
+
 static void flag_row(struct an_estimate_row *row)
 {
     struct an_nchs_input in = {
         .has_estimate = row->has_estimate,
         .p = row->estimate,
-        .low = row->ci_low,
-        .high = row->ci_high,
+        .low = NAN,
+        .high = NAN,
         .n = (double)row->youth_n,
         .n_eff = row->n_eff,
         .df = row->df,
     };
     struct an_nchs_result res;
+    struct an_design_interval kg;
 
+    if (row->has_estimate) {
+        struct an_design_input din = {
+            .p = row->estimate,
+            .se = row->se,
+            .n = (double)row->youth_n,
+            .df = row->df,
+            .level = AN_NCHS_LEVEL,
+        };
+        /* Fails only for 0 < p < 1 with se > 0 and df < 1, where no t
+         * quantile exists: the interval stays NaN and the rules suppress. */
+        if (an_ci_design(AN_DESIGN_KORN_GRAUBARD, &din, &kg) == 0 && kg.defined) {
+            in.low = kg.low;
+            in.high = kg.high;
+        }
+    }
     an_nchs_evaluate(&in, &res);
     row->flag = res.flag;
     snprintf(row->reasons, sizeof row->reasons, "%s", res.reasons);
@@ -198,17 +222,32 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
         .df = row->df,
         .level = opt->level,
     };
-    if (an_ci_design(opt->method, &in, &ci) == 0) {
+    memset(&ci, 0, sizeof ci);
+    ci.n_eff = NAN;
+    if (an_ci_design(opt->method, &in, &ci) != 0 || !ci.defined) {
+        /* The method has no interval here: logit at p = 0 or 1, wilson
+         * (which needs t(df)) with one respondent. The NCHS flag no longer
+         * suppresses such rows for the method's sake, so they would be shown
+         * without limits; show korn-graubard's instead (Clopper-Pearson with
+         * n at these edges). n_eff does not depend on the method. */
+        struct an_design_interval kg;
+        if (an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &kg) == 0)
+            ci = kg;
+        else
+            ci.defined = false;
+    }
+    if (ci.defined || isfinite(ci.n_eff))
         row->n_eff = ci.n_eff;
-        if (ci.defined) {
-            row->ci_low = ci.low;
-            row->ci_high = ci.high;
-        }
-    } else if (an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &ci) == 0) {
-        /* The method needs t(df) and df is 0 (one respondent): no interval,
-         * but n_eff does not depend on the method and the NCHS rules need
-         * it; Korn-Graubard computes it without t when se is 0. */
-        row->n_eff = ci.n_eff;
+    if (ci.defined) {
+        row->ci_low = ci.low;
+        row->ci_high = ci.high;
+    }
+    if (est.census > 0 && est.census == est.strata) {
+        /* Every officer of the domain answered: the finite-population
+         * proportion is known, so every method's interval is [p, p], the
+         * same rule that makes a change between two censuses exact. The
+         * NCHS flag still judges p as a proportion of n (flag_row). */
+        row->ci_low = row->ci_high = row->estimate;
     }
     if (opt->has_frame) {
         total_base = opt->measure == AN_MEASURE_OFFICER_ANY ? (double)row->officers_total

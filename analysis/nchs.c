@@ -63,9 +63,11 @@ void an_nchs_evaluate(const struct an_nchs_input *in, struct an_nchs_result *out
         suppress = true;
         reason_add(out, "absolute CI width 0.30 or more");
     }
-    /* width / p > 1.30, written without the division so p = 0 needs no
-     * special case (any width above 0.05 is then infinitely wide relatively). */
-    if (width > NCHS_SMALL_WIDTH && width > NCHS_MAX_REL_WIDTH * in->p) {
+    /* Relative width w / p > 1.30. At p = 0 it is 0/0 and the standard does
+     * not compute it (Parker et al. 2017; so do the NCHS SAS macro and CDC's
+     * surveytable): an estimate of 0 is judged by n_eff and the absolute
+     * width, and goes to statistical review below. */
+    if (in->p > 0.0 && width > NCHS_SMALL_WIDTH && width / in->p > NCHS_MAX_REL_WIDTH) {
         suppress = true;
         reason_add(out, "relative CI width above 130%");
     }
@@ -80,8 +82,10 @@ void an_nchs_evaluate(const struct an_nchs_input *in, struct an_nchs_result *out
         reason_add(out, "estimate is 0 or 100%");
     }
     /* The complement 1 - p has the same CI width; NCHS flags it when its
-     * relative width is too large, which only matters for a shown estimate. */
-    if (!suppress && width > NCHS_SMALL_WIDTH && width > NCHS_MAX_REL_WIDTH * (1.0 - in->p))
+     * relative width is too large, which only matters for a shown estimate.
+     * At p = 1 the complement is 0, whose relative width is not computed. */
+    if (!suppress && in->p < 1.0 && width > NCHS_SMALL_WIDTH
+        && width / (1.0 - in->p) > NCHS_MAX_REL_WIDTH)
         reason_add(out, "complement unreliable");
     out->flag = suppress ? AN_FLAG_SUPPRESS : review ? AN_FLAG_REVIEW : AN_FLAG_PRESENT;
 }

@@ -44,6 +44,30 @@ static bool point_valid(const struct an_trend_point *pt)
             || pt->flag == AN_FLAG_SUPPRESS);
 }
 
+/* Welch-Satterthwaite degrees of freedom of a sum of independent variance
+ * estimates v[i], each with df[i] degrees of freedom (Satterthwaite 1946;
+ * Welch 1947): (sum c v)^2 / sum (c v)^2 / df, here with the coefficients
+ * already in v. A term with v = 0 carries no sampling variance and adds
+ * nothing (a census, an estimate of 0, one respondent): the sum's df is
+ * that of the variances that are there. A term with v > 0 but df = 0
+ * would make the df 0. NaN when every v is 0: no variance, no df. */
+static double satterthwaite_df(const double *v, const double *df, size_t k)
+{
+    double num = 0.0, den = 0.0;
+
+    for (size_t i = 0; i < k; i++) {
+        if (!(v[i] > 0.0))
+            continue;
+        num += v[i];
+        if (!(df[i] > 0.0))
+            return 0.0;
+        den += v[i] * v[i] / df[i];
+    }
+    if (num == 0.0)
+        return NAN;
+    return num * num / den;
+}
+
 static bool level_valid(double level)
 {
     return level > 0.0 && level < 1.0;
@@ -99,7 +123,11 @@ int an_trend_change(const struct an_trend_point *from, const struct an_trend_poi
 
     c.difference = to->p - from->p;
     c.se = sqrt(from->se * from->se + to->se * to->se);
-    c.df = from->df + to->df;
+    {
+        double v[2] = {from->se * from->se, to->se * to->se};
+        double df[2] = {from->df, to->df};
+        c.df = satterthwaite_df(v, df, 2);
+    }
     exact = from->census && to->census;
     if (c.se > 0.0 && c.df >= 1.0) {
         tq = gsl_cdf_tdist_Pinv(1.0 - (1.0 - level) / 2.0, c.df);
@@ -109,7 +137,8 @@ int an_trend_change(const struct an_trend_point *from, const struct an_trend_poi
         if (c.p_value > 1.0)
             c.p_value = 1.0;
     } else if (c.se > 0.0) {
-        /* Below one degree of freedom t has no usable quantile. */
+        /* Below one degree of freedom t has no usable quantile (a year
+         * whose variance rests on no df at all). */
         add_reason(c.reasons, sizeof c.reasons,
                    "no interval or p-value: fewer than 1 degree of freedom");
     } else if (exact) {
@@ -178,7 +207,8 @@ int an_trend_slope(const struct an_trend_point *pts, size_t n, double level,
 {
     struct an_trend_slope s;
     double *t = NULL, *w = NULL, *y = NULL;
-    double c0, c1, cov00, cov01, cov11, chisq, zq;
+    double *v = NULL, *dfs = NULL;
+    double c0, c1, cov00, cov01, cov11, chisq, tq, tbar, sw;
     size_t i, k = 0;
     bool zero_variance = false;
     char zero_years[128] = "";
@@ -193,11 +223,12 @@ int an_trend_slope(const struct an_trend_point *pts, size_t n, double level,
     memset(&s, 0, sizeof s);
     s.first_year = n > 0 ? pts[0].year : 0;
     s.last_year = n > 0 ? pts[n - 1].year : 0;
-    s.slope = s.se = s.ci_low = s.ci_high = s.p_value = s.p_adjusted = NAN;
+    s.slope = s.se = s.df = s.ci_low = s.ci_high = s.p_value = s.p_adjusted = NAN;
     s.flag = AN_FLAG_PRESENT;
 
     if (n > 0 && ((t = malloc(n * sizeof *t)) == NULL || (w = malloc(n * sizeof *w)) == NULL
-                  || (y = malloc(n * sizeof *y)) == NULL)) {
+                  || (y = malloc(n * sizeof *y)) == NULL || (v = malloc(n * sizeof *v)) == NULL
+                  || (dfs = malloc(n * sizeof *dfs)) == NULL)) {
         rc = -1;
         goto done;
     }
@@ -211,6 +242,7 @@ int an_trend_slope(const struct an_trend_point *pts, size_t n, double level,
         t[k] = (double)(pts[i].year - pts[0].year);
         y[k] = pts[i].p;
         w[k] = pts[i].se > 0.0 ? 1.0 / (pts[i].se * pts[i].se) : INFINITY;
+        dfs[k] = pts[i].df;
         k++;
     }
     if (k < 3) {
@@ -241,15 +273,34 @@ int an_trend_slope(const struct an_trend_point *pts, size_t n, double level,
         goto done;
     }
     /* GSL's cov11 is 1 / sum w (t - tbar)^2: the slope's variance when the
-     * weights are the inverse KNOWN variances (no residual scaling), so
-     * the reference distribution is the normal. */
+     * weights are the inverse variances (no residual scaling). The slope is
+     * sum c_t p_t with c_t = w_t (t - tbar) / sum w (t - tbar)^2, so its
+     * variance is sum c_t^2 se_t^2, a sum of the years' variance estimates
+     * each resting on df_t degrees of freedom: the reference is t with
+     * their Welch-Satterthwaite df, not the normal, which treated estimated
+     * variances as known (3-year county slopes covered 80-89% at 95%). */
+    for (i = 0, sw = 0.0, tbar = 0.0; i < k; i++) {
+        sw += w[i];
+        tbar += w[i] * t[i];
+    }
+    tbar /= sw;
+    for (i = 0; i < k; i++) {
+        double ci = w[i] * (t[i] - tbar) * cov11;
+        v[i] = ci * ci / w[i];
+    }
     s.defined = true;
     s.slope = c1;
     s.se = sqrt(cov11);
-    zq = gsl_cdf_ugaussian_Pinv(1.0 - (1.0 - level) / 2.0);
-    s.ci_low = c1 - zq * s.se;
-    s.ci_high = c1 + zq * s.se;
-    s.p_value = 2.0 * gsl_cdf_ugaussian_Q(fabs(c1) / s.se);
+    s.df = satterthwaite_df(v, dfs, k);
+    if (!(s.df >= 1.0)) {
+        add_reason(s.reasons, sizeof s.reasons,
+                   "no interval or p-value: fewer than 1 degree of freedom");
+        goto finish;
+    }
+    tq = gsl_cdf_tdist_Pinv(1.0 - (1.0 - level) / 2.0, s.df);
+    s.ci_low = c1 - tq * s.se;
+    s.ci_high = c1 + tq * s.se;
+    s.p_value = 2.0 * gsl_cdf_tdist_Q(fabs(c1) / s.se, s.df);
     if (s.p_value > 1.0)
         s.p_value = 1.0;
     s.p_adjusted = s.p_value;
@@ -259,6 +310,8 @@ done:
     free(t);
     free(w);
     free(y);
+    free(v);
+    free(dfs);
     return rc;
 }
 

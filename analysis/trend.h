@@ -13,8 +13,9 @@
  * docs/methods.md, "Change and trend".
  *
  * Every year is an independent sample (its own officers, drawn anew), so
- * the variance of a change is the sum of the two years' variances and its
- * degrees of freedom the sum of the two designs' df.
+ * the variance of a change is the sum of the two years' variances; its
+ * degrees of freedom are Welch-Satterthwaite's from the two years'
+ * variances and df (a year with variance 0 contributes none).
  *
  * Values that cannot be computed are NaN; `reasons` says why in words. */
 
@@ -39,7 +40,8 @@ struct an_trend_change {
     double estimate_from, estimate_to;
     double difference;             /* estimate_to - estimate_from (proportion) */
     double se;                     /* sqrt(se_from^2 + se_to^2) */
-    double df;                     /* df_from + df_to */
+    double df;                     /* Welch-Satterthwaite: (v_a + v_b)^2 / (v_a^2/df_a + v_b^2/df_b),
+                                    * a year with v = 0 left out; NaN when both are 0 */
     double ci_low, ci_high;        /* difference -+ t(df) se; NaN when df < 1 or se = 0
                                     * (the difference itself for two censuses) */
     double ratio;                  /* estimate_to / estimate_from; NaN if either is 0 */
@@ -71,8 +73,9 @@ struct an_trend_slope {
     bool defined;
     double slope;                  /* per year (proportion per year) */
     double se;                     /* sqrt(1 / sum w (t - tbar)^2), w = 1/se^2 */
-    double ci_low, ci_high;        /* slope -+ z se (normal reference) */
-    double p_value;                /* two-sided, normal */
+    double df;                     /* Welch-Satterthwaite df of sum c_t^2 se_t^2 */
+    double ci_low, ci_high;        /* slope -+ t(df) se; NaN when df < 1 */
+    double p_value;                /* two-sided, t(df) */
     double p_adjusted;
     enum an_flag flag;             /* worst flag of the years used; suppress if !defined */
     char reasons[AN_TREND_REASONS];

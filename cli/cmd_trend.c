@@ -22,7 +22,7 @@ const char cmd_trend_help[] =
     "last (difference with its t interval and two-sided p-value, ratio with a\n"
     "log-scale interval), and a weighted linear trend over three or more years.\n"
     "Years are independent samples: the variance of a change is the sum of the two\n"
-    "years' variances, its df the sum of their df (docs/methods.md).\n"
+    "years' variances, its df Welch-Satterthwaite's from theirs (docs/methods.md).\n"
     "\n"
     "  --from YEAR, --to YEAR  the survey years (required; --from before --to);\n"
     "                     years without responses are left out, two must remain\n"

@@ -19,7 +19,7 @@ const char *const rep_trend_change_columns[] = {
 
 const char *const rep_trend_slope_columns[] = {
     "county", "fips", "measure", "method", "from_year", "to_year", "years", "slope", "se",
-    "ci_low", "ci_high", "p_value", "p_adjust", "flag", "reasons", NULL,
+    "ci_low", "ci_high", "p_value", "p_adjust", "flag", "reasons", "df", NULL,
 };
 
 static const char *const rows_names[] = {
@@ -105,7 +105,8 @@ static struct rep_cell slope_cell(const struct rep_trend_meta *meta, const struc
     case 11: return rep_cell_real(sl->p_adjusted);
     case 12: return rep_cell_text(an_trend_adjust_name(meta->adjust));
     case 13: return rep_cell_text(an_flag_name(sl->flag));
-    default: return rep_cell_text(sl->reasons);
+    case 14: return rep_cell_text(sl->reasons);
+    default: return rep_cell_real(sl->df);
     }
 }
 
@@ -462,7 +463,7 @@ static void write_footnotes(FILE *out, bool md, const struct rep_trend_meta *met
     }
     if (want(meta, REP_TREND_ROWS_SLOPES))
         fprintf(out, "%sSlope: weighted least squares on the yearly estimates with weights "
-                "1/se^2; normal reference (the yearly variances are taken as known).\n",
+                "1/se^2; t reference with Welch-Satterthwaite df from the years' variances.\n",
                 bullet);
     for (size_t y = 0; y < meta->nskipped; y++)
         fprintf(out, "%sno responses for survey year %d: left out.\n", bullet,

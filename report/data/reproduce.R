@@ -24,11 +24,12 @@
 #   wald           svyciprop(method = "mean")
 #   wilson         svyciprop(method = "wilson") of survey 4.5
 # with the rules prevalence documents where R has no or a degenerate answer:
-# a standard error of 0 (a census county, or a single respondent) or an
-# estimate of 0 or 1 uses n as the effective sample size; a Korn-Graubard
-# effective sample size above n is capped at n; Wald limits are clamped to
-# [0, 1]; a method that needs a t quantile has no interval with 0 degrees of
-# freedom. On the expanded data (one 0/1 row per youth, clustered by
+# a census domain (every officer answered) has the interval (p, p); a
+# standard error of 0 (a single respondent) or an estimate of 0 or 1 uses n
+# as the effective sample size; a Korn-Graubard effective sample size above
+# n is capped at n; Wald limits are clamped to [0, 1]; where a method has no
+# interval (logit at 0 or 1, wilson with 0 degrees of freedom) the
+# Korn-Graubard one is used. On the expanded data (one 0/1 row per youth, clustered by
 # officer) svyciprop() itself gives the same intervals where these rules
 # do not apply.
 suppressPackageStartupMessages(library(survey))
@@ -61,17 +62,22 @@ if (has_frame) {
   des <- suppressWarnings(svydesign(ids = ~respondent_id, strata = ~county, data = dat))
 }
 
-interval <- function(p, se, n, df) {
+interval <- function(p, se, n, df, census = FALSE, how = method) {
   degenerate <- se == 0 || p == 0 || p == 1
-  if (method == "korn-graubard") {
+  # Every officer answered: no sampling error, (p, p) for every method.
+  if (census) return(c(p, p))
+  # A method without an interval here (logit at p = 0 or 1, wilson below
+  # 1 df) shows korn-graubard's (Clopper-Pearson with n at these edges).
+  if ((how == "logit" && (p == 0 || p == 1)) || (how == "wilson" && df < 1))
+    how <- "korn-graubard"
+  if (how == "korn-graubard") {
     n_eff <- if (degenerate) n else
       p * (1 - p) / se^2 * (qt(alpha / 2, n - 1) / qt(alpha / 2, df))^2
     n_eff <- min(n_eff, n)
     return(c(if (p == 0) 0 else qbeta(alpha / 2, n_eff * p, n_eff * (1 - p) + 1),
              if (p == 1) 1 else qbeta(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))))
   }
-  if (method == "wilson") {
-    if (df < 1) return(c(NA, NA))
+  if (how == "wilson") {
     n_eff <- if (degenerate) n else p * (1 - p) / se^2
     t <- qt(alpha / 2, df = df, lower.tail = FALSE)
     denom <- 1 + t * t / n_eff
@@ -82,14 +88,13 @@ interval <- function(p, se, n, df) {
     if (p == 1) ci[2] <- 1
     return(ci)
   }
-  if (method == "logit") {
-    if (p == 0 || p == 1) return(c(NA, NA))
+  if (how == "logit") {
     if (se == 0) return(c(p, p))
     if (df < 1) return(c(NA, NA))
     half <- qt(1 - alpha / 2, df) * se / (p * (1 - p))
     return(plogis(qlogis(p) + c(-half, half)))
   }
-  if (method == "wald") {
+  if (how == "wald") {
     if (se == 0) return(c(p, p))
     if (df < 1) return(c(NA, NA))
     half <- qt(1 - alpha / 2, df) * se
@@ -116,7 +121,9 @@ for (m in measures) {
     # A lonely county's standard error is rounding noise in R (1e-17).
     if (se < 1e-12) se <- 0
     df <- degf(d)
-    ci <- interval(p, se, n, df)
+    census <- has_frame && all(sapply(if (state) counties else dom, function(k)
+      sum(dat$county == k) == frame$officers_total[frame$county == k][1]))
+    ci <- interval(p, se, n, df, census)
     base <- NA
     if (has_frame) {
       fr <- if (state) frame else frame[frame$county == dom, ]

@@ -25,10 +25,17 @@
 # results differ from R"), the expected interval is that rule, computed here
 # independently, and `source` names it; R's own interval stays in r_ci_low /
 # r_ci_high for the record:
-#   rule:degenerate  se = 0 (census, lonely county) or p in {0, 1}: n_eff = n
+#   rule:degenerate  se = 0 (lonely county) or p in {0, 1}: n_eff = n
+#   rule:census      a census domain (respondents = officers): (p, p) for every
+#                    method, no sampling error (issue #14; R: beta gives
+#                    (0.5, 0.5), wilson NaN, xlogit and mean (p, p))
+#   rule:df0         wilson without t(df), df < 1 (one respondent): the
+#                    Clopper-Pearson interval with n, as korn-graubard there
+#   rule:logit-edge logit at p in {0, 1} (no logit interval): Clopper-Pearson
+#                    with n, as korn-graubard there (issue #14: such a row is
+#                    no longer suppressed, it must not be shown without limits)
 #   rule:kg-cap      Korn-Graubard n_eff after the df adjustment above n: n
 #   rule:clamp       Wald limits outside [0, 1] are clamped
-#   rule:df0         a method needing t(df) with df = 0 has no interval
 suppressPackageStartupMessages(library(survey))
 
 level <- 0.95
@@ -63,9 +70,17 @@ raw_ci <- function(formula, d, method) {
 }
 
 # Expected interval and where it comes from.
-expected <- function(method, formula, d, p, se, n, df) {
+expected <- function(method, formula, d, p, se, n, df, census) {
   # A lonely county's se is rounding noise in R (about 1e-17); exactly 0 here.
   if (se < 1e-12) se <- 0
+  # A census domain (every officer answered) has no sampling error: every
+  # method shows (p, p), as svyciprop's xlogit and mean do (issue #14).
+  if (census) {
+    raw <- raw_ci(formula, d, c("korn-graubard" = "beta", wilson = "mean", logit = "xlogit",
+                                wald = "mean")[[method]])
+    if (method == "wilson") raw <- c(NA, NA)
+    return(list(c(p, p), "rule:census", raw))
+  }
   degenerate <- se == 0 || p == 0 || p == 1
   if (method == "korn-graubard") {
     raw <- raw_ci(formula, d, "beta")
@@ -76,7 +91,9 @@ expected <- function(method, formula, d, p, se, n, df) {
   }
   if (method == "wilson") {
     raw <- if (df >= 1 && !degenerate) wilson45(p, p * (1 - p) / se^2, df) else c(NA, NA)
-    if (df < 1) return(list(c(NA, NA), "rule:df0", raw))
+    # No t(df) below 1 df: korn-graubard's interval is shown (Clopper-Pearson
+    # with n where se is 0), as for every method without an interval.
+    if (df < 1) return(list(beta_limits(p, n), "rule:df0", raw))
     if (degenerate) {
       ci <- wilson45(p, n, df)
       if (p == 0) ci[1] <- 0
@@ -87,7 +104,7 @@ expected <- function(method, formula, d, p, se, n, df) {
   }
   if (method == "logit") {
     raw <- raw_ci(formula, d, "xlogit")
-    if (p == 0 || p == 1) return(list(c(NA, NA), "rule:degenerate", raw))
+    if (p == 0 || p == 1) return(list(beta_limits(p, n), "rule:logit-edge", raw))
     if (se == 0) return(list(c(p, p), "rule:degenerate", raw))
     return(list(raw, "svyciprop", raw))
   }
@@ -129,6 +146,10 @@ for (ds in datasets) {
   designs <- list(confirmed = make_design(youth), any = make_design(youth),
                   officer_any = make_design(officers))
   counties <- sort(unique(resp$county))
+  # Census county: as many respondents as officers in the frame.
+  census_county <- if (has_frame) tapply(resp$officers_total, resp$county,
+                                         function(x) length(x) == x[1]) else
+    setNames(rep(FALSE, length(counties)), counties)
   for (lonely in c("adjust", "certainty")) {
     options(survey.lonely.psu = lonely)
     for (measure in measures) {
@@ -153,7 +174,8 @@ for (ds in datasets) {
         n <- nrow(d)
         df <- degf(d)
         for (method in methods) {
-          e <- suppressWarnings(expected(method, formula, d, p, se, n, df))
+          cen <- all(census_county[if (dom == "Arizona") counties else dom])
+          e <- suppressWarnings(expected(method, formula, d, p, se, n, df, cen))
           rows[[length(rows) + 1]] <- data.frame(
             dataset = ds, lonely_psu = lonely, measure = measure, method = method,
             county = dom, n = n, estimate = fmt(p), se = fmt(se), df = df,

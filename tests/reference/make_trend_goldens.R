@@ -19,7 +19,9 @@
 #   year    estimate, se, df of one county (or the state) in one year
 #           (df = PSUs - strata in the domain, survey's degf)
 #   change  from year_from to year_to: estimate = difference (proportion),
-#           se from svycontrast, df = sum of the two years' df, t interval,
+#           se from svycontrast, df = Welch-Satterthwaite from the two
+#           years' variances and df (a year with variance 0 contributes
+#           none; empty when both are 0), t interval,
 #           ratio to/from with the interval exp(log r +- t * se_log), se_log
 #           from svycontrast(quote(log(`to`/`from`))) (delta method),
 #           two-sided p-value from t(df); p_holm = p.adjust(holm) within one
@@ -27,14 +29,32 @@
 #           that have a p-value
 #   slope   weighted least squares slope per year over the years with an
 #           estimate (needs 3 or more, every se > 0): lm(estimate ~ year,
-#           weights = 1/se^2); its standard error with KNOWN variances,
-#           sqrt(1 / sum(w (t - tbar)^2)), not lm's residual-scaled one;
-#           normal interval and p-value; p_holm over one data set x measure.
+#           weights = 1/se^2); its standard error with the variances as
+#           weights, sqrt(1 / sum(w (t - tbar)^2)), not lm's residual-scaled
+#           one; t interval and p-value with the Welch-Satterthwaite df of
+#           sum c_t^2 se_t^2 (c_t = w_t (t - tbar) / sum w (t - tbar)^2);
+#           p_holm over one data set x measure.
+#   r_df, r_ci_low, r_ci_high, r_p_value: what the rule replaced, where
+#           source is not "survey": for a change, R's degf of the two-year
+#           design (df_a + df_b, what svyciprop/confint would use) and the
+#           t interval and p-value with it; for a slope, the normal
+#           reference (variances taken as known) used before issue #14.
+#   source  "survey" (the rule's df equals R's), "rule:satterthwaite"
+#           (change), "rule:satterthwaite-t" (slope).
 #   census (year rows) 1 when every officer of the domain answered that year
 #           (its se of 0 is exact), else 0
 # Empty cells: not defined (no data that year, se = 0 without two censuses,
 # df < 1, p = 0 for a ratio).
 #
+# Welch-Satterthwaite df of a sum of independent variances v with df d;
+# a zero variance adds nothing; NA when all are 0 (no variance, no df).
+satt <- function(v, d) {
+  k <- v > 0
+  if (!any(k)) return(NA)
+  if (any(d[k] <= 0)) return(0)
+  sum(v[k])^2 / sum(v[k]^2 / d[k])
+}
+
 # Usage: Rscript tests/reference/make_trend_goldens.R   (from the repository root)
 suppressPackageStartupMessages(library(survey))
 # sample-data/ has a lonely PSU (Graham: one respondent of two officers each
@@ -93,22 +113,31 @@ domain_rows <- function(dataset, measure, des, county, fips, all_years, census) 
     add(kind = "year", dataset = dataset, measure = measure, county = county, fips = fips,
         year_from = y, year_to = y, estimate = p[y], se = se[y], df = df[y],
         census = as.integer(census[[y]]), ci_low = NA, ci_high = NA, ratio = NA, ratio_ci_low = NA, ratio_ci_high = NA,
-        p_value = NA, p_holm = NA)
+        p_value = NA, p_holm = NA, r_df = NA, r_ci_low = NA, r_ci_high = NA, r_p_value = NA,
+        source = "survey")
   ys <- as.character(all_years)
   pairs <- c(lapply(seq_len(length(ys) - 1), function(i) ys[i:(i + 1)]),
              list(ys[c(1, length(ys))]))
   for (pr in pairs) {
     a <- pr[1]; b <- pr[2]
-    r <- list(d = NA, se = NA, df = NA, lo = NA, hi = NA, ratio = NA, rlo = NA, rhi = NA, pv = NA)
+    r <- list(d = NA, se = NA, df = NA, lo = NA, hi = NA, ratio = NA, rlo = NA, rhi = NA, pv = NA,
+              rdf = NA, r_lo = NA, r_hi = NA, r_pv = NA, src = "survey")
     if (a %in% years && b %in% years) {
       con <- svycontrast(est, setNames(c(-1, 1), c(a, b)))
       r$d <- as.numeric(coef(con)); r$se <- as.numeric(SE(con))
-      r$df <- df[a] + df[b]
+      r$rdf <- df[a] + df[b]
+      r$df <- satt(c(se[a]^2, se[b]^2), c(df[a], df[b]))
+      if (r$se > 0 && r$rdf >= 1) {
+        rq <- qt(1 - (1 - level) / 2, r$rdf)
+        r$r_lo <- r$d - rq * r$se; r$r_hi <- r$d + rq * r$se
+        r$r_pv <- 2 * pt(-abs(r$d / r$se), r$rdf)
+      }
+      if (is.na(r$df) || r$df != r$rdf) r$src <- "rule:satterthwaite"
       exact <- census[[a]] && census[[b]]
       # As analysis/trend.c: a t interval and p-value need se > 0 and
       # df >= 1; with se = 0 only two censuses give an (exact) interval.
       tq <- NA
-      if (r$se > 0 && r$df >= 1) {
+      if (r$se > 0 && !is.na(r$df) && r$df >= 1) {
         tq <- qt(1 - (1 - level) / 2, r$df)
         r$lo <- r$d - tq * r$se; r$hi <- r$d + tq * r$se
         r$pv <- 2 * pt(-abs(r$d / r$se), r$df)
@@ -129,22 +158,33 @@ domain_rows <- function(dataset, measure, des, county, fips, all_years, census) 
     add(kind = "change", dataset = dataset, measure = measure, county = county, fips = fips,
         year_from = a, year_to = b, estimate = r$d, se = r$se, df = r$df,
         census = NA, ci_low = r$lo, ci_high = r$hi, ratio = r$ratio, ratio_ci_low = r$rlo,
-        ratio_ci_high = r$rhi, p_value = r$pv, p_holm = NA)
+        ratio_ci_high = r$rhi, p_value = r$pv, p_holm = NA,
+        r_df = r$rdf, r_ci_low = r$r_lo, r_ci_high = r$r_hi, r_p_value = r$r_pv, source = r$src)
   }
-  s <- list(b = NA, se = NA, lo = NA, hi = NA, pv = NA)
+  s <- list(b = NA, se = NA, df = NA, lo = NA, hi = NA, pv = NA, r_lo = NA, r_hi = NA, r_pv = NA)
   if (length(years) >= 3 && all(se > 0)) {
     t <- as.numeric(years); w <- 1 / se^2
     fit <- lm(p ~ t, weights = w)
     s$b <- as.numeric(coef(fit)[2])
-    s$se <- sqrt(1 / sum(w * (t - sum(w * t) / sum(w))^2))
+    tbar <- sum(w * t) / sum(w)
+    s$se <- sqrt(1 / sum(w * (t - tbar)^2))
+    cc <- w * (t - tbar) / sum(w * (t - tbar)^2)
+    stopifnot(abs(sum(cc^2 * se^2) - s$se^2) < 1e-12 * s$se^2)
+    s$df <- satt(cc^2 * se^2, df)
+    if (!is.na(s$df) && s$df >= 1) {
+      tq <- qt(1 - (1 - level) / 2, s$df)
+      s$lo <- s$b - tq * s$se; s$hi <- s$b + tq * s$se
+      s$pv <- 2 * pt(-abs(s$b / s$se), s$df)
+    }
     zq <- qnorm(1 - (1 - level) / 2)
-    s$lo <- s$b - zq * s$se; s$hi <- s$b + zq * s$se
-    s$pv <- 2 * pnorm(-abs(s$b / s$se))
+    s$r_lo <- s$b - zq * s$se; s$r_hi <- s$b + zq * s$se
+    s$r_pv <- 2 * pnorm(-abs(s$b / s$se))
   }
   add(kind = "slope", dataset = dataset, measure = measure, county = county, fips = fips,
-      year_from = ys[1], year_to = ys[length(ys)], estimate = s$b, se = s$se, df = NA,
+      year_from = ys[1], year_to = ys[length(ys)], estimate = s$b, se = s$se, df = s$df,
       census = NA, ci_low = s$lo, ci_high = s$hi, ratio = NA, ratio_ci_low = NA, ratio_ci_high = NA,
-      p_value = s$pv, p_holm = NA)
+      p_value = s$pv, p_holm = NA, r_df = NA, r_ci_low = s$r_lo, r_ci_high = s$r_hi,
+      r_p_value = s$r_pv, source = "rule:satterthwaite-t")
 }
 
 datasets <- c("three-years" = file.path(here, "data", "trend", "three-years"),
@@ -178,7 +218,7 @@ for (f in unique(family[out$kind != "year"])) {
 }
 
 for (col in c("estimate", "se", "df", "ci_low", "ci_high", "ratio", "ratio_ci_low",
-              "ratio_ci_high", "p_value", "p_holm"))
+              "ratio_ci_high", "p_value", "p_holm", "r_df", "r_ci_low", "r_ci_high", "r_p_value"))
   out[[col]] <- num(out[[col]])
 out$census <- ifelse(is.na(out$census), "", as.character(out$census))
 tmp <- file.path(here, "trend_goldens.csv.tmp")

@@ -199,14 +199,16 @@ static void test_estimate_lonely_psu_rules(void **state)
     /* the state: adjust adds the lonely PSU's squared deviation */
     assert_true(adj[EST_NCOUNTIES].se > cert[EST_NCOUNTIES].se);
     assert_close(adj[EST_NCOUNTIES].estimate, cert[EST_NCOUNTIES].estimate, 0, "estimate");
-    /* wilson needs t(df = 0): no interval, but n_eff is still n */
+    /* wilson needs t(df = 0): korn-graubard's interval is shown instead
+     * (Clopper-Pearson with n), and n_eff is still n */
     opt.lonely = AN_LONELY_ADJUST;
     opt.method = AN_DESIGN_WILSON;
     assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), 0);
     sc = find(rows, "Santa Cruz");
-    assert_true(isnan(sc->ci_low) && isnan(sc->ci_high));
+    assert_true(isfinite(sc->ci_low) && isfinite(sc->ci_high) && sc->ci_low < sc->ci_high);
     assert_close(sc->n_eff, (double)sc->youth_n, 0, "n_eff");
-    assert_non_null(strstr(sc->reasons, "no confidence interval"));
+    /* the flag is judged on the 95% Korn-Graubard interval, which exists */
+    assert_null(strstr(sc->reasons, "no confidence interval"));
     /* fail: exit 65 naming the county */
     opt.lonely = AN_LONELY_FAIL;
     assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), PREV_EX_DATA);
@@ -216,6 +218,117 @@ static void test_estimate_lonely_psu_rules(void **state)
 
 /* A census county (set a: La Paz) has se 0; NCHS's n_eff = n rule gives
  * it a Clopper-Pearson interval with n = youth_n (R: (0.5, 0.5)). */
+/* The NCHS flag is defined on the 95% Korn-Graubard interval: no choice of
+ * --method or --level may change a flag or its reasons (issue #14). */
+static void test_estimate_flags_ignore_method_and_level(void **state)
+{
+    static const char *const sets[] = {"estimate_a", "estimate_b", "estimate_c", "estimate_d"};
+    static const double levels[] = {0.50, 0.80, 0.90, 0.95, 0.99};
+    struct an_estimate_row ref[EST_NCOUNTIES + 1], rows[EST_NCOUNTIES + 1];
+    struct est_dataset d;
+    struct prev_error err;
+    int compared = 0;
+
+    (void)state;
+    for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
+        assert_int_equal(est_load_dataset(sets[s], &d), 0);
+        for (int m = 0; m < AN_MEASURE_N; m++) {
+            for (int lonely = AN_LONELY_ADJUST; lonely <= AN_LONELY_CERTAINTY; lonely++) {
+                struct an_estimate_options opt = options(&d, (enum an_measure)m);
+                opt.lonely = (enum an_lonely_psu)lonely;
+                assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, ref, &err), 0);
+                for (int meth = 0; meth < AN_DESIGN_N_METHODS; meth++) {
+                    for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+                        opt.method = (enum an_design_method)meth;
+                        opt.level = levels[l];
+                        assert_int_equal(
+                            an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), 0);
+                        for (size_t i = 0; i <= EST_NCOUNTIES; i++) {
+                            if (rows[i].flag != ref[i].flag
+                                || strcmp(rows[i].reasons, ref[i].reasons) != 0)
+                                fail_msg("%s %s %s %s level %g: flag %s (%s), "
+                                         "korn-graubard 0.95 gives %s (%s)",
+                                         sets[s], an_measure_name((enum an_measure)m),
+                                         rows[i].county, an_design_method_name(opt.method),
+                                         opt.level, an_flag_name(rows[i].flag),
+                                         rows[i].reasons, an_flag_name(ref[i].flag),
+                                         ref[i].reasons);
+                            compared++;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_true(compared > 1000);
+}
+
+/* Every golden row's flag and reasons equal those of an independent
+ * implementation of the NCHS standard written in R from the published
+ * rules (tests/reference/make_nchs_flag_goldens.R -> nchs_flag_goldens.csv). */
+static void test_estimate_flags_match_reference(void **state)
+{
+    static const char *const sets[] = {"estimate_a", "estimate_b", "estimate_c", "estimate_d"};
+    static const enum an_lonely_psu rules[] = {AN_LONELY_ADJUST, AN_LONELY_CERTAINTY};
+    const char *src = getenv("PREVALENCE_SOURCE_DIR");
+    char path[1200], line[1024];
+    struct an_estimate_row rows[EST_NCOUNTIES + 1];
+    static struct est_dataset d;
+    struct prev_error err;
+    FILE *fp;
+    size_t checked = 0, mismatches = 0;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/tests/reference/nchs_flag_goldens.csv", src ? src : ".");
+    assert_non_null(fp = fopen(path, "r"));
+    while (fgets(line, sizeof line, fp) != NULL) {
+        char *f[7];
+        size_t nf = 0;
+        char *p = line;
+
+        if (line[0] != '"' || strncmp(line, "\"dataset\"", 9) == 0)
+            continue;
+        line[strcspn(line, "\n")] = '\0';
+        /* "a","b",...: quoted fields without commas or quotes inside */
+        while (nf < 7 && *p == '"') {
+            char *end = strchr(p + 1, '"');
+            assert_non_null(end);
+            *end = '\0';
+            f[nf++] = p + 1;
+            p = end + 1;
+            if (*p == ',')
+                p++;
+        }
+        assert_int_equal(nf, 7);
+        for (size_t s = 0; s < 4; s++) {
+            if (strcmp(f[0], sets[s]) != 0)
+                continue;
+            struct an_estimate_options opt;
+            enum an_measure m;
+            enum an_design_method meth;
+            assert_int_equal(est_load_dataset(sets[s], &d), 0);
+            assert_true(an_measure_parse(f[2], &m));
+            assert_true(an_design_method_parse(f[3], &meth));
+            opt = options(&d, m);
+            opt.method = meth;
+            opt.lonely = strcmp(f[1], "adjust") == 0 ? rules[0] : rules[1];
+            assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), 0);
+            const struct an_estimate_row *r = find(rows, f[4]);
+            assert_non_null(r);
+            if (strcmp(an_flag_name(r->flag), f[5]) != 0 || strcmp(r->reasons, f[6]) != 0) {
+                fprintf(stderr, "%s %s %s %s %s: ours %s (%s), reference %s (%s)\n", f[0], f[1],
+                        f[2], f[3], f[4], an_flag_name(r->flag), r->reasons, f[5], f[6]);
+                mismatches++;
+            }
+            checked++;
+        }
+    }
+    fclose(fp);
+    fprintf(stderr, "nchs flags: %zu golden rows checked, %zu mismatches\n", checked, mismatches);
+    assert_true(checked >= 1368);
+    assert_int_equal(mismatches, 0);
+}
+
 static void test_estimate_census_county(void **state)
 {
     static struct est_dataset d;
@@ -236,7 +349,16 @@ static void test_estimate_census_county(void **state)
     assert_int_equal(lp->respondents, lp->officers_total);
     assert_true(lp->se == 0.0);
     assert_close(lp->n_eff, (double)lp->youth_n, 0, "n_eff");
-    assert_true(lp->ci_low < lp->estimate && lp->estimate < lp->ci_high);
+    /* No sampling error: the interval is the estimate, for every method
+     * (as a change between two censuses is exact); the NCHS flag still
+     * judges p as a proportion of n (Clopper-Pearson with n). */
+    for (int meth = 0; meth < AN_DESIGN_N_METHODS; meth++) {
+        opt.method = (enum an_design_method)meth;
+        assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), 0);
+        lp = find(rows, "La Paz");
+        assert_close(lp->ci_low, lp->estimate, 0, "census ci_low");
+        assert_close(lp->ci_high, lp->estimate, 0, "census ci_high");
+    }
     assert_close(lp->deff, 0, 0, "deff");
     assert_true(find(rows, "Santa Cruz")->se == 0.0);
 }
@@ -357,7 +479,14 @@ static void test_estimate_names_parse(void **state)
 }
 
 /* Rows of set a, all measures, written by one writer into a string. */
+static char *written_set(const char *set, enum rep_format format, size_t *nrows_out);
+
 static char *written(enum rep_format format, size_t *nrows_out)
+{
+    return written_set("estimate_a", format, nrows_out);
+}
+
+static char *written_set(const char *set, enum rep_format format, size_t *nrows_out)
 {
     static struct est_dataset d;
     static struct an_estimate_row rows[3 * NROWS];
@@ -367,7 +496,7 @@ static char *written(enum rep_format format, size_t *nrows_out)
     size_t len = 0;
     FILE *fp;
 
-    assert_int_equal(est_load_dataset("estimate_a", &d), 0);
+    assert_int_equal(est_load_dataset(set, &d), 0);
     for (int m = 0; m < AN_MEASURE_N; m++) {
         struct an_estimate_options opt = options(&d, (enum an_measure)m);
         assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows + m * NROWS, &err), 0);
@@ -466,6 +595,29 @@ static void test_estimate_output_table_and_markdown(void **state)
     assert_non_null(strstr(md, "### Survey year 2024: officers with at least one"));
     assert_non_null(strstr(md, "| Apache | 17 | 327 | 45 | 13.8% |"));
     assert_non_null(strstr(md, "- a note"));
+    /* No row under review in this set: no mark, no warning. */
+    assert_null(strstr(table, "use with caution"));
+    free(table);
+    free(md);
+}
+
+/* A row flagged for review is shown with a mark on the estimate and the
+ * warning before its reasons, in both formats for people (issue #14). */
+static void test_estimate_output_review_marked(void **state)
+{
+    char *table = written_set("estimate_b", REP_FORMAT_TABLE, NULL);
+    char *md = written_set("estimate_b", REP_FORMAT_MD, NULL);
+    const char *line;
+
+    (void)state;
+    line = strstr(table, "\nApache ");
+    assert_non_null(line);
+    assert_non_null(strstr(line, "0.0%!"));
+    assert_non_null(strstr(line, "review    use with caution: degrees of freedom below 8"));
+    assert_non_null(strstr(table, "Note: ! use with caution: flagged for statistical review"));
+    assert_non_null(strstr(md, "| 0.0%! |"));
+    assert_non_null(strstr(md, "| review | use with caution: degrees of freedom below 8"));
+    assert_non_null(strstr(md, "- ! use with caution"));
     free(table);
     free(md);
 }
@@ -478,6 +630,8 @@ int main(void)
         cmocka_unit_test(test_estimate_without_frame),
         cmocka_unit_test(test_estimate_inconsistent_frame_refused),
         cmocka_unit_test(test_estimate_lonely_psu_rules),
+        cmocka_unit_test(test_estimate_flags_ignore_method_and_level),
+        cmocka_unit_test(test_estimate_flags_match_reference),
         cmocka_unit_test(test_estimate_census_county),
         cmocka_unit_test(test_estimate_p0_and_p1),
         cmocka_unit_test(test_estimate_no_youth_on_caseloads),
@@ -486,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_estimate_output_csv),
         cmocka_unit_test(test_estimate_output_json),
         cmocka_unit_test(test_estimate_output_table_and_markdown),
+        cmocka_unit_test(test_estimate_output_review_marked),
     };
     /* As main.c does: the interval code checks GSL's return codes. */
     gsl_set_error_handler_off();

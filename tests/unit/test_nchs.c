@@ -154,11 +154,21 @@ static void test_nchs_review_estimate_zero_or_one(void **state)
     in.low = 0.991;
     in.high = 1.0;
     expect(&in, AN_FLAG_REVIEW, "estimate is 0 or 100%");
-    /* p = 0 with a wide interval: its relative width is infinite. */
+    /* p = 0 with an interval wider than 0.05: the standard computes no
+     * relative width at p = 0 (0/0), so it is reviewed, not suppressed
+     * (the NCHS SAS macro and CDC's surveytable agree). */
     in.p = 0.0;
     in.low = 0.0;
     in.high = 0.09;
-    expect(&in, AN_FLAG_SUPPRESS, "relative CI width above 130%; estimate is 0 or 100%");
+    expect(&in, AN_FLAG_REVIEW, "estimate is 0 or 100%");
+    /* ... but the absolute width still applies. */
+    in.high = 0.31;
+    expect(&in, AN_FLAG_SUPPRESS, "absolute CI width 0.30 or more; estimate is 0 or 100%");
+    /* p = 1: its complement is 0, whose relative width is not computed. */
+    in.p = 1.0;
+    in.low = 0.91;
+    in.high = 1.0;
+    expect(&in, AN_FLAG_REVIEW, "estimate is 0 or 100%");
     in.df = 2;
     in.p = 0.0;
     in.high = 0.009;

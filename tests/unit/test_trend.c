@@ -85,7 +85,7 @@ static void test_change_matches_r_survey(void **state)
         assert_int_equal(an_trend_change(&a, &b, 0.95, &c), 0);
         near(c.difference, r->v[TG_EST], GOLDEN_TOL, "difference", ctx);
         near(c.se, r->v[TG_SE], GOLDEN_TOL, "se", ctx);
-        near(c.df, r->v[TG_DF], 0.0, "df", ctx);
+        near(c.df, r->v[TG_DF], GOLDEN_TOL, "df", ctx);
         near(c.ci_low, r->v[TG_CI_LOW], GOLDEN_TOL, "ci_low", ctx);
         near(c.ci_high, r->v[TG_CI_HIGH], GOLDEN_TOL, "ci_high", ctx);
         near(c.ratio, r->v[TG_RATIO], GOLDEN_TOL, "ratio", ctx);
@@ -135,6 +135,7 @@ static void test_slope_matches_r_lm(void **state)
         assert_int_equal(an_trend_slope(pts, 3, 0.95, &s), 0);
         near(s.slope, r->v[TG_EST], GOLDEN_TOL, "slope", ctx);
         near(s.se, r->v[TG_SE], GOLDEN_TOL, "se", ctx);
+        near(s.df, r->v[TG_DF], GOLDEN_TOL, "df", ctx);
         near(s.ci_low, r->v[TG_CI_LOW], GOLDEN_TOL, "ci_low", ctx);
         near(s.ci_high, r->v[TG_CI_HIGH], GOLDEN_TOL, "ci_high", ctx);
         near(s.p_value, r->v[TG_P], GOLDEN_TOL, "p_value", ctx);
@@ -213,11 +214,12 @@ static void test_change_independent_samples(void **state)
     assert_true(c.defined);
     near(c.difference, 0.02, 1e-15, "difference", "basic");
     near(c.se, 0.005, 1e-15, "se", "basic");
-    near(c.df, 70, 0, "df", "basic");
-    /* qt(0.975, 70) = 1.9944371117711861 (R) */
-    near(c.ci_low, 0.02 - 1.9944371117711861 * 0.005, 1e-12, "ci_low", "basic");
-    /* 2 * pt(-4, 70) = 0.00015513361399488928 (R) */
-    near(c.p_value, 0.00015513361399488928, 1e-12, "p_value", "basic");
+    /* Welch-Satterthwaite: (v_a + v_b)^2 / (v_a^2/40 + v_b^2/30), not 40 + 30 */
+    near(c.df, 68.681318681318672, 1e-12, "df", "basic");
+    /* qt(0.975, df) = 1.9951105661711714 (R) */
+    near(c.ci_low, 0.02 - 1.9951105661711714 * 0.005, 1e-12, "ci_low", "basic");
+    /* 2 * pt(-4, df) = 0.00015748037169833958 (R) */
+    near(c.p_value, 0.00015748037169833958, 1e-12, "p_value", "basic");
     near(c.ratio, 5.0 / 3.0, 1e-15, "ratio", "basic");
     assert_true(c.ratio_ci_low < c.ratio && c.ratio < c.ratio_ci_high);
     /* The log-scale interval is symmetric around log(ratio). */
@@ -385,6 +387,41 @@ static void test_series_changes_consecutive_then_first_last(void **state)
     assert_int_equal(an_trend_series_changes(p, 4, 0.95, c), -1);
 }
 
+/* A year without sampling variance (a census, an estimate of 0, one
+ * respondent) carries no degrees of freedom into the change: La Paz, 2
+ * respondents (df 1) then a census of 60 (df 59) has df 1, not 60
+ * (issue #14: p 0.010 with df 60, 0.24 with the df the variance has). */
+static void test_change_df_zero_variance_year(void **state)
+{
+    struct an_trend_point a = pt(2091, 0.10, 0.02, 1), b = pt(2092, 0.15, 0.0, 59);
+    struct an_trend_change c;
+    (void)state;
+
+    b.census = true;
+    assert_int_equal(an_trend_change(&a, &b, 0.95, &c), 0);
+    near(c.df, 1.0, 1e-12, "df", "census year");
+    /* 2 * pt(-2.5, 1) = 0.24223788318168671 (R) */
+    near(c.p_value, 0.24223788318168671, 1e-12, "p_value", "census year");
+    assert_int_equal(an_trend_change(&b, &(struct an_trend_point){2093, true, 0.12, 0.03, 4,
+                                                                   AN_FLAG_PRESENT, false},
+                                     0.95, &c), 0);
+    near(c.df, 4.0, 1e-12, "df", "census first");
+    /* Both without variance: no df (NaN); two censuses give the exact change. */
+    a = pt(2091, 0.10, 0.0, 5);
+    a.census = true;
+    assert_int_equal(an_trend_change(&a, &b, 0.95, &c), 0);
+    assert_true(isnan(c.df));
+    near(c.ci_low, 0.05, 1e-15, "exact low", "two censuses");
+    a.census = false;
+    assert_int_equal(an_trend_change(&a, &b, 0.95, &c), 0);
+    assert_true(isnan(c.df) && isnan(c.ci_low) && isnan(c.p_value));
+    /* Variance but no df (cannot come from a design, but must not pass). */
+    a = pt(2091, 0.10, 0.02, 0);
+    assert_int_equal(an_trend_change(&a, &b, 0.95, &c), 0);
+    assert_true(isnan(c.ci_low));
+    assert_non_null(strstr(c.reasons, "fewer than 1 degree of freedom"));
+}
+
 static void test_slope_exact_line(void **state)
 {
     /* Points on a line: the slope is exact whatever the weights. */
@@ -408,8 +445,10 @@ static void test_slope_exact_line(void **state)
     for (i = 0; i < 4; i++)
         sxx += w[i] * (p[i].year - tbar) * (p[i].year - tbar);
     near(s.se, sqrt(1.0 / sxx), 1e-15, "known-variance se", "line");
-    /* qnorm(0.975) = 1.9599639845400536 */
-    near(s.ci_high - s.slope, 1.9599639845400536 * s.se, 1e-15, "z interval", "line");
+    /* Welch-Satterthwaite df of sum c_t^2 se_t^2 with df 5 each, and
+     * qt(0.975, df), from R: 11.354193809800375, 2.1926371711421915 */
+    near(s.df, 11.354193809800375, 1e-10, "slope df", "line");
+    near(s.ci_high - s.slope, 2.1926371711421915 * s.se, 1e-12, "t interval", "line");
     assert_int_equal(s.flag, AN_FLAG_PRESENT);
 }
 
@@ -730,6 +769,7 @@ int main(void)
     };
     const struct CMUnitTest edge[] = {
         cmocka_unit_test(test_change_independent_samples),
+        cmocka_unit_test(test_change_df_zero_variance_year),
         cmocka_unit_test(test_change_ratio_undefined_at_zero),
         cmocka_unit_test(test_change_exact_between_censuses),
         cmocka_unit_test(test_change_zero_se_without_census_has_no_interval),

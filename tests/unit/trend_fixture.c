@@ -79,11 +79,12 @@ int trend_goldens_load(struct trend_goldens *g)
             || !copy_field(r->dataset, sizeof r->dataset, f[TG_DATASET])
             || !copy_field(r->measure, sizeof r->measure, f[TG_MEASURE])
             || !copy_field(r->county, sizeof r->county, f[TG_COUNTY])
-            || !copy_field(r->fips, sizeof r->fips, f[TG_FIPS]))
+            || !copy_field(r->fips, sizeof r->fips, f[TG_FIPS])
+            || !copy_field(r->source, sizeof r->source, f[TG_SOURCE]))
             goto bad;
         r->from = atoi(f[TG_FROM]);
         r->to = atoi(f[TG_TO]);
-        for (c = TG_EST; c < TG_NCOLS; c++)
+        for (c = TG_EST; c < TG_SOURCE; c++)
             if (!cell(f[c], &r->v[c]))
                 goto bad;
     }

@@ -13,7 +13,7 @@
 /* Columns of the golden file, in order. */
 enum { TG_KIND, TG_DATASET, TG_MEASURE, TG_COUNTY, TG_FIPS, TG_FROM, TG_TO, TG_EST, TG_SE,
        TG_DF, TG_CENSUS, TG_CI_LOW, TG_CI_HIGH, TG_RATIO, TG_RATIO_LOW, TG_RATIO_HIGH, TG_P,
-       TG_P_HOLM, TG_NCOLS };
+       TG_P_HOLM, TG_R_DF, TG_R_CI_LOW, TG_R_CI_HIGH, TG_R_P, TG_SOURCE, TG_NCOLS };
 
 struct trend_golden {
     char kind[8];          /* year, change, slope */
@@ -23,6 +23,7 @@ struct trend_golden {
     char fips[8];
     int from, to;
     double v[TG_NCOLS];    /* numeric columns by index; NaN for an empty cell */
+    char source[24];       /* survey, rule:satterthwaite, rule:satterthwaite-t */
 };
 
 struct trend_goldens {
