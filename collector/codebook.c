@@ -127,7 +127,7 @@ int col_county_find_n(const char *s, size_t len)
                                                           4, 5, 10, 7, 4};
     const char *t = col_trim(s, &len);
 
-    /* Excel's non-breaking spaces around a pasted name, and "Pima County" */
+    /* Excel's non-breaking spaces around a pasted name */
     while (len >= 2 && (unsigned char)t[len - 2] == 0xC2 && (unsigned char)t[len - 1] == 0xA0) {
         len -= 2;
         t = col_trim(t, &len);
@@ -135,10 +135,6 @@ int col_county_find_n(const char *s, size_t len)
     while (len >= 2 && (unsigned char)t[0] == 0xC2 && (unsigned char)t[1] == 0xA0) {
         t += 2;
         len -= 2;
-        t = col_trim(t, &len);
-    }
-    if (len > 7 && strncasecmp(t + len - 7, " county", 7) == 0) {
-        len -= 7;
         t = col_trim(t, &len);
     }
     if (len == 5 && t[0] == '0') {

@@ -685,7 +685,7 @@ static void end_cell(struct book *b)
                 flags |= COL_FIELD_PERCENT;
         }
     }
-    if (b->cell_has_f && !b->cell_has_v)
+    if (b->cell_has_f && (!b->cell_has_v || len == 0))
         flags |= COL_FIELD_NO_VALUE;
     if (len > 0 && !col_utf8_valid(s, len))
         flags |= COL_FIELD_BAD_UTF8;
