@@ -225,7 +225,10 @@ static void header_issues(struct col_scan *sc, struct header_report *hr)
         case COL_HDR_UNKNOWN:
             /* A file whose header row is missing shows its first row here:
              * a name that reads like a person's is not repeated. */
-            if (col_firewall_file_name(h->display[is->field], NULL, 0) != COL_PII_NONE) {
+            /* A name that holds a codebook column's words is a column
+             * name ("Confirmed victims"), not a person's. */
+            if (is->suggestion[0] == '\0'
+                && col_firewall_file_name(h->display[is->field], NULL, 0) != COL_PII_NONE) {
                 char shape[96];
                 col_describe_value(h->display[is->field], strlen(h->display[is->field]), 0,
                                    shape, sizeof shape);
