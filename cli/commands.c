@@ -9,6 +9,8 @@ const struct cli_command cli_commands[] = {
     {"init", "create or upgrade the database schema", cmd_init, cmd_init_help},
     {"load", "check survey files and load them as batches", cmd_load, cmd_load_help},
     {"check", "check survey files without loading them", cmd_check, cmd_check_help},
+    {"template", "write the Excel workbook a county fills in (responses or frame)", cmd_template,
+     cmd_template_help},
     {"batches", "list loaded batches with their provenance", cmd_batches, cmd_batches_help},
     {"status", "per county: respondents, frame totals, what is missing", cmd_status,
      cmd_status_help},

@@ -127,6 +127,16 @@ int col_county_find_n(const char *s, size_t len)
                                                           4, 5, 10, 7, 4};
     const char *t = col_trim(s, &len);
 
+    /* Excel's non-breaking spaces around a pasted name */
+    while (len >= 2 && (unsigned char)t[len - 2] == 0xC2 && (unsigned char)t[len - 1] == 0xA0) {
+        len -= 2;
+        t = col_trim(t, &len);
+    }
+    while (len >= 2 && (unsigned char)t[0] == 0xC2 && (unsigned char)t[1] == 0xA0) {
+        t += 2;
+        len -= 2;
+        t = col_trim(t, &len);
+    }
     if (len == 5 && t[0] == '0') {
         for (int i = 0; i < COL_NCOUNTIES; i++)
             if (memcmp(t, col_counties[i].fips, 5) == 0)
@@ -154,15 +164,40 @@ bool col_role_parse(const char *s, enum col_role *out)
     return col_role_parse_n(s, strlen(s), out);
 }
 
+/* A role's label as a person types it: "Probation Officer",
+ * "probation-officer", "PROBATION OFFICER" are probation_officer. Only
+ * spaces, '-' and '_' between the words are dropped; nothing is guessed. */
+static bool role_label(const char *t, size_t len, const char *want)
+{
+    size_t i = 0, j = 0;
+
+    while (i < len && want[j] != '\0') {
+        char a = (char)tolower((unsigned char)t[i]), b = want[j];
+        if (b == '_') {
+            if (a != ' ' && a != '-' && a != '_')
+                return false;
+            while (i < len && (t[i] == ' ' || t[i] == '-' || t[i] == '_'))
+                i++;
+            j++;
+            continue;
+        }
+        if (a != b)
+            return false;
+        i++;
+        j++;
+    }
+    return i == len && want[j] == '\0';
+}
+
 bool col_role_parse_n(const char *s, size_t len, enum col_role *out)
 {
     const char *t = col_trim(s, &len);
 
-    if (len == 0 || equal_nocase(t, len, "probation_officer"))
+    if (len == 0 || role_label(t, len, "probation_officer"))
         *out = COL_ROLE_PROBATION_OFFICER;
-    else if (equal_nocase(t, len, "supervisor"))
+    else if (role_label(t, len, "supervisor"))
         *out = COL_ROLE_SUPERVISOR;
-    else if (equal_nocase(t, len, "other"))
+    else if (role_label(t, len, "other"))
         *out = COL_ROLE_OTHER;
     else
         return false;
@@ -204,6 +239,59 @@ static void loose(const char *s, size_t len, char *out, size_t size)
         if (isalnum((unsigned char)s[i]) && (unsigned char)s[i] < 0x80)
             out[o++] = (char)tolower((unsigned char)s[i]);
     out[o] = '\0';
+}
+
+/* Edit distance of two short strings (at most 63 bytes each). */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+
+    if (la > 63 || lb > 63)
+        return 64;
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof cur[0]);
+    }
+    return prev[lb];
+}
+
+/* The codebook column a header name most likely means, or NULL: the same
+ * letters ("Survey Year"), a name that holds the column's
+ * ("Confirmed victims", "caseload size"), the column's name holding it
+ * ("year"), its first word ("officers" in "total officers"), or a typo
+ * (two letters off). have is loose(). */
+static const char *suggest_column(const char *have, const enum col_column *cols, size_t ncols)
+{
+    char want[64];
+
+    if (have[0] == '\0')
+        return NULL;
+    for (size_t i = 0; i < ncols; i++) {
+        loose(column_names[cols[i]], strlen(column_names[cols[i]]), want, sizeof want);
+        if (strcmp(want, have) == 0 || strstr(have, want) != NULL
+            || (strlen(have) >= 4 && strstr(want, have) != NULL))
+            return column_names[cols[i]];
+    }
+    for (size_t i = 0; i < ncols; i++) {
+        const char *name = column_names[cols[i]], *us = strchr(name, '_');
+        size_t n = us != NULL ? (size_t)(us - name) : strlen(name);
+        loose(name, n, want, sizeof want);
+        if (strlen(want) >= 5 && strstr(have, want) != NULL)
+            return name;
+    }
+    for (size_t i = 0; i < ncols; i++) {
+        loose(column_names[cols[i]], strlen(column_names[cols[i]]), want, sizeof want);
+        if (strlen(have) >= 4 && distance(want, have) <= 2)
+            return column_names[cols[i]];
+    }
+    return NULL;
 }
 
 static void add_issue(struct col_header *h, enum col_header_problem p, size_t field,
@@ -264,16 +352,12 @@ bool col_header_map(enum col_kind kind, const struct col_csv_row *row,
             if (equal_nocase(name, len, column_names[cols[i]]))
                 found = (int)cols[i];
         if (found < 0) {
-            char want[64], have[64];
+            char have[64];
             const char *suggest = NULL;
             if (ignored(name, len, ignore, nignore))
                 continue;
             loose(name, len, have, sizeof have);
-            for (size_t i = 0; i < ncols && suggest == NULL; i++) {
-                loose(column_names[cols[i]], strlen(column_names[cols[i]]), want, sizeof want);
-                if (strcmp(want, have) == 0)
-                    suggest = column_names[cols[i]];
-            }
+            suggest = suggest_column(have, cols, ncols);
             add_issue(h, COL_HDR_UNKNOWN, f, COL_NCOLUMNS, 0, suggest);
             continue;
         }
@@ -284,6 +368,13 @@ bool col_header_map(enum col_kind kind, const struct col_csv_row *row,
         }
         h->field_of[found] = (int)f;
         h->column_of[f] = (signed char)found;
+    }
+    /* "did you mean confirmed?" is wrong when confirmed is there too */
+    for (size_t i = 0; i < h->nissues; i++) {
+        struct col_header_issue *is = &h->issue[i];
+        for (size_t k = 0; k < ncols && is->problem == COL_HDR_UNKNOWN; k++)
+            if (strcmp(is->suggestion, column_names[cols[k]]) == 0 && h->field_of[cols[k]] >= 0)
+                is->suggestion[0] = '\0';
     }
     for (size_t i = 0; i < ncols; i++)
         if (h->field_of[cols[i]] < 0 && col_column_required(kind, cols[i]))

@@ -42,7 +42,7 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
     struct col_progress progress;
     struct col_loader loader;
     struct col_dbcheck dc;
-    bool scan_ready = false, loading = false;
+    bool scan_ready = false, loading = false, diag_ready = false;
     double started = col_now();
     int rc = 0;
 
@@ -89,6 +89,7 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
                       o->load && conn != NULL ? "loading" : "checking",
                       S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
     col_diag_init(&diag, o->diag, name, COL_DIAG_CAP, &progress);
+    diag_ready = true;
     memset(&sc, 0, sizeof sc);
     sc.kind = o->kind;
     sc.name = name;
@@ -165,6 +166,11 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
         res->replaced = dc.nreplaced;
     }
 done:
+    if (diag_ready) {
+        /* what the scan held, when something stopped the command early */
+        col_diag_flush(&diag);
+        col_diag_free(&diag);
+    }
     if (loading)
         col_loader_abort(&loader);
     col_dbcheck_free(&dc);

@@ -13,6 +13,8 @@
 #include "listing.h"
 #include "prev_error.h"
 #include "rejects.h"
+#include "xlsx_reader.h"
+#include "xlsx_template.h"
 
 /* The collector's entry point for `prevalence load` and `prevalence
  * check`: one file, checked whole, and loaded whole or not at all. */

@@ -261,6 +261,14 @@ int col_csv_read(FILE *fp, const char *name, col_csv_row_fn on_row,
                  col_csv_progress_fn progress, void *ctx,
                  struct col_csv_stats *stats, struct prev_error *err)
 {
+    return col_csv_read_prefixed(NULL, 0, fp, name, on_row, progress, ctx, stats, err);
+}
+
+int col_csv_read_prefixed(const unsigned char *prefix, size_t nprefix, FILE *fp,
+                          const char *name, col_csv_row_fn on_row,
+                          col_csv_progress_fn progress, void *ctx,
+                          struct col_csv_stats *stats, struct prev_error *err)
+{
     struct reader *r = NULL;
     struct prev_sha256 *sha = NULL;
     unsigned char *buf = NULL;
@@ -290,9 +298,20 @@ int col_csv_read(FILE *fp, const char *name, col_csv_row_fn on_row,
     r->line = 1;
 
     for (;;) {
-        size_t got = fread(buf + carry, 1, READ_SIZE - carry, fp);
-        size_t n = carry + got, pos = 0, end;
-        bool eof = got < READ_SIZE - carry;
+        size_t got;
+        size_t n, pos = 0, end;
+        bool eof;
+
+        if (nprefix > 0) {
+            /* first read: carry is 0 and READ_SIZE far above any prefix */
+            memcpy(buf, prefix, nprefix);
+            got = nprefix + fread(buf + nprefix, 1, READ_SIZE - nprefix, fp);
+            nprefix = 0;
+        } else {
+            got = fread(buf + carry, 1, READ_SIZE - carry, fp);
+        }
+        n = carry + got;
+        eof = got < READ_SIZE - carry;
 
         if (eof && ferror(fp)) {
             rc = prev_fail(err, PREV_EX_IOERR, name, "cannot read: %s",

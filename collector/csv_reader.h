@@ -21,7 +21,12 @@
  * saw so that the caller can name the column in its message. */
 enum {
     COL_FIELD_BAD_UTF8 = 1,   /* not valid UTF-8 */
-    COL_FIELD_NUL = 2         /* holds a NUL byte */
+    COL_FIELD_NUL = 2,        /* holds a NUL byte */
+    /* set by the workbook reader only (xlsx_reader.h) */
+    COL_FIELD_DATE = 4,       /* the cell is formatted as a date or time */
+    COL_FIELD_ERROR = 8,      /* an error value (#N/A, #DIV/0!, ...) */
+    COL_FIELD_NO_VALUE = 16,  /* a formula whose result was never saved */
+    COL_FIELD_PERCENT = 32    /* the cell is formatted as a percentage */
 };
 
 struct col_csv_row {
@@ -46,6 +51,7 @@ struct col_csv_stats {
     uint64_t error_line;      /* where reading stopped with PREV_EX_DATA */
     bool had_bom;
     char sha256[65];          /* of every byte read (set when read to the end) */
+    char sheet[128];          /* a workbook's sheet, "" for CSV */
 };
 
 /* Read fp to the end, calling on_row for each row. name is the file name
@@ -61,6 +67,13 @@ struct col_csv_stats {
 int col_csv_read(FILE *fp, const char *name, col_csv_row_fn on_row,
                  col_csv_progress_fn progress, void *ctx,
                  struct col_csv_stats *stats, struct prev_error *err);
+
+/* The same, with prefix[0..nprefix) read before fp (bytes a caller took
+ * to tell the file's format); they count and are hashed like the rest. */
+int col_csv_read_prefixed(const unsigned char *prefix, size_t nprefix, FILE *fp,
+                          const char *name, col_csv_row_fn on_row,
+                          col_csv_progress_fn progress, void *ctx,
+                          struct col_csv_stats *stats, struct prev_error *err);
 
 /* Is s[0..len) valid UTF-8 (shortest form, no surrogates, <= U+10FFFF)? */
 bool col_utf8_valid(const char *s, size_t len);

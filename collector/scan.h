@@ -67,7 +67,13 @@ struct col_scan {
     struct col_cell *cells;   /* COL_NYEARS x COL_NCOUNTIES, see col_scan_cell */
     struct col_idset *ids;    /* responses: (year, respondent_id) */
     struct col_csv_stats stats;
+    bool xlsx;                /* the file was an .xlsx workbook */
+    bool stopped;             /* reading stopped on a problem with the whole file */
     struct prev_error *sink_err;      /* private: where the sink reports */
+    struct col_header *probe;         /* private: a later row tried as the header */
+    bool hdr_pending;                 /* private: the first row named no column */
+    uint64_t hdr_line;
+    int hdr_lookahead;
     uint64_t pf_hash;                 /* private: key hash of the current row */
     int pf_year;
     size_t pf_len;
@@ -79,9 +85,11 @@ void col_scan_free(struct col_scan *sc);
 
 struct col_cell *col_scan_cell(struct col_scan *sc, int year, int county);
 
-/* Read fp to the end. Returns 0 when the file was read (data problems are
- * in the diagnostics' counts, not in the return value), or the sink's
- * code, or 74 on a read error, 70 when out of memory. */
+/* Read fp to the end: a CSV file, or an .xlsx workbook when its first
+ * bytes are a zip's (the content decides, not the name). Returns 0 when
+ * the file was read (data problems are in the diagnostics' counts, not in
+ * the return value), or the sink's code, or 74 on a read error, 70 when
+ * out of memory. The diagnostics held are printed before it returns. */
 int col_scan_run(struct col_scan *sc, FILE *fp, struct prev_error *err);
 
 #endif

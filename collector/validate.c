@@ -25,6 +25,25 @@ void col_problem_add(struct col_problems *p, enum col_column column, bool warnin
     it->column = column;
     it->warning = warning;
     it->privacy = privacy;
+    it->code = COL_PC_NONE;
+    va_start(ap, fmt);
+    vsnprintf(it->msg, sizeof it->msg, fmt, ap);
+    va_end(ap);
+}
+
+void col_problem_add_code(struct col_problems *p, enum col_column column, int code,
+                          const char *fmt, ...)
+{
+    struct col_problem *it;
+    va_list ap;
+
+    if (p->n == COL_ROW_PROBLEMS_MAX)
+        return;
+    it = &p->item[p->n++];
+    it->column = column;
+    it->warning = false;
+    it->privacy = false;
+    it->code = code;
     va_start(ap, fmt);
     vsnprintf(it->msg, sizeof it->msg, fmt, ap);
     va_end(ap);
@@ -82,20 +101,78 @@ static const char *field_text(const struct col_header *h, const struct col_csv_r
         return NULL;
     *flags = row->flags[f];
     if (row->flags[f] & COL_FIELD_NUL) {
-        col_problem_add(p, c, false, false,
-                        "%s holds a NUL byte (was the file saved as UTF-16? save it as "
-                        "'CSV UTF-8')", col_column_name(c));
+        col_problem_add_code(p, c, COL_PC_NUL,
+                             "%s holds a NUL byte (was the file saved as UTF-16? save it as "
+                             "'CSV UTF-8')", col_column_name(c));
         return NULL;
     }
     if (row->flags[f] & COL_FIELD_BAD_UTF8) {
-        col_problem_add(p, c, false, false,
-                        "%s is not valid UTF-8 text (save the file as 'CSV UTF-8')",
-                        col_column_name(c));
+        col_problem_add_code(p, c, COL_PC_BAD_UTF8,
+                             "%s is not valid UTF-8 text (save the file as 'CSV UTF-8')",
+                             col_column_name(c));
+        return NULL;
+    }
+    /* What a workbook's cell was (xlsx_reader.c); its text is not shown:
+     * a date in a survey file may be a date of birth. */
+    if (row->flags[f] & COL_FIELD_DATE) {
+        col_problem_add_code(p, c, COL_PC_DATE,
+                             "%s holds a date (the cell is formatted as a date; the value is "
+                             "not shown); type the value the codebook asks for and format "
+                             "the column as Number or Text", col_column_name(c));
+        return NULL;
+    }
+    if (row->flags[f] & COL_FIELD_ERROR) {
+        col_problem_add_code(p, c, COL_PC_EXCEL_ERROR,
+                             "%s holds an Excel error value (such as #N/A or #DIV/0!); fix "
+                             "the formula or type the value", col_column_name(c));
+        return NULL;
+    }
+    if (row->flags[f] & COL_FIELD_NO_VALUE) {
+        col_problem_add_code(p, c, COL_PC_NO_VALUE,
+                             "%s holds a formula whose result was never saved; open the "
+                             "file in Excel and save it again, or type the value",
+                             col_column_name(c));
         return NULL;
     }
     *len = row->len[f];
     s = col_trim(row->value[f], len);
     return s;
+}
+
+/* An Excel habit in a number: 1 a percent sign ("12%", "12 %"), 2 a
+ * thousands separator between groups of three digits ("1,200", "1.200",
+ * "1 200", "1'200"); 0 neither. */
+static int number_habit(const char *s, size_t len)
+{
+    size_t i = 0, digits = 0, group = 0;
+    bool sep = false;
+    char sepc = 0;
+
+    if (len >= 2 && s[len - 1] == '%') {
+        size_t n = len - 1;
+        while (n > 0 && s[n - 1] == ' ')
+            n--;
+        for (i = 0; i < n; i++)
+            if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == ','))
+                return 0;
+        return n > 0 ? 1 : 0;
+    }
+    for (i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch >= '0' && ch <= '9') {
+            digits++;
+            group++;
+        } else if (ch == ',' || ch == '.' || ch == ' ' || ch == '\'') {
+            if (group == 0 || (sep && group != 3) || (sep && ch != sepc) || group > 3)
+                return 0;
+            sep = true;
+            sepc = ch;
+            group = 0;
+        } else {
+            return 0;
+        }
+    }
+    return sep && group == 3 && digits >= 4 ? 2 : 0;
 }
 
 /* Parse a whole number column; adds a problem and returns false when it
@@ -113,7 +190,7 @@ static bool number(const struct col_header *h, const struct col_csv_row *row,
     if (s == NULL)
         return false;
     if (len == 0) {
-        col_problem_add(p, c, false, false, "%s is empty", col_column_name(c));
+        col_problem_add_code(p, c, COL_PC_EMPTY, "%s is empty", col_column_name(c));
         return false;
     }
     /* Plain digits are nearly every value of a million-row file; the
@@ -132,13 +209,41 @@ static bool number(const struct col_header *h, const struct col_csv_row *row,
         memcpy(buf, s, len);
         buf[len] = '\0';
         if (prev_parse_long(buf, min, max, &v)) {
+            if (flags & COL_FIELD_PERCENT) {
+                col_problem_add_code(p, c, COL_PC_PERCENT_FORMAT,
+                                     "%s is formatted as a percentage in the workbook; "
+                                     "write the number of youth and format the column as "
+                                     "Number", col_column_name(c));
+                return false;
+            }
             *out = (int)v;
             return true;
         }
     }
+    if (flags & COL_FIELD_PERCENT) {
+        col_problem_add_code(p, c, COL_PC_PERCENT_FORMAT,
+                             "%s is formatted as a percentage in the workbook; write the "
+                             "number of youth (a count, not a share) and format the column "
+                             "as Number", col_column_name(c));
+        return false;
+    }
+    switch (number_habit(s, len)) {
+    case 1:
+        col_problem_add_code(p, c, COL_PC_PERCENT,
+                             "%s has a percent sign; write the number of youth (a count, "
+                             "not a share) as plain digits", col_column_name(c));
+        return false;
+    case 2:
+        col_problem_add_code(p, c, COL_PC_THOUSANDS,
+                             "%s has a thousands separator; write whole numbers as plain "
+                             "digits (1200, not 1,200)", col_column_name(c));
+        return false;
+    default:
+        break;
+    }
     col_describe_value(s, len, flags, shape, sizeof shape);
-    col_problem_add(p, c, false, false, "%s must be %s (found %s)", col_column_name(c),
-                    range_text, shape);
+    col_problem_add_code(p, c, COL_PC_NOT_NUMBER, "%s must be %s (found %s)",
+                         col_column_name(c), range_text, shape);
     return false;
 }
 
@@ -166,9 +271,10 @@ static bool county(const struct col_header *h, const struct col_csv_row *row, in
     if ((*out = col_county_find_n(s, len)) >= 0)
         return true;
     col_describe_value(s, len, flags, shape, sizeof shape);
-    col_problem_add(p, COL_COUNTY, false, false,
-                    "county is not an Arizona county (found %s); write its name (such as "
-                    "Maricopa or La Paz) or its 5-digit FIPS code (04001 to 04027)", shape);
+    col_problem_add_code(p, COL_COUNTY, COL_PC_COUNTY,
+                         "county is not an Arizona county (found %s); write its name (such "
+                         "as Maricopa or La Paz) or its 5-digit FIPS code (04001 to 04027)",
+                         shape);
     return false;
 }
 
@@ -208,9 +314,9 @@ static bool respondent(const struct col_header *h, const struct col_csv_row *row
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
               || c == '_' || c == '-')) {
             /* It may be a name: never repeat it. */
-            col_problem_add(p, COL_RESPONDENT_ID, false, false,
-                            "respondent_id may hold only letters A-Z, digits, '_' and '-' "
-                            "(the value is not shown)");
+            col_problem_add_code(p, COL_RESPONDENT_ID, COL_PC_ID_CHARS,
+                                 "respondent_id may hold only letters A-Z, digits, '_' and "
+                                 "'-' (the value is not shown)");
             return false;
         }
     }
@@ -250,10 +356,10 @@ static bool role(const struct col_header *h, const struct col_csv_row *row,
     if (col_role_parse_n(s, len, out))
         return true;
     col_describe_value(s, len, flags, shape, sizeof shape);
-    col_problem_add(p, COL_ROLE, false, false,
-                    "role is not one of the codebook's roles (found %s); write "
-                    "probation_officer, supervisor or other (or leave it empty for "
-                    "probation_officer)", shape);
+    col_problem_add_code(p, COL_ROLE, COL_PC_ROLE,
+                         "role is not one of the codebook's roles (found %s); write "
+                         "probation_officer, supervisor or other (or leave it empty for "
+                         "probation_officer)", shape);
     return false;
 }
 

@@ -10,10 +10,31 @@
 /* Row rules of codebook v1, one row at a time. Pure: no I/O, no state
  * across rows (duplicates are the scanner's business). */
 
+/* Kinds of problem that tend to fill a whole column (an Excel habit
+ * repeated on every row): reported once per column with a count. */
+enum col_problem_code {
+    COL_PC_NONE = 0,
+    COL_PC_EMPTY,
+    COL_PC_NOT_NUMBER,
+    COL_PC_PERCENT,
+    COL_PC_THOUSANDS,
+    COL_PC_BAD_UTF8,
+    COL_PC_NUL,
+    COL_PC_DATE,
+    COL_PC_EXCEL_ERROR,
+    COL_PC_NO_VALUE,
+    COL_PC_PERCENT_FORMAT,
+    COL_PC_COUNTY,
+    COL_PC_ROLE,
+    COL_PC_ID_CHARS,
+    COL_PC_ID_SHAPE
+};
+
 struct col_problem {
     enum col_column column;   /* COL_NCOLUMNS: the row as a whole */
     bool warning;             /* reported, but does not stop the load */
     bool privacy;             /* the privacy firewall refused it */
+    int code;                 /* enum col_problem_code */
     char msg[320];
 };
 
@@ -27,6 +48,9 @@ struct col_problems {
 void col_problems_clear(struct col_problems *p);
 void col_problem_add(struct col_problems *p, enum col_column column, bool warning,
                      bool privacy, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* An error of a kind that may repeat down a column (enum col_problem_code). */
+void col_problem_add_code(struct col_problems *p, enum col_column column, int code,
+                          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* One row of either kind, as it will be stored. */
 struct col_record {

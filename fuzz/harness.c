@@ -13,6 +13,7 @@
 #include "rejects.h"
 #include "scan.h"
 #include "validate.h"
+#include "xlsx_reader.h"
 
 #define FUZZ_NAME "fuzz.csv"
 
@@ -407,4 +408,41 @@ void fuzz_firewall_one(const uint8_t *data, size_t size)
         (void)col_kind_parse(name, &k);
     }
     free(name);
+}
+
+/* ---- fuzz_xlsx ------------------------------------------------------------ */
+
+struct xlsx_check {
+    uint64_t last_line;
+};
+
+static int xlsx_row(void *ctx, const struct col_csv_row *row)
+{
+    struct xlsx_check *c = ctx;
+
+    if (row->line <= c->last_line || row->line > COL_XLSX_MAX_ROWS)
+        broken("xlsx rows out of order or beyond the sheet", "");
+    c->last_line = row->line;
+    if (row->nfields == 0 || row->nfields > COL_CSV_FIELDS_MAX)
+        broken("xlsx row with a field count out of bounds", "");
+    for (size_t f = 0; f < row->nfields; f++) {
+        if (row->len[f] > COL_CSV_FIELD_MAX || row->value[f][row->len[f]] != '\0')
+            broken("xlsx field longer than the limit or not terminated", "");
+        if (((memchr(row->value[f], '\0', row->len[f]) != NULL) != 0)
+            != ((row->flags[f] & COL_FIELD_NUL) != 0))
+            broken("xlsx NUL flag not true to the bytes", "");
+    }
+    return 0;
+}
+
+void fuzz_xlsx_one(const uint8_t *data, size_t size)
+{
+    struct xlsx_check c = {0};
+    struct prev_error err;
+    int rc;
+
+    prev_error_clear(&err);
+    rc = col_xlsx_read(data, size, FUZZ_NAME, COL_KIND_RESPONSES, xlsx_row, &c, NULL, &err);
+    if (rc != 0 && rc != PREV_EX_DATA)
+        broken("col_xlsx_read failed other than as bad data", err.msg);
 }

@@ -29,4 +29,10 @@ void fuzz_csv_one(const uint8_t *data, size_t size);
  * NUL-terminated, fits its buffer and is valid UTF-8. */
 void fuzz_firewall_one(const uint8_t *data, size_t size);
 
+/* The .xlsx reader on arbitrary bytes (a zip, or not): rows handed out
+ * within the limits (fields, field length, row numbers increasing), lengths
+ * and NUL flags true to the bytes; a refusal is a data error (65), never
+ * a crash or a leak. */
+void fuzz_xlsx_one(const uint8_t *data, size_t size);
+
 #endif

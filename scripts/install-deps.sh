@@ -9,12 +9,16 @@ packages=(
     gcc meson ninja-build pkg-config
     # libraries (the README's install line names each)
     libpq-dev libgsl-dev libcsv-dev libcmocka-dev libjansson-dev libssl-dev
+    # .xlsx: write templates (libxlsxwriter), open archives (libzip), read XML (expat)
+    libxlsxwriter-dev libzip-dev libexpat1-dev
     # the embedded database: PostgreSQL server binaries (initdb, pg_ctl, postgres)
     postgresql postgresql-client
     # tests: R survey (reproduction bundle), headless browser, valgrind, clang (fuzzing)
     r-cran-survey r-cran-nlme chromium valgrind clang libclang-rt-14-dev
     # tests' helpers
     iproute2 procps python3
+    # tests: an independent .xlsx reader and writer
+    python3-openpyxl
     # benchmarks: GNU time for peak memory (bench/scaling.sh)
     time
 )

@@ -57,9 +57,9 @@ fuzz_step() {   # one counted result: each libFuzzer target for FUZZ_SECONDS / 3
         fi
         return
     fi
-    for t in fuzz_scan fuzz_csv fuzz_firewall; do
-        echo "test.sh: fuzzing $t for $((total / 3)) s"
-        if ! fuzz/run.sh "$t" $((total / 3)) build-fuzz >"build-fuzz.$t.log" 2>&1; then
+    for t in fuzz_scan fuzz_csv fuzz_firewall fuzz_xlsx; do
+        echo "test.sh: fuzzing $t for $((total / 4)) s"
+        if ! fuzz/run.sh "$t" $((total / 4)) build-fuzz >"build-fuzz.$t.log" 2>&1; then
             echo "test.sh: $t found a problem:"
             tail -40 "build-fuzz.$t.log"
             ok=0

@@ -50,6 +50,8 @@ static void test_codebook_county_lookup(void **state)
     assert_int_equal(col_county_find("Santa  Cruz"), -1);
     assert_int_equal(col_county_find("Maricopa County"), -1);
     assert_int_equal(col_county_find("04014"), -1);
+    /* a name pasted with Excel's non-breaking space, in capitals */
+    assert_int_equal(col_county_find("PIMA\xC2\xA0"), 10);
     assert_int_equal(col_county_find(""), -1);
 }
 
@@ -63,7 +65,16 @@ static void test_codebook_roles(void **state)
     assert_int_equal(r, COL_ROLE_SUPERVISOR);
     assert_true(col_role_parse("OTHER", &r));
     assert_int_equal(r, COL_ROLE_OTHER);
-    assert_false(col_role_parse("probation officer", &r));
+    /* its label as a person types it (issue #17) */
+    assert_true(col_role_parse("probation officer", &r));
+    assert_int_equal(r, COL_ROLE_PROBATION_OFFICER);
+    assert_true(col_role_parse(" Probation-Officer ", &r));
+    assert_int_equal(r, COL_ROLE_PROBATION_OFFICER);
+    assert_true(col_role_parse("SUPERVISOR", &r));
+    assert_int_equal(r, COL_ROLE_SUPERVISOR);
+    assert_false(col_role_parse("probation", &r));
+    assert_false(col_role_parse("probationofficer", &r));
+    assert_false(col_role_parse("officer", &r));
     assert_string_equal(col_role_name(COL_ROLE_PROBATION_OFFICER), "probation_officer");
 }
 
