@@ -409,13 +409,17 @@ static bool totals_row(const struct col_csv_row *row, const char **word)
     return false;
 }
 
-/* A row of the template that nobody filled: nothing but the survey year
- * and county it came with (and perhaps a role). */
+/* A row of the responses template that nobody filled: nothing but the
+ * survey year and county it came with (and perhaps a role). A frame has
+ * one row per county and every row is data: a blank count there is an
+ * error, never a row to skip. */
 static bool unfilled_template_row(const struct col_scan *sc, const struct col_csv_row *row)
 {
     const struct col_header *h = &sc->header;
     bool any = false;
 
+    if (sc->kind != COL_KIND_RESPONSES)
+        return false;
     if (row->nfields != h->nfields)
         return false;
     for (size_t f = 0; f < row->nfields; f++) {
