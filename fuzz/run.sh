@@ -1,6 +1,6 @@
 #!/bin/bash
 # Run one libFuzzer target for a while:   fuzz/run.sh TARGET SECONDS [BUILD_DIR]
-# TARGET is fuzz_scan, fuzz_csv or fuzz_firewall. Builds BUILD_DIR
+# TARGET is fuzz_scan, fuzz_csv, fuzz_firewall or fuzz_xlsx. Builds BUILD_DIR
 # (default build-fuzz, clang, -Dfuzz=true) when missing, seeds the corpus
 # from sample-data/ and sample-data/bad/, and runs one process (one job:
 # the machine is shared). New inputs go to BUILD_DIR/corpus/TARGET, a
@@ -23,6 +23,9 @@ mkdir -p "$corpus" "$artifacts"
 seeds=(sample-data/bad)
 for y in sample-data/[0-9]*; do seeds+=("$y"); done
 [ -d fuzz/regressions ] && seeds+=(fuzz/regressions)
+# the workbook reader starts from real workbooks (stored, not deflated, so
+# that mutations reach the sheet XML rather than a checksum)
+[ "$target" = fuzz_xlsx ] && seeds+=(fuzz/seeds/xlsx)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 exec "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
