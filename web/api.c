@@ -79,6 +79,10 @@ json_t *web_batches_json(PGconn *db, int year, const char *fips, struct prev_err
     json_array_foreach(doc, i, row) {
         json_array_foreach(json_object_get(row, "counties"), j, c) {
             if (json_is_string(c) && strcmp(json_string_value(c), name) == 0) {
+                /* of a batch of several counties (the frame), only theirs */
+                json_t *own = json_array();
+                json_array_append_new(own, json_string(name));
+                json_object_set_new(row, "counties", own);
                 json_array_append(kept, row);
                 break;
             }

@@ -491,8 +491,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                 return early(r, MHD_HTTP_FORBIDDEN, "Your session has ended; sign in again.");
         }
         r->pp = MHD_create_post_processor(c, 64 * 1024, on_field, r);
-        if (r->pp == NULL)
-            return early(r, MHD_HTTP_BAD_REQUEST, "The form could not be read.");
+        if (r->pp == NULL) {
+            /* No form at all is answered by the CSRF check (403); a
+             * multipart form without a boundary cannot be read. */
+            const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                           MHD_HTTP_HEADER_CONTENT_TYPE);
+            if (type != NULL && type[0] != '\0')
+                return early(r, MHD_HTTP_BAD_REQUEST, "The form could not be read.");
+        }
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
