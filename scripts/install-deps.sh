@@ -9,10 +9,14 @@ packages=(
     gcc meson ninja-build pkg-config
     # libraries (the README's install line names each)
     libpq-dev libgsl-dev libcsv-dev libcmocka-dev libjansson-dev libssl-dev
+    # the web service: HTTP server, Argon2id passwords, the export .tar.gz
+    libmicrohttpd-dev libsodium-dev libarchive-dev
     # the embedded database: PostgreSQL server binaries (initdb, pg_ctl, postgres)
     postgresql postgresql-client
     # tests: R survey (reproduction bundle), headless browser, valgrind, clang (fuzzing)
     r-cran-survey r-cran-nlme chromium valgrind clang libclang-rt-14-dev
+    # tests of the web service: Selenium with chromedriver, HTTP checks
+    chromium-driver python3-selenium python3-requests
     # tests' helpers
     iproute2 procps python3
     # benchmarks: GNU time for peak memory (bench/scaling.sh)
