@@ -76,8 +76,9 @@ try:
 
     def twice():
         s = login(B, 'pima')
-        _, ld = upload(s, B, other)
-        outs.append(ld.text if ld is not None else '')
+        chk, ld = upload(s, B, other)
+        # the second says so at its check, or at its load under the lock
+        outs.append(ld.text if ld is not None else chk.text)
     ts = [threading.Thread(target=twice) for _ in range(2)]
     [t.start() for t in ts]
     [t.join(120) for t in ts]
