@@ -21,5 +21,10 @@ const struct cli_command cli_commands[] = {
     {"export", "reproduction bundle for partners (microdata, reproduce.R, expected.csv)", cmd_export, cmd_export_help},
     {"trend", "change across annual surveys per county and statewide (differences, ratios, slopes)", cmd_trend, cmd_trend_help},
     {"publish", "store the report's protected tables for the reader role", cmd_publish, cmd_publish_help},
+    {"serve", "the survey's web service: sign-in, dashboard, uploads, downloads", cmd_serve,
+     cmd_serve_help},
+    {"user", "accounts of the web service (add, list, passwd, disable)", cmd_user,
+     cmd_user_help},
+    {"audit", "the web service's audit log", cmd_audit, cmd_audit_help},
     {NULL, NULL, NULL, NULL},
 };

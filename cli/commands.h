@@ -20,5 +20,8 @@ PREV_COMMAND(report)
 PREV_COMMAND(export)
 PREV_COMMAND(trend)
 PREV_COMMAND(publish)
+PREV_COMMAND(serve)
+PREV_COMMAND(user)
+PREV_COMMAND(audit)
 
 #endif

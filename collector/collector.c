@@ -99,6 +99,11 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
     sc.diag = &diag;
     sc.rejects = o->rejects;
     sc.progress = &progress;
+    sc.only_county = o->only_fips != NULL ? col_county_by_fips(o->only_fips) + 1 : 0;
+    if (o->only_fips != NULL && sc.only_county <= 0) {
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "", "unknown county code for this account");
+        goto done;
+    }
     sc.size_hint = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
     if ((rc = col_scan_init(&sc, err)) != 0)
         goto done;
@@ -138,6 +143,9 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
             res->already_loaded = true;
             res->valid = true;
             res->rows = sc.valid_rows;
+            res->caseload = sc.caseload_total;
+            res->confirmed = sc.confirmed_total;
+            res->suspected = sc.suspected_total;
             goto done;
         }
     }
@@ -155,6 +163,9 @@ int col_process_file(PGconn *conn, const struct col_options *o, const char *path
     res->warnings = diag.warnings;
     res->valid = diag.errors == 0;
     res->rows = sc.valid_rows;
+    res->caseload = sc.caseload_total;
+    res->confirmed = sc.confirmed_total;
+    res->suspected = sc.suspected_total;
     if (!res->valid || !loading)
         goto done;
     if ((rc = col_loader_finish(&loader, &sc, &dc, &res->batch_id, err)) != 0)

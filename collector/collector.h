@@ -29,6 +29,8 @@ struct col_options {
     bool progress;                /* draw a progress line (terminal, not quiet) */
     struct col_rejects *rejects;  /* --rejects, or NULL */
     FILE *diag;                   /* where problems go (stderr) */
+    const char *only_fips;        /* rows of any other county are errors (a
+                                     county's own account), or NULL */
     size_t file_number;           /* 1-based place among the command's files, for
                                      naming a file whose name may not be shown */
 };
@@ -41,6 +43,7 @@ struct col_result {
     uint64_t rows;                /* valid data rows (loaded rows when loading) */
     uint64_t errors, warnings;
     size_t replaced;              /* batches retired by --replace */
+    uint64_t caseload, confirmed, suspected;   /* sums over the valid rows */
     double seconds;
 };
 

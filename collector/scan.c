@@ -582,7 +582,18 @@ static int on_row(void *ctx, const struct col_csv_row *row)
         report(sc, row, &p, false);
     if (!ok)
         return 0;
+    /* A county's own account may send its own county's rows only (the web
+     * service's specialists); each other row is named by its line. */
+    if (sc->only_county > 0 && rec.county != sc->only_county - 1) {
+        col_diag_emit(sc->diag, row->line, col_column_name(COL_COUNTY), false,
+                      "a row of %s; this account sends %s's rows only",
+                      col_counties[rec.county].name, col_counties[sc->only_county - 1].name);
+        return 0;
+    }
     sc->year_seen[rec.survey_year - COL_YEAR_MIN] = true;
+    sc->caseload_total += (uint64_t)rec.caseload;
+    sc->confirmed_total += (uint64_t)rec.confirmed;
+    sc->suspected_total += (uint64_t)rec.suspected;
     if (sc->kind == COL_KIND_RESPONSES) {
         struct col_cell *c = col_scan_cell(sc, rec.survey_year, rec.county);
         if (c->first_line == 0)

@@ -53,6 +53,8 @@ struct col_scan {
     struct col_rejects *rejects;      /* may be NULL */
     struct col_progress *progress;    /* may be NULL */
     uint64_t size_hint;               /* file size when known, to size tables */
+    int only_county;                  /* 1 + index in col_counties: rows of any
+                                         other county are errors; 0: any county */
     col_row_sink sink;                /* may be NULL */
     void *sink_ctx;
 
@@ -63,6 +65,7 @@ struct col_scan {
     bool refused_privacy;     /* the firewall refused the file */
     uint64_t rows;            /* data rows read (blank rows not counted) */
     uint64_t valid_rows;      /* rows handed to the sink */
+    uint64_t caseload_total, confirmed_total, suspected_total;   /* of the valid rows */
     bool year_seen[COL_NYEARS];
     struct col_cell *cells;   /* COL_NYEARS x COL_NCOUNTIES, see col_scan_cell */
     struct col_idset *ids;    /* responses: (year, respondent_id) */

@@ -107,4 +107,41 @@ int db_migrate(PGconn *conn, bool report, int *applied, int *total,
 /* Fail with a clear message unless every migration has been applied. */
 int db_require_schema(PGconn *conn, struct prev_error *err);
 
+/* ---- web accounts and the audit log (db/accounts.c, sql/005_web.sql) ---- */
+
+/* One line of audit_log. Never a file's contents or a password. Strings
+ * may be NULL (stored as ""); survey_year and batch_id 0 mean none. */
+struct db_audit_entry {
+    const char *account;      /* account name, or "" when unknown */
+    const char *client;       /* client address */
+    const char *action;       /* login, login_failed, logout, upload, check, load, ... */
+    int survey_year;
+    const char *fips;
+    long long batch_id;
+    const char *result;       /* "ok", "403", "3 errors", ... */
+};
+int db_audit(PGconn *conn, const struct db_audit_entry *e, struct prev_error *err);
+
+/* Account changes, each in one transaction with its audit line (account
+ * "cli:" and the database user). role: admin, analyst or specialist;
+ * fips only (and always) for a specialist. Errors: 65 the name is taken
+ * or unknown, 69 database, 77 not permitted. password_hash is an Argon2id
+ * string (common/password.h). Changing the password or disabling the
+ * account ends its sessions. */
+int db_account_add(PGconn *conn, const char *name, const char *role, const char *fips,
+                   const char *password_hash, struct prev_error *err);
+int db_account_set_password(PGconn *conn, const char *name, const char *password_hash,
+                            struct prev_error *err);
+int db_account_disable(PGconn *conn, const char *name, struct prev_error *err);
+
+/* Accounts: name, role, county (name or ""), disabled (t/f), created_at,
+ * password_set_at, sessions (open sessions), ordered by name. The caller
+ * PQclears *out. */
+int db_account_list(PGconn *conn, PGresult **out, struct prev_error *err);
+
+/* audit_log since a date or time (NULL: all), oldest first: at (UTC,
+ * ISO 8601), account, client, action, survey_year, county, batch_id,
+ * result. 64 when since is not a date. The caller PQclears *out. */
+int db_audit_list(PGconn *conn, const char *since, PGresult **out, struct prev_error *err);
+
 #endif

@@ -11,10 +11,14 @@ packages=(
     libpq-dev libgsl-dev libcsv-dev libcmocka-dev libjansson-dev libssl-dev
     # .xlsx: write templates (libxlsxwriter), open archives (libzip), read XML (expat)
     libxlsxwriter-dev libzip-dev libexpat1-dev
+    # the web service: HTTP server, Argon2id passwords, the export .tar.gz
+    libmicrohttpd-dev libsodium-dev libarchive-dev
     # the embedded database: PostgreSQL server binaries (initdb, pg_ctl, postgres)
     postgresql postgresql-client
     # tests: R survey (reproduction bundle), headless browser, valgrind, clang (fuzzing)
     r-cran-survey r-cran-nlme chromium valgrind clang libclang-rt-14-dev
+    # tests of the web service: Selenium with chromedriver, HTTP checks
+    chromium-driver python3-selenium python3-requests
     # tests' helpers
     iproute2 procps python3
     # tests: an independent .xlsx reader and writer
