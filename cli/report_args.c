@@ -14,7 +14,7 @@
 #include "prev_git.h"
 
 enum { OPT_YEAR = 1, OPT_OUT, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_MIN_CELL,
-       OPT_TREND_COUNTIES };
+       OPT_TREND_COUNTIES, OPT_PROTECTION, OPT_INTERNAL };
 
 int report_args_parse(int argc, char **argv, const struct cli_command *self,
                       bool publishes, struct report_args *a)
@@ -28,6 +28,8 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         {"lonely-psu", required_argument, NULL, OPT_LONELY},
         {"min-cell", required_argument, NULL, OPT_MIN_CELL},
         {"trend-counties", required_argument, NULL, OPT_TREND_COUNTIES},
+        {"protection", required_argument, NULL, OPT_PROTECTION},
+        {"internal", required_argument, NULL, OPT_INTERNAL},
         SAE_ARGS_LONGOPTS,
         SAE_ARGS_LONGOPT_OFF,
         {NULL, 0, NULL, 0},
@@ -43,6 +45,7 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
     a->opt.level = 0.95;
     a->opt.lonely = AN_LONELY_ADJUST;
     a->opt.min_cell = REP_MIN_CELL_DEFAULT;
+    a->opt.protection = REP_PROTECTION_DEFAULT;
     /* The report shows model-based estimates unless told not to; the
      * partner bundle is the data itself. */
     sae_args_init(&a->sae, publishes);
@@ -97,6 +100,20 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
                 return cli_usage_error(cmd, "--min-cell applies to 'report' only");
             if (!cli_long_arg(cmd, "--min-cell", optarg, 1, 1000000, &a->opt.min_cell))
                 return PREV_EX_USAGE;
+            break;
+        case OPT_PROTECTION:
+            if (!publishes)
+                return cli_usage_error(cmd, "--protection applies to 'report' and 'publish'");
+            if (!cli_long_arg(cmd, "--protection", optarg, 2, 1000, &a->opt.protection))
+                return PREV_EX_USAGE;
+            break;
+        case OPT_INTERNAL:
+            /* The analysts' full-precision document, outside the public folder. */
+            if (!publishes || strcmp(cmd, "report") != 0)
+                return cli_usage_error(cmd, "--internal applies to 'report' only");
+            if (optarg[0] == '\0')
+                return cli_usage_error(cmd, "--internal needs a folder name");
+            a->internal_dir = optarg;
             break;
         case OPT_TREND_COUNTIES:
             /* The chart is on the page; the bundle has none. Names are

@@ -61,8 +61,8 @@ static void copy_reasons(char *dst, size_t size, const char *reasons, bool shown
     }
 }
 
-static void format_row(const struct an_estimate_row *e, const struct rep_protect_cells *m,
-                       long min_cell, struct rep_pub_row *r)
+void rep_pub_format_row(const struct an_estimate_row *e, const struct rep_protect_cells *m,
+                        long min_cell, struct rep_pub_row *r)
 {
     memset(r, 0, sizeof *r);
     r->marks = *m;
@@ -110,6 +110,11 @@ static void format_row(const struct an_estimate_row *e, const struct rep_protect
     if (e->respondents <= 0) {
         snprintf(r->cell[REP_PUB_FLAG], sizeof r->cell[0], "no data");
         r->notes[REP_NOTE_NO_DATA] = true;
+    } else if (m->hidden == REP_HIDE_SMALL || m->hidden == REP_HIDE_COMPLEMENT) {
+        /* The NCHS flag of a row with a hidden count is a function of the
+         * count (of nothing else where the row has no sampling variance):
+         * it is not published. */
+        snprintf(r->cell[REP_PUB_FLAG], sizeof r->cell[0], "hidden");
     } else {
         snprintf(r->cell[REP_PUB_FLAG], sizeof r->cell[0], "%s", an_flag_name(e->flag));
     }
@@ -118,7 +123,9 @@ static void format_row(const struct an_estimate_row *e, const struct rep_protect
     r->notes[REP_NOTE_PROTECT] = m->cases == REP_MARK_PROTECT || m->rate == REP_MARK_PROTECT ||
                                 m->total == REP_MARK_PROTECT;
     r->notes[REP_NOTE_REVIEW] = r->plotted && e->flag == AN_FLAG_REVIEW;
-    if (r->notes[REP_NOTE_NCHS] || r->notes[REP_NOTE_REVIEW])
+    /* Reasons only for shown rows: for a hidden row without sampling
+     * variance the list of rules that fired narrows its count down. */
+    if (r->plotted && r->notes[REP_NOTE_REVIEW])
         copy_reasons(r->reasons, sizeof r->reasons, e->reasons, r->plotted);
     rep_pub_row_set_notes(r);
 }
@@ -143,12 +150,13 @@ int rep_publish_table(const struct an_estimate_row *rows, size_t ncounties, long
             .has_total = e->has_total && isfinite(e->total_estimate),
             .total = e->total_estimate,
             .flag = e->flag,
+            .denominator = e->youth_n,
         };
     }
     if (rep_protect_table(prow, ncounties, min_cell, cells) != 0)
         return -1;
     for (size_t i = 0; i <= ncounties; i++) {
-        format_row(&rows[i], &cells[i], min_cell, &out->row[i]);
+        rep_pub_format_row(&rows[i], &cells[i], min_cell, &out->row[i]);
         for (int n = 0; n < REP_NOTE_N; n++)
             out->used[n] = out->used[n] || out->row[i].notes[n];
     }

@@ -38,6 +38,7 @@ struct rep_report_input {
     double level;
     enum an_lonely_psu lonely;
     long min_cell;
+    long protection;                  /* --protection: candidates every hidden count keeps */
     bool has_frame;
     /* rows: the measure, counties in fips order then the state;
      * officer_rows: AN_MEASURE_OFFICER_ANY in the same order. */
@@ -125,6 +126,18 @@ struct rep_pub_table {
 int rep_publish_table(const struct an_estimate_row *rows, size_t ncounties, long min_cell,
                      struct rep_pub_table *out);
 
+/* One row's published cells from its estimate and marks (what
+ * rep_publish_table prints for it). */
+void rep_pub_format_row(const struct an_estimate_row *e, const struct rep_protect_cells *m,
+                        long min_cell, struct rep_pub_row *r);
+
+/* The value a figure may plot for a published percentage cell: the
+ * printed number itself ("6.9" -> 0.069), so that a coordinate carries no
+ * more precision than its label (figures.c). NaN for a symbol. */
+double rep_printed_value(const char *cell);
+/* The same for a proportion printed by rep_fmt_pct. */
+double rep_printed_pct(double p);
+
 /* Rebuild r's notes cell from r->notes (after a note was added). */
 void rep_pub_row_set_notes(struct rep_pub_row *r);
 
@@ -184,6 +197,13 @@ int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set
  * `prevalence publish` stores the same. Returns 0, or 70 with err filled. */
 int rep_report_tables(const struct rep_report_input *in, struct rep_pub_table *main,
                      struct rep_pub_table *officers, struct prev_error *err);
+
+/* The disclosure audit of the two tables, the page's figures and the
+ * trend (audit_report.c, disclosure_audit.h): 0 when every hidden count
+ * keeps in->protection candidates, 65 naming the count and the channel
+ * otherwise, 70 on an internal error. */
+int rep_audit_report(const struct rep_report_input *in, const struct rep_pub_table *main,
+                     const struct rep_pub_table *officers, struct prev_error *err);
 
 /* ---- change over time (report_trend.c) ------------------------------------- */
 

@@ -41,12 +41,12 @@ static void make_table(struct table *t, const long *cases, size_t n, double fact
     t->min_cell = min_cell;
     for (size_t i = 0; i < n; i++) {
         t->row[i] = (struct rep_protect_row){true, cases[i], true, cases[i] * factor,
-                                            AN_FLAG_PRESENT};
+                                            AN_FLAG_PRESENT, 0};
         sum += cases[i];
         tsum += cases[i] * factor;
     }
     t->row[n] = (struct rep_protect_row){true, sum, true, state_total < 0 ? tsum : state_total,
-                                        AN_FLAG_PRESENT};
+                                        AN_FLAG_PRESENT, 0};
 }
 
 /* What a reader can tell a hidden cell's value set from its symbol. */
@@ -447,8 +447,8 @@ static void test_protect_min_cell_option(void **state)
 
 static void test_protect_rejects_bad_arguments(void **state)
 {
-    struct rep_protect_row rows[2] = {{true, 1, false, 0, AN_FLAG_PRESENT},
-                                     {true, 1, false, 0, AN_FLAG_PRESENT}};
+    struct rep_protect_row rows[2] = {{true, 1, false, 0, AN_FLAG_PRESENT, 0},
+                                     {true, 1, false, 0, AN_FLAG_PRESENT, 0}};
     struct rep_protect_cells cells[2];
     (void)state;
     assert_int_equal(rep_protect_table(rows, 1, 0, cells), -1);
