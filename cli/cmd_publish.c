@@ -29,6 +29,8 @@ const char cmd_publish_help[] =
     "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
     "  --lonely-psu R     adjust (default), certainty or fail, as for 'estimate'\n"
     "  --min-cell N       smallest count published (default 10; 1 turns it off)\n"
+    "  --protection N     values every hidden count must keep for a reader (2 to 8,\n"
+    "                     default 3); the disclosure audit refuses otherwise (exit 65)\n"
     "  --small-area | --no-small-area, --sae-fit, --covariates, --sae-transform,\n"
     "  --diagnostics      the model-based columns, as for 'report'\n"
     "\n"

@@ -104,7 +104,7 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         case OPT_PROTECTION:
             if (!publishes)
                 return cli_usage_error(cmd, "--protection applies to 'report' and 'publish'");
-            if (!cli_long_arg(cmd, "--protection", optarg, 2, 1000, &a->opt.protection))
+            if (!cli_long_arg(cmd, "--protection", optarg, 2, 8, &a->opt.protection))
                 return PREV_EX_USAGE;
             break;
         case OPT_INTERNAL:
@@ -142,6 +142,14 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         return cli_usage_error(cmd, "--trend-counties applies to 'report', not 'publish'");
     if (a->out_dir == NULL && strcmp(cmd, "publish") != 0)
         return cli_usage_error(cmd, "missing --out FOLDER");
+    if (a->internal_dir != NULL && a->out_dir != NULL) {
+        size_t n = strlen(a->out_dir);
+        while (n > 1 && a->out_dir[n - 1] == '/')
+            n--;
+        if (strncmp(a->internal_dir, a->out_dir, n) == 0 &&
+            (a->internal_dir[n] == '\0' || a->internal_dir[n] == '/'))
+            return cli_usage_error(cmd, "--internal must be outside the public --out folder");
+    }
     a->opt.survey_year = (int)year;
     a->opt.with_trend = publishes && strcmp(cmd, "publish") != 0;
     return 0;

@@ -36,7 +36,7 @@ static int officers_md(FILE *out, const struct ctx *c)
 }
 static int json(FILE *out, const struct ctx *c)
 {
-    return rep_write_estimates_json(out, c->in, c->err);
+    return rep_write_published_json(out, c->in, c->main, c->officers, c->err);
 }
 
 int rep_report_tables(const struct rep_report_input *in, struct rep_pub_table *main,
@@ -73,7 +73,7 @@ int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set
         {"tables/county_estimates.md", main_md},
         {"tables/officer_measure.csv", officers_csv},
         {"tables/officer_measure.md", officers_md},
-        {"estimates.json", json},
+        {"published.json", json},
     };
     struct rep_pub_table *main = NULL, *officers = NULL;
     int rc = 0;
@@ -106,5 +106,20 @@ int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set
 done:
     free(main);
     free(officers);
+    return rc;
+}
+
+int rep_report_build_internal(const struct rep_report_input *in, struct rep_outfiles *set,
+                              struct prev_error *err)
+{
+    FILE *fp = rep_outfiles_open(set, "estimates.json");
+    int rc;
+
+    prev_error_clear(err);
+    if (fp == NULL)
+        return prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "out of memory");
+    rc = rep_write_estimates_json(fp, in, err);
+    if (rep_outfiles_close(set, fp) != 0 && rc == 0)
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "cannot build the file");
     return rc;
 }

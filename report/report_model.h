@@ -184,11 +184,23 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
 int rep_write_estimates_json(FILE *out, const struct rep_report_input *in,
                             struct prev_error *err);
 
+/* published.json: the two published tables, cell for cell as the CSV
+ * files print them, and a manifest without file names (batches by number
+ * and sha256 prefix). Returns 0, 70 or 74 with err filled. */
+int rep_write_published_json(FILE *out, const struct rep_report_input *in,
+                             const struct rep_pub_table *main,
+                             const struct rep_pub_table *officers, struct prev_error *err);
+
 struct rep_outfiles;
 
-/* Every file of the report into set (empty on entry): report.html,
+/* estimates.json alone into set, for `report --internal DIR` (analysts,
+ * outside the public folder). Returns 0, or 70/74 with err filled. */
+int rep_report_build_internal(const struct rep_report_input *in, struct rep_outfiles *set,
+                              struct prev_error *err);
+
+/* Every public file of the report into set (empty on entry): report.html,
  * tables/county_estimates.{csv,md}, tables/officer_measure.{csv,md},
- * estimates.json. Returns 0, or 70 with err filled. */
+ * published.json; only after the disclosure audit passed. Returns 0, or 70 with err filled. */
 int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set,
                     struct prev_error *err);
 

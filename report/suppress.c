@@ -153,7 +153,6 @@ static void marks_for(const struct rep_protect_row *r, enum rep_hide_reason why,
                       struct rep_protect_cells *c)
 {
     enum rep_mark hidden_kind = why == REP_HIDE_NCHS ? REP_MARK_NCHS : REP_MARK_PROTECT;
-    bool small_den = r->denominator > 0 && r->denominator < min_cell;
 
     c->hidden = why;
     if (!r->has_data) {
@@ -166,10 +165,14 @@ static void marks_for(const struct rep_protect_row *r, enum rep_hide_reason why,
         return;
     }
     c->cases = rep_hides_small(r->cases, r->denominator, min_cell) ? REP_MARK_SMALL : hidden_kind;
+    /* Beside a "<10" count the estimated total reads "x" whatever its
+     * size: "<10" or "x" there would say whether cases times the frame's
+     * youth over the caseloads reaches min_cell, which splits 1..9. */
     if (!r->has_total)
         c->total = REP_MARK_NA;
-    else if (rep_is_small(rep_round_count(r->total), min_cell) ||
-             (small_den && c->cases == REP_MARK_SMALL && rep_round_count(r->total) < min_cell))
+    else if (c->cases == REP_MARK_SMALL)
+        c->total = REP_MARK_PROTECT;
+    else if (rep_is_small(rep_round_count(r->total), min_cell))
         c->total = REP_MARK_SMALL;
     else
         c->total = hidden_kind;
@@ -314,6 +317,9 @@ static void build_relation(const struct rep_protect_row *rows, size_t ncounties,
         if (!rel->known[i])
             domain_of(m, rel->value[i], min_cell,
                       r->denominator > 0 && r->denominator < min_cell, &rel->dom[i]);
+        /* The "x" total beside a "<10" count may be anything. */
+        if (totals && !rel->known[i] && cells[i].cases == REP_MARK_SMALL)
+            iv_single(&rel->dom[i], 0, IV_INF);
     }
 }
 
