@@ -383,13 +383,18 @@ static void write_methods(FILE *out, const struct rep_report_input *in,
                  "hidden (<strong>x</strong>), the smallest first, until every hidden cell "
                  "could still take at least two values and the hidden counties together hold "
                  "%ld or more. Estimates the NCHS standard suppresses are shown as "
-                 "<strong>*</strong> and protected the same way. Before anything is "
+                 "<strong>*</strong> and protected the same way. Where fewer than %ld "
+                 "youth (respondents, for the officers) stand behind a count, a 0 reads "
+                 "<strong>&lt;%ld</strong> too: zero and non-zero alike are hidden, since "
+                 "&lt;%ld could otherwise only mean 1 up to that number. A hidden row shows "
+                 "no NCHS flag or reasons. Before anything is "
                  "written, a disclosure audit plays a reader of every published number, "
                  "symbol, reason and figure and refuses the report if any hidden count could "
                  "be narrowed to fewer than %ld values. Figures are drawn from the printed "
                  "numbers. Full-precision estimates are kept for analysts outside this "
                  "folder.</p>\n",
-            t->min_cell - 1, t->min_cell, t->min_cell, in->protection);
+            t->min_cell - 1, t->min_cell, t->min_cell, t->min_cell, t->min_cell, t->min_cell,
+            in->protection);
     rep_sae_write_protection_html(out, in, t);
     if (in->nnotes > 0) {
         fputs("<h3>Caveats for this year</h3>\n<ul>\n", out);
