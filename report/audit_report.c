@@ -23,6 +23,7 @@ struct builder {
     struct rep_audit_var vars[REP_AUDIT_MAX_VARS];
     long *allowed[REP_AUDIT_MAX_VARS];
     struct rep_audit_relation rel[16];
+    struct rep_pub_table *rel_state_of[16];   /* a statewide-rate relation's table */
     size_t nvars, nrel;
 };
 
@@ -177,12 +178,14 @@ struct bounds {
 };
 
 static void add_ratio(struct builder *b, const char *channel, const size_t *var, const double *w,
-                      size_t n, double den, double known, struct bounds p)
+                      size_t n, double den, double known, struct bounds p,
+                      struct rep_pub_table *state_of)
 {
     struct rep_audit_relation *r;
 
     if (b->nrel == sizeof b->rel / sizeof b->rel[0] || n == 0)
         return;
+    b->rel_state_of[b->nrel] = state_of;
     r = &b->rel[b->nrel++];
     memset(r, 0, sizeof *r);
     snprintf(r->channel, sizeof r->channel, "%s", channel);
@@ -198,7 +201,7 @@ static void add_ratio(struct builder *b, const char *channel, const size_t *var,
 /* One published table into the builder: its hidden counts and the
  * relations over them. trend: the report's trend (main table only). */
 static int add_table(struct builder *b, const struct rep_report_input *in,
-                     const struct an_estimate_row *rows, const struct rep_pub_table *t,
+                     const struct an_estimate_row *rows, struct rep_pub_table *t,
                      const struct rep_report_trend *trend)
 {
     size_t nc = t->nrows - 1, var[REP_SUPPRESS_MAX_ROWS], nvar = 0;
@@ -215,7 +218,7 @@ static int add_table(struct builder *b, const struct rep_report_input *in,
         struct an_county_sums cs;
         struct an_stratum_moments m;
 
-        if (e->respondents <= 0)
+        if (e->respondents <= 0 || r->marks.cases == REP_MARK_NA)
             continue;
         /* The design's own weight and denominator for the county. */
         candidate_sums(e, e->cases, &cs);
@@ -236,7 +239,7 @@ static int add_table(struct builder *b, const struct rep_report_input *in,
         snprintf(ch, sizeof ch, "the %s's Arizona count (%ld) minus the counties shown",
                  table_words(t->measure), s->cases);
         add_ratio(b, ch, var, ones, nvar, 1.0, (double)known_cases,
-                  (struct bounds){(double)s->cases, (double)s->cases});
+                  (struct bounds){(double)s->cases, (double)s->cases}, NULL);
     }
     if (!sp->plotted || den <= 0)
         return 0;
@@ -245,7 +248,7 @@ static int add_table(struct builder *b, const struct rep_report_input *in,
         snprintf(ch, sizeof ch, "the %s's statewide percentage as printed (%s%%) with the "
                  "published weights and caseloads", table_words(t->measure),
                  sp->cell[REP_PUB_ESTIMATE]);
-        add_ratio(b, ch, var, w, nvar, den, known_w, (struct bounds){v - 0.0005, v + 0.0005});
+        add_ratio(b, ch, var, w, nvar, den, known_w, (struct bounds){v - 0.0005, v + 0.0005}, t);
     }
     if (sp->marks.total == REP_MARK_SHOW && s->has_total) {
         double base = t->measure == AN_MEASURE_OFFICER_ANY ? (double)s->officers_total
@@ -255,7 +258,7 @@ static int add_table(struct builder *b, const struct rep_report_input *in,
             snprintf(ch, sizeof ch, "the %s's statewide estimated total (%s of %.0f)",
                      table_words(t->measure), sp->cell[REP_PUB_TOTAL], base);
             add_ratio(b, ch, var, w, nvar, den, known_w,
-                      (struct bounds){(tot - 0.5) / base, (tot + 0.5) / base});
+                      (struct bounds){(tot - 0.5) / base, (tot + 0.5) / base}, t);
         }
     }
     if (trend != NULL && trend->trend->nyears >= 2) {
@@ -270,33 +273,44 @@ static int add_table(struct builder *b, const struct rep_report_input *in,
                 snprintf(ch, sizeof ch, "the statewide change since the last survey (%s) "
                          "with that year's printed percentage", change);
                 add_ratio(b, ch, var, w, nvar, den, known_w,
-                          (struct bounds){pv - 0.0005 + d - 0.0005, pv + 0.0005 + d + 0.0005});
+                          (struct bounds){pv - 0.0005 + d - 0.0005, pv + 0.0005 + d + 0.0005},
+                          t);
             }
         }
     }
     return 0;
 }
 
-int rep_audit_report(const struct rep_report_input *in, const struct rep_pub_table *main,
-                     const struct rep_pub_table *officers, struct prev_error *err)
+/* The trend as this year's tables publish it: a statewide rate the audit
+ * hid is hidden in the chart and the change column too. */
+void rep_report_trend_follow(struct rep_report_trend *t, const struct rep_pub_table *main)
 {
-    struct builder *b = NULL;
+    size_t last, state = main->nrows - 1;
+
+    if (t->trend == NULL || t->trend->nyears < 1 || t->years == NULL)
+        return;
+    last = t->trend->nyears - 1;
+    if (t->years[last].nrows == main->nrows && !main->row[state].plotted)
+        t->years[last].row[state].plotted = false;
+}
+
+/* One pass of the audit over the tables as they stand. */
+static int audit_once(const struct rep_report_input *in, struct rep_pub_table *main,
+                      struct rep_pub_table *officers, struct builder *b,
+                      struct rep_audit_finding *f, long *protection, struct prev_error *err)
+{
     struct rep_report_trend trend;
     bool with_trend = false;
-    struct rep_audit_finding f;
     int rc = 0;
 
     memset(&trend, 0, sizeof trend);
-    if ((b = calloc(1, sizeof *b)) == NULL) {
-        rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
-        goto done;
-    }
     if (in->trend != NULL) {
         if (rep_report_trend_prepare(in, &trend) != 0) {
             rc = prev_fail(err, PREV_EX_SOFTWARE, "", "disclosure audit: cannot protect "
                            "the earlier years");
             goto done;
         }
+        rep_report_trend_follow(&trend, main);
         with_trend = true;
     }
     if (add_table(b, in, in->rows, main, with_trend ? &trend : NULL) != 0 ||
@@ -311,13 +325,46 @@ int rep_audit_report(const struct rep_report_input *in, const struct rep_pub_tab
     };
     if (p.protection > 8)
         p.protection = 8;
-    if (rep_audit_run(&p, &f) != 0) {
+    *protection = p.protection;
+    if (rep_audit_run(&p, f) != 0)
         rc = prev_fail(err, PREV_EX_SOFTWARE, "", "disclosure audit: its model of the "
                        "publication does not hold for the data (a bug: please report it "
                        "with the survey year)");
-        goto done;
+done:
+    if (with_trend)
+        rep_report_trend_free(&trend);
+    return rc;
+}
+
+int rep_audit_report(const struct rep_report_input *in, struct rep_pub_table *main,
+                     struct rep_pub_table *officers, struct prev_error *err)
+{
+    struct builder *b = NULL;
+    struct rep_audit_finding f;
+    long protection = 0;
+    int rc = 0;
+
+    /* At most the two statewide rates can be hidden: three passes. */
+    for (int pass = 0; pass < 3; pass++) {
+        if (b != NULL)
+            for (size_t i = 0; i < b->nvars; i++)
+                free(b->allowed[i]);
+        free(b);
+        if ((b = calloc(1, sizeof *b)) == NULL) {
+            rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
+            goto done;
+        }
+        if ((rc = audit_once(in, main, officers, b, &f, &protection, err)) != 0 || f.safe)
+            goto done;
+        /* Complementary suppression of the statewide rate: a rate whose
+         * printed precision, with the published weights, narrows a hidden
+         * count is hidden (its count stays), and the audit runs again. */
+        if (f.rel < 0 || b->rel_state_of[f.rel] == NULL ||
+            !b->rel_state_of[f.rel]->row[b->rel_state_of[f.rel]->nrows - 1].plotted)
+            break;
+        rep_pub_hide_state_rate(b->rel_state_of[f.rel]);
     }
-    if (!f.safe) {
+    {
         const struct rep_audit_var *x = &b->vars[f.var];
         char vals[80] = "";
         size_t used = 0;
@@ -327,11 +374,9 @@ int rep_audit_report(const struct rep_report_input *in, const struct rep_pub_tab
         rc = prev_fail(err, PREV_EX_DATA, "", "disclosure audit: %s, the count: %s leaves "
                        "%zu possible value%s (%s), fewer than --protection %ld; nothing "
                        "written", x->name, f.channel,
-                       f.nfound, f.nfound == 1 ? "" : "s", vals, p.protection);
+                       f.nfound, f.nfound == 1 ? "" : "s", vals, protection);
     }
 done:
-    if (with_trend)
-        rep_report_trend_free(&trend);
     if (b != NULL)
         for (size_t i = 0; i < b->nvars; i++)
             free(b->allowed[i]);

@@ -248,6 +248,7 @@ int rep_audit_run(const struct rep_audit_problem *p, struct rep_audit_finding *f
 
     memset(f, 0, sizeof *f);
     f->safe = true;
+    f->rel = -1;
     if (p == NULL || p->protection < 2 || p->protection > 8 || p->nvars > REP_AUDIT_MAX_VARS ||
         (p->nvars > 0 && p->vars == NULL) || (p->nrel > 0 && p->rel == NULL))
         return -1;
@@ -302,6 +303,7 @@ int rep_audit_run(const struct rep_audit_problem *p, struct rep_audit_finding *f
                 return -1;
             if (!enough(p, x, vals, n)) {
                 snprintf(f->channel, sizeof f->channel, "%s", p->rel[k - 1].channel);
+                f->rel = (long)k - 1;
                 return 0;
             }
         }

@@ -60,6 +60,7 @@ struct rep_audit_finding {
     size_t nfound;          /* how many values it can take (up to protection) */
     long values[8];         /* the first of them */
     char channel[200];      /* what narrowed it */
+    long rel;               /* the relation that did (index), or -1: the row itself */
 };
 
 /* Audit p. Returns 0 with f->safe set, or -1 when the problem is malformed

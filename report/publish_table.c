@@ -162,3 +162,28 @@ int rep_publish_table(const struct an_estimate_row *rows, size_t ncounties, long
     }
     return 0;
 }
+
+void rep_pub_hide_state_rate(struct rep_pub_table *t)
+{
+    struct rep_pub_row *r = &t->row[t->nrows - 1];
+    static const enum rep_pub_col cols[] = {REP_PUB_ESTIMATE, REP_PUB_CI_LOW, REP_PUB_CI_HIGH};
+    static const enum rep_pub_col totals[] = {REP_PUB_TOTAL, REP_PUB_TOTAL_CI_LOW,
+                                              REP_PUB_TOTAL_CI_HIGH};
+
+    for (size_t k = 0; k < 3; k++)
+        snprintf(r->cell[cols[k]], sizeof r->cell[0], "x");
+    if (r->marks.total == REP_MARK_SHOW)
+        for (size_t k = 0; k < 3; k++)
+            snprintf(r->cell[totals[k]], sizeof r->cell[0], "x");
+    r->marks.rate = REP_MARK_PROTECT;
+    if (r->marks.total == REP_MARK_SHOW)
+        r->marks.total = REP_MARK_PROTECT;
+    r->marks.hidden = REP_HIDE_COMPLEMENT;
+    r->plotted = false;
+    r->reasons[0] = '\0';
+    snprintf(r->cell[REP_PUB_FLAG], sizeof r->cell[0], "hidden");
+    r->notes[REP_NOTE_REVIEW] = false;
+    r->notes[REP_NOTE_PROTECT] = true;
+    t->used[REP_NOTE_PROTECT] = true;
+    rep_pub_row_set_notes(r);
+}

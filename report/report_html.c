@@ -433,6 +433,7 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
             rc = PREV_EX_SOFTWARE;
             goto done;
         }
+        rep_report_trend_follow(&trend, main);
         with_trend = true;
     }
 

@@ -214,8 +214,11 @@ int rep_report_tables(const struct rep_report_input *in, struct rep_pub_table *m
  * trend (audit_report.c, disclosure_audit.h): 0 when every hidden count
  * keeps in->protection candidates, 65 naming the count and the channel
  * otherwise, 70 on an internal error. */
-int rep_audit_report(const struct rep_report_input *in, const struct rep_pub_table *main,
-                     const struct rep_pub_table *officers, struct prev_error *err);
+int rep_audit_report(const struct rep_report_input *in, struct rep_pub_table *main,
+                     struct rep_pub_table *officers, struct prev_error *err);
+/* Hide the statewide rate, interval and total of t (its count stays):
+ * the audit's complementary suppression of the statewide ratio. */
+void rep_pub_hide_state_rate(struct rep_pub_table *t);
 
 /* ---- change over time (report_trend.c) ------------------------------------- */
 
@@ -234,6 +237,9 @@ struct rep_report_trend {
  * rep_report_trend_free() either way. */
 int rep_report_trend_prepare(const struct rep_report_input *in, struct rep_report_trend *t);
 void rep_report_trend_free(struct rep_report_trend *t);
+/* Hide in t what this year's main table hides beyond its own rules (a
+ * statewide rate the disclosure audit hid). */
+void rep_report_trend_follow(struct rep_report_trend *t, const struct rep_pub_table *main);
 
 /* The "change since last survey" cell of row i of this year's table, as
  * text: "+1.2" percentage points with " ▲" or " ▼" where the

@@ -152,7 +152,12 @@ def figure_channels(page, state_bounds):
                 find(f'trend chart: {html.unescape(name)} {year} point carries more precision '
                      f'({v * 100:.5f}%) than its label {label}%')
             if html.unescape(name) == 'Arizona' and int(year) == last:
-                state_bounds.append(('the trend chart\'s Arizona point', v - tol, v + tol))
+                # Drawn at its label: the label's rounding is all it says.
+                if abs(v - lab) <= 2 * tol:
+                    state_bounds.append(('the trend chart\'s Arizona point', lab - 0.0005,
+                                         lab + 0.0005))
+                else:
+                    state_bounds.append(('the trend chart\'s Arizona point', v - tol, v + tol))
     finv, fper, svg = forest_axis(page)
     if finv:
         tol = 0.05 * fper + 1e-12           # %.1f pixels
@@ -166,9 +171,15 @@ def figure_channels(page, state_bounds):
                     find(f'forest plot: {html.unescape(county)} model-based {what} drawn at '
                          f'{finv(coord) * 100:.4f}%, label {label}%')
         m = re.search(r'<line class="state-line" x1="([\d.]+)"', svg)
+        lab = re.search(r'<g class="ci state" data-fips="\d+"><title>[^<]*: ([\d.]+)%', svg)
         if m:
             v = finv(float(m.group(1)))
-            state_bounds.append(('the forest plot\'s statewide line', v - tol, v + tol))
+            if lab and abs(v - float(lab.group(1)) / 100) <= 2 * tol:
+                v = float(lab.group(1)) / 100
+                state_bounds.append(('the forest plot\'s statewide line', v - 0.0005,
+                                     v + 0.0005))
+            else:
+                state_bounds.append(('the forest plot\'s statewide line', v - tol, v + tol))
 
 
 # ---- the integer program ----------------------------------------------------
