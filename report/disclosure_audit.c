@@ -21,6 +21,8 @@
  * this much so that the true values, summed in floating point, never fall
  * outside by a rounding error. Far below any step one case makes. */
 #define REL_SLACK 1e-7
+/* Time limit of one integer program, in milliseconds. */
+#define REP_AUDIT_SOLVE_MS 2000
 
 struct iv {
     long lo, hi;
@@ -186,8 +188,19 @@ int rep_audit_feasible(const struct rep_audit_problem *p, size_t v, size_t nrel,
         glp_init_iocp(&parm);
         parm.presolve = GLP_ON;
         parm.msg_lev = GLP_MSG_OFF;
+        parm.fp_heur = GLP_ON;
+        /* A weighted sum with tight bounds is a knapsack: branch and bound
+         * can take long. Past the limit the answer is "undecided", which
+         * the caller treats as unsafe. */
+        parm.tm_lim = REP_AUDIT_SOLVE_MS;
         rc = glp_intopt(lp, &parm);
         status = glp_mip_status(lp);
+        if ((rc == GLP_ETMLIM || rc == GLP_EMIPGAP) && status != GLP_OPT && status != GLP_FEAS) {
+            glp_delete_prob(lp);
+            return -2;
+        }
+        if (rc == GLP_ETMLIM || rc == GLP_EMIPGAP)
+            rc = 0;   /* a feasible value found: enough, minimal or not */
         if (rc != 0 && rc != GLP_ENOPFS && rc != GLP_ENODFS) {
             glp_delete_prob(lp);
             return -1;
@@ -276,7 +289,18 @@ int rep_audit_run(const struct rep_audit_problem *p, struct rep_audit_finding *f
 
         if (!x->protect)
             continue;
-        if ((n = rep_audit_feasible(p, i, p->nrel, true, vals, need)) < 0)
+        if ((n = rep_audit_feasible(p, i, p->nrel, true, vals, need)) == -2) {
+            /* Undecided: as unsafe, blamed on the last relation (the
+             * statewide ratios come last), which the caller can remove. */
+            f->safe = false;
+            f->var = i;
+            f->nfound = 0;
+            f->rel = p->nrel > 0 ? (long)p->nrel - 1 : -1;
+            snprintf(f->channel, sizeof f->channel, "%s (the solver could not decide in time)",
+                     p->nrel > 0 ? p->rel[p->nrel - 1].channel : "its row");
+            return 0;
+        }
+        if (n < 0)
             return -1;
         if (enough(p, x, vals, n))
             continue;
@@ -299,9 +323,10 @@ int rep_audit_run(const struct rep_audit_problem *p, struct rep_audit_finding *f
             return 0;
         }
         for (size_t k = 1; k <= p->nrel; k++) {
-            if ((n = rep_audit_feasible(p, i, k, true, vals, need)) < 0)
+            n = rep_audit_feasible(p, i, k, true, vals, need);
+            if (n == -1)
                 return -1;
-            if (!enough(p, x, vals, n)) {
+            if (n == -2 || !enough(p, x, vals, n)) {
                 snprintf(f->channel, sizeof f->channel, "%s", p->rel[k - 1].channel);
                 f->rel = (long)k - 1;
                 return 0;

@@ -70,7 +70,9 @@ int rep_audit_run(const struct rep_audit_problem *p, struct rep_audit_finding *f
 
 /* The values of unknown v feasible under the first `nrel` relations and
  * (when use_rows) the rows' own sets, up to `max` of them, ascending,
- * into out. Returns how many (0..max), or -1 on a solver failure. */
+ * into out. Returns how many (0..max), -1 on a solver failure, -2 when one
+ * integer program was not decided within its time limit (2 s): the audit
+ * then counts the unknown as not protected. */
 int rep_audit_feasible(const struct rep_audit_problem *p, size_t v, size_t nrel, bool use_rows,
                        long *out, size_t max);
 

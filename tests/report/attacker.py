@@ -332,9 +332,7 @@ def attack_table(name, rows, reasons, level, m, protection, zero_small, state_bo
             find(f'{name}: {k} count narrowed to {vals} by {why}')
 
 
-def main():
-    folder, m = sys.argv[1], int(sys.argv[2])
-    protection = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+def attack_folder(folder, m, protection):
     page = open(os.path.join(folder, 'report.html'), encoding='utf-8').read()
     level = 0.95
     lm = re.search(r'level ([\d.]+), minimum cell', page)
@@ -364,11 +362,27 @@ def main():
                  protection, zero_small, state_bounds, youth_total)
     attack_table('officer table', officers, reasons_of(page, 'officer-table'), level, m,
                  protection, zero_small, [], num(officers[-1]['officers_total']))
-    if findings:
-        for f in findings:
-            print('FOUND:', f)
+
+
+def main():
+    """attacker.py DIR MIN_CELL [PROTECTION], or --many MIN_CELL DIR...
+    (one process for many folders: scipy loads once)."""
+    if sys.argv[1] == '--many':
+        m, folders, protection = int(sys.argv[2]), sys.argv[3:], 3
+    else:
+        folders, m = [sys.argv[1]], int(sys.argv[2])
+        protection = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    bad = 0
+    for folder in folders:
+        findings.clear()
+        attack_folder(folder, m, protection)
+        if findings:
+            bad += 1
+            for f in findings:
+                print(f'FOUND: {folder}: {f}')
+    if bad:
         sys.exit(1)
-    print(f'attacker: nothing recovered in {folder}')
+    print(f'attacker: nothing recovered in {len(folders)} folder(s)')
 
 
 if __name__ == '__main__':
