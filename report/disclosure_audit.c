@@ -189,6 +189,11 @@ int rep_audit_feasible(const struct rep_audit_problem *p, size_t v, size_t nrel,
         parm.presolve = GLP_ON;
         parm.msg_lev = GLP_MSG_OFF;
         parm.fp_heur = GLP_ON;
+        parm.gmi_cuts = GLP_ON;
+        parm.mir_cuts = GLP_ON;
+        parm.cov_cuts = GLP_ON;
+        parm.clq_cuts = GLP_ON;
+        parm.br_tech = GLP_BR_PCH;
         /* A weighted sum with tight bounds is a knapsack: branch and bound
          * can take long. Past the limit the answer is "undecided", which
          * the caller treats as unsafe. */

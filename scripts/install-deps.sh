@@ -7,13 +7,15 @@ packages=(
     # build
     gcc meson ninja-build pkg-config
     # libraries (the README's install line names each)
-    libpq-dev libgsl-dev libcsv-dev libcmocka-dev libjansson-dev libssl-dev
+    libpq-dev libgsl-dev libcsv-dev libcmocka-dev libjansson-dev libssl-dev libglpk-dev
     # the embedded database: PostgreSQL server binaries (initdb, pg_ctl, postgres)
     postgresql postgresql-client
     # tests: R survey (reproduction bundle), headless browser, valgrind, clang (fuzzing)
     r-cran-survey r-cran-nlme chromium valgrind clang libclang-rt-14-dev
     # tests' helpers
     iproute2 procps python3
+    # the disclosure suite's independent attacker (tests/report/attacker.py)
+    python3-scipy
     # benchmarks: GNU time for peak memory (bench/scaling.sh)
     time
 )
