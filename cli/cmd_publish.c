@@ -11,7 +11,7 @@
 const char cmd_publish_help[] =
     "usage: prevalence publish --year YEAR [--measure confirmed|any]\n"
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
-    "           [--lonely-psu adjust|certainty|fail] [--min-cell 10]\n"
+    "           [--lonely-psu adjust|certainty|fail] [--min-cell 10] [--protection 3]\n"
     "           [--small-area | --no-small-area] [--sae-fit reml|ml]\n"
     "           [--covariates FILE.csv] [--sae-transform none|arcsine]\n"
     "           [--diagnostics]\n"
@@ -30,6 +30,8 @@ const char cmd_publish_help[] =
     "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
     "  --lonely-psu R     adjust (default), certainty or fail, as for 'estimate'\n"
     "  --min-cell N       smallest count published (default 10; 1 turns it off)\n"
+    "  --protection N     values every hidden count must keep for a reader (2 to 8,\n"
+    "                     default 3); the disclosure audit refuses otherwise (exit 65)\n"
     "  --small-area | --no-small-area, --sae-fit, --covariates, --sae-transform,\n"
     "  --diagnostics      the model-based columns, as for 'report'\n"
     "\n"

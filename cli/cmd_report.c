@@ -10,7 +10,7 @@ const char cmd_report_help[] =
     "usage: prevalence report --year YEAR --out FOLDER [--measure confirmed|any]\n"
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
     "           [--lonely-psu adjust|certainty|fail] [--min-cell 10]\n"
-    "           [--trend-counties NAME,NAME,...]\n"
+    "           [--trend-counties NAME,NAME,...] [--protection 3] [--internal DIR]\n"
     "           [--small-area | --no-small-area] [--sae-fit reml|ml]\n"
     "           [--covariates FILE.csv] [--sae-transform none|arcsine] [--diagnostics]\n"
     "\n"
@@ -23,7 +23,7 @@ const char cmd_report_help[] =
     "                               methods\n"
     "  tables/county_estimates.csv  the county table, as published (also .md)\n"
     "  tables/officer_measure.csv   officers with a confirmed victim (also .md)\n"
-    "  estimates.json               every estimate at full precision, with a manifest\n"
+    "  published.json               the published cells of both tables, with a manifest\n"
     "                               (version, parameters, sha256 of every file loaded);\n"
     "                               for analysts, not for publication\n"
     "\n"
@@ -49,6 +49,10 @@ const char cmd_report_help[] =
     "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
     "  --lonely-psu R     adjust (default), certainty or fail, as for 'estimate'\n"
     "  --min-cell N       smallest count published (default 10; 1 turns it off)\n"
+    "  --protection N     values every hidden count must keep for a reader of the\n"
+    "                     published files (2 to 8, default 3); else exit 65\n"
+    "  --internal DIR     also write estimates.json (every estimate at full precision,\n"
+    "                     not for publication) into DIR, outside FOLDER\n"
     "  --trend-counties L when the database holds earlier survey years, the lines of\n"
     "                     the trend chart: county names or fips codes and Arizona,\n"
     "                     comma-separated, at most 8 (default: Arizona and the three\n"
@@ -64,7 +68,8 @@ const char cmd_report_help[] =
     "Each file is written to a temporary name and renamed into place once every\n"
     "file has been written, so a failure leaves no partial file.\n"
     "Exit codes: 0 ok, 64 usage, 65 no responses for the year (or data the estimate\n"
-    "refuses, or a small-area model asked for that cannot be fitted), 66 covariates\n"
+    "refuses, or a small-area model asked for that cannot be fitted, or the disclosure\n"
+    "audit refuses the publication: nothing is written), 66 covariates\n"
     "file unreadable, 69 database unavailable, 73 cannot create FOLDER or a file, 74\n"
     "write error.\n";
 
@@ -74,7 +79,7 @@ int cmd_report(int argc, char **argv)
     struct report_args a;
     struct rep_report_data *d = NULL;
     struct report_sae_fit *fit = NULL;
-    struct rep_outfiles *set = NULL;
+    struct rep_outfiles *set = NULL, *iset = NULL;
     struct prev_error err;
     int rc;
 
@@ -95,12 +100,21 @@ int cmd_report(int argc, char **argv)
     }
     if ((rc = rep_report_build(&d->in, set, &err)) != 0)
         goto done;
-    {
-        /* the covariates file must survive a --out that holds it */
-        const char *inputs[1] = {a.sae.covariates};
-        if ((rc = rep_outdir_write(a.out_dir, set, inputs, 1, &err)) != 0)
+    /* The analysts' full-precision document, never into the public folder;
+     * written first so that the public folder only appears when both are.
+     * Neither may replace the covariates file the numbers were read from. */
+    const char *inputs[1] = {a.sae.covariates};
+    if (a.internal_dir != NULL) {
+        if ((iset = calloc(1, sizeof *iset)) == NULL) {
+            rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
+            goto done;
+        }
+        if ((rc = rep_report_build_internal(&d->in, iset, &err)) != 0 ||
+            (rc = rep_outdir_write(a.internal_dir, iset, inputs, 1, &err)) != 0)
             goto done;
     }
+    if ((rc = rep_outdir_write(a.out_dir, set, inputs, 1, &err)) != 0)
+        goto done;
     if (!cli_globals.quiet)
         fprintf(stderr, "prevalence: report for survey year %d written to %s/report.html\n",
                 a.opt.survey_year, a.out_dir);
@@ -108,6 +122,9 @@ done:
     if (set != NULL)
         rep_outfiles_free(set);
     free(set);
+    if (iset != NULL)
+        rep_outfiles_free(iset);
+    free(iset);
     report_sae_fit_free(fit);
     free(fit);
     report_data_free(d);

@@ -14,7 +14,7 @@
 #include "prev_git.h"
 
 enum { OPT_YEAR = 1, OPT_OUT, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_MIN_CELL,
-       OPT_TREND_COUNTIES };
+       OPT_TREND_COUNTIES, OPT_PROTECTION, OPT_INTERNAL };
 
 int report_args_parse(int argc, char **argv, const struct cli_command *self,
                       bool publishes, struct report_args *a)
@@ -28,6 +28,8 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         {"lonely-psu", required_argument, NULL, OPT_LONELY},
         {"min-cell", required_argument, NULL, OPT_MIN_CELL},
         {"trend-counties", required_argument, NULL, OPT_TREND_COUNTIES},
+        {"protection", required_argument, NULL, OPT_PROTECTION},
+        {"internal", required_argument, NULL, OPT_INTERNAL},
         SAE_ARGS_LONGOPTS,
         SAE_ARGS_LONGOPT_OFF,
         {NULL, 0, NULL, 0},
@@ -43,6 +45,7 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
     a->opt.level = 0.95;
     a->opt.lonely = AN_LONELY_ADJUST;
     a->opt.min_cell = REP_MIN_CELL_DEFAULT;
+    a->opt.protection = REP_PROTECTION_DEFAULT;
     /* The report shows model-based estimates unless told not to; the
      * partner bundle is the data itself. */
     sae_args_init(&a->sae, publishes);
@@ -95,6 +98,20 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
             if (!cli_long_arg(cmd, "--min-cell", optarg, 1, 1000000, &a->opt.min_cell))
                 return PREV_EX_USAGE;
             break;
+        case OPT_PROTECTION:
+            if (!publishes)
+                return cli_usage_error(cmd, "--protection applies to 'report' and 'publish'");
+            if (!cli_long_arg(cmd, "--protection", optarg, 2, 8, &a->opt.protection))
+                return PREV_EX_USAGE;
+            break;
+        case OPT_INTERNAL:
+            /* The analysts' full-precision document, outside the public folder. */
+            if (!publishes || strcmp(cmd, "report") != 0)
+                return cli_usage_error(cmd, "--internal applies to 'report' only");
+            if (optarg[0] == '\0')
+                return cli_usage_error(cmd, "--internal needs a folder name");
+            a->internal_dir = optarg;
+            break;
         case OPT_TREND_COUNTIES:
             /* The chart is on the page; the bundle has none. Names are
              * checked against the database once it is read. */
@@ -122,6 +139,14 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         return cli_usage_error(cmd, "--trend-counties applies to 'report', not 'publish'");
     if (a->out_dir == NULL && strcmp(cmd, "publish") != 0)
         return cli_usage_error(cmd, "missing --out FOLDER");
+    if (a->internal_dir != NULL && a->out_dir != NULL) {
+        size_t n = strlen(a->out_dir);
+        while (n > 1 && a->out_dir[n - 1] == '/')
+            n--;
+        if (strncmp(a->internal_dir, a->out_dir, n) == 0 &&
+            (a->internal_dir[n] == '\0' || a->internal_dir[n] == '/'))
+            return cli_usage_error(cmd, "--internal must be outside the public --out folder");
+    }
     a->opt.survey_year = (int)year;
     a->opt.with_trend = publishes && strcmp(cmd, "publish") != 0;
     return 0;

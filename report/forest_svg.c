@@ -22,10 +22,10 @@ int rep_write_forest_svg(FILE *out, const struct rep_pub_table *t,
     char a[24], b[24], c[24];
 
     for (size_t i = 0; i < n; i++) {
-        if (t->row[i].plotted && rows[i].ci_high * 100 > xmax)
-            xmax = rows[i].ci_high * 100;
-        if (t->has_sae && t->sae[i].plotted && t->sae[i].ci_high * 100 > xmax)
-            xmax = t->sae[i].ci_high * 100;
+        if (t->row[i].plotted && rep_printed_pct(rows[i].ci_high) * 100 > xmax)
+            xmax = rep_printed_pct(rows[i].ci_high) * 100;
+        if (t->has_sae && t->sae[i].plotted && rep_printed_pct(t->sae[i].ci_high) * 100 > xmax)
+            xmax = rep_printed_pct(t->sae[i].ci_high) * 100;
     }
     step = rep_nice_step(xmax > 0 ? xmax : 1, ticks);
     while (step * (ticks - 1) >= xmax && ticks > 2 && xmax > 0)
@@ -95,21 +95,23 @@ int rep_write_forest_svg(FILE *out, const struct rep_pub_table *t,
         fprintf(out, ": %s%% (%s%% to %s%%)</title>\n", a, b, c);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#08519c\" "
                      "stroke-width=\"2\"/>\n",
-                left + e->ci_low * 100 * scale, y, left + e->ci_high * 100 * scale, y);
+                left + rep_printed_pct(e->ci_low) * 100 * scale, y,
+                left + rep_printed_pct(e->ci_high) * 100 * scale, y);
         if (i == state)
             fprintf(out, "<path d=\"M%.1f,%.1fl7,7l-7,7l-7,-7z\" fill=\"#08519c\"/>",
-                    left + e->estimate * 100 * scale, y - 7);
+                    left + rep_printed_pct(e->estimate) * 100 * scale, y - 7);
         else
             fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" "
-                         "fill=\"#08519c\"/>", left + e->estimate * 100 * scale - 4, y - 4);
+                         "fill=\"#08519c\"/>",
+                    left + rep_printed_pct(e->estimate) * 100 * scale - 4, y - 4);
         fprintf(out, "</g>\n");
     }
     /* The statewide estimate as a reference line through the counties. */
     if (t->row[state].plotted)
         fprintf(out, "<line class=\"state-line\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                      "y2=\"%.1f\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/>\n",
-                left + rows[state].estimate * 100 * scale, top - 8,
-                left + rows[state].estimate * 100 * scale, state_y + row_h / 2);
+                left + rep_printed_pct(rows[state].estimate) * 100 * scale, top - 8,
+                left + rep_printed_pct(rows[state].estimate) * 100 * scale, state_y + row_h / 2);
     fputs("</svg>\n", out);
     return ferror(out) ? PREV_EX_IOERR : 0;
 }
@@ -146,8 +148,9 @@ void rep_sae_forest_mark(FILE *out, const struct rep_pub_sae_row *s, const char 
             s->cell[REP_PUB_SAE_CI_LOW], s->cell[REP_PUB_SAE_CI_HIGH]);
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                  "stroke-width=\"2\" stroke-dasharray=\"5 3\"/>\n",
-            left + s->ci_low * 100 * scale, y, left + s->ci_high * 100 * scale, y, MODEL_INK);
+            left + rep_printed_pct(s->ci_low) * 100 * scale, y,
+            left + rep_printed_pct(s->ci_high) * 100 * scale, y, MODEL_INK);
     fprintf(out, "<path d=\"M%.1f,%.1fl5,5l-5,5l-5,-5z\" fill=\"#fff\" stroke=\"%s\" "
                  "stroke-width=\"1.5\"/></g>\n",
-            left + s->estimate * 100 * scale, y - 5, MODEL_INK);
+            left + rep_printed_pct(s->estimate) * 100 * scale, y - 5, MODEL_INK);
 }

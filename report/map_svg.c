@@ -25,9 +25,9 @@ int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
     for (size_t i = 0; i < state; i++) {
         double v = NAN;
         if (t->row[i].plotted)
-            v = rows[i].estimate;
+            v = rep_printed_pct(rows[i].estimate);
         else if (t->has_sae && t->sae[i].plotted)
-            v = t->sae[i].estimate;
+            v = rep_printed_pct(t->sae[i].estimate);
         if (isnan(v))
             continue;
         any = true;
@@ -70,7 +70,7 @@ int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
                 m = t->has_sae && !r->plotted && t->sae[i].plotted ? &t->sae[i] : NULL;
             }
         if (m != NULL) {
-            bin = (int)floor(round(m->estimate * 1000) / 10 / step + 1e-9);
+            bin = (int)floor(rep_printed_pct(m->estimate) * 100 / step + 1e-9);
             bin = bin < 0 ? 0 : bin > 4 ? 4 : bin;
             snprintf(model_fill, sizeof model_fill, "url(#model-%d)", bin);
             fill = model_fill;
@@ -78,7 +78,7 @@ int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
             ink = "#222";
         } else if (r != NULL && r->plotted) {
             /* Binned as printed (one decimal), so label and legend agree. */
-            bin = (int)floor(round(e->estimate * 1000) / 10 / step + 1e-9);
+            bin = (int)floor(rep_printed_pct(e->estimate) * 100 / step + 1e-9);
             bin = bin < 0 ? 0 : bin > 4 ? 4 : bin;
             fill = palette[bin];
             kind = "shown";

@@ -61,8 +61,8 @@ static void copy_reasons(char *dst, size_t size, const char *reasons, bool shown
     }
 }
 
-static void format_row(const struct an_estimate_row *e, const struct rep_protect_cells *m,
-                       long min_cell, struct rep_pub_row *r)
+void rep_pub_format_row(const struct an_estimate_row *e, const struct rep_protect_cells *m,
+                        long min_cell, struct rep_pub_row *r)
 {
     memset(r, 0, sizeof *r);
     r->marks = *m;
@@ -110,6 +110,11 @@ static void format_row(const struct an_estimate_row *e, const struct rep_protect
     if (e->respondents <= 0) {
         snprintf(r->cell[REP_PUB_FLAG], sizeof r->cell[0], "no data");
         r->notes[REP_NOTE_NO_DATA] = true;
+    } else if (m->hidden == REP_HIDE_SMALL || m->hidden == REP_HIDE_COMPLEMENT) {
+        /* The NCHS flag of a row with a hidden count is a function of the
+         * count (of nothing else where the row has no sampling variance):
+         * it is not published. */
+        snprintf(r->cell[REP_PUB_FLAG], sizeof r->cell[0], "hidden");
     } else {
         snprintf(r->cell[REP_PUB_FLAG], sizeof r->cell[0], "%s", an_flag_name(e->flag));
     }
@@ -118,7 +123,9 @@ static void format_row(const struct an_estimate_row *e, const struct rep_protect
     r->notes[REP_NOTE_PROTECT] = m->cases == REP_MARK_PROTECT || m->rate == REP_MARK_PROTECT ||
                                 m->total == REP_MARK_PROTECT;
     r->notes[REP_NOTE_REVIEW] = r->plotted && e->flag == AN_FLAG_REVIEW;
-    if (r->notes[REP_NOTE_NCHS] || r->notes[REP_NOTE_REVIEW])
+    /* Reasons only for shown rows: for a hidden row without sampling
+     * variance the list of rules that fired narrows its count down. */
+    if (r->plotted && r->notes[REP_NOTE_REVIEW])
         copy_reasons(r->reasons, sizeof r->reasons, e->reasons, r->plotted);
     rep_pub_row_set_notes(r);
 }
@@ -143,14 +150,40 @@ int rep_publish_table(const struct an_estimate_row *rows, size_t ncounties, long
             .has_total = e->has_total && isfinite(e->total_estimate),
             .total = e->total_estimate,
             .flag = e->flag,
+            .denominator = e->youth_n,
         };
     }
     if (rep_protect_table(prow, ncounties, min_cell, cells) != 0)
         return -1;
     for (size_t i = 0; i <= ncounties; i++) {
-        format_row(&rows[i], &cells[i], min_cell, &out->row[i]);
+        rep_pub_format_row(&rows[i], &cells[i], min_cell, &out->row[i]);
         for (int n = 0; n < REP_NOTE_N; n++)
             out->used[n] = out->used[n] || out->row[i].notes[n];
     }
     return 0;
+}
+
+void rep_pub_hide_state_rate(struct rep_pub_table *t)
+{
+    struct rep_pub_row *r = &t->row[t->nrows - 1];
+    static const enum rep_pub_col cols[] = {REP_PUB_ESTIMATE, REP_PUB_CI_LOW, REP_PUB_CI_HIGH};
+    static const enum rep_pub_col totals[] = {REP_PUB_TOTAL, REP_PUB_TOTAL_CI_LOW,
+                                              REP_PUB_TOTAL_CI_HIGH};
+
+    for (size_t k = 0; k < 3; k++)
+        snprintf(r->cell[cols[k]], sizeof r->cell[0], "x");
+    if (r->marks.total == REP_MARK_SHOW)
+        for (size_t k = 0; k < 3; k++)
+            snprintf(r->cell[totals[k]], sizeof r->cell[0], "x");
+    r->marks.rate = REP_MARK_PROTECT;
+    if (r->marks.total == REP_MARK_SHOW)
+        r->marks.total = REP_MARK_PROTECT;
+    r->marks.hidden = REP_HIDE_COMPLEMENT;
+    r->plotted = false;
+    r->reasons[0] = '\0';
+    snprintf(r->cell[REP_PUB_FLAG], sizeof r->cell[0], "hidden");
+    r->notes[REP_NOTE_REVIEW] = false;
+    r->notes[REP_NOTE_PROTECT] = true;
+    t->used[REP_NOTE_PROTECT] = true;
+    rep_pub_row_set_notes(r);
 }

@@ -4,6 +4,7 @@
 #include "report_model.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "outdir.h"
 
@@ -35,17 +36,29 @@ static int officers_md(FILE *out, const struct ctx *c)
 }
 static int json(FILE *out, const struct ctx *c)
 {
-    return rep_write_estimates_json(out, c->in, c->err);
+    return rep_write_published_json(out, c->in, c->main, c->officers, c->err);
 }
 
 int rep_report_tables(const struct rep_report_input *in, struct rep_pub_table *main,
                      struct rep_pub_table *officers, struct prev_error *err)
 {
+    const char *no_audit;
+    int rc;
+
     if (rep_publish_table(in->rows, in->ncounties, in->min_cell, main) != 0 ||
         rep_publish_table(in->officer_rows, in->ncounties, in->min_cell, officers) != 0)
         return prev_fail(err, PREV_EX_SOFTWARE, "", "small-cell protection found no safe "
                          "table (a bug: please report it with the survey year)");
-    return rep_publish_sae(in, main, err);
+    if ((rc = rep_publish_sae(in, main, err)) != 0)
+        return rc;
+    /* The audit gates every publication. PREVALENCE_TEST_NO_AUDIT exists
+     * only so that tests/report/attacker_test.sh can show the attacker
+     * catching what the audit would refuse; it is documented as such and
+     * never set outside the test suite. */
+    no_audit = getenv("PREVALENCE_TEST_NO_AUDIT");
+    if (no_audit != NULL && strcmp(no_audit, "1") == 0)
+        return 0;
+    return rep_audit_report(in, main, officers, err);
 }
 
 int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set,
@@ -60,7 +73,7 @@ int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set
         {"tables/county_estimates.md", main_md},
         {"tables/officer_measure.csv", officers_csv},
         {"tables/officer_measure.md", officers_md},
-        {"estimates.json", json},
+        {"published.json", json},
     };
     struct rep_pub_table *main = NULL, *officers = NULL;
     int rc = 0;
@@ -93,5 +106,20 @@ int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set
 done:
     free(main);
     free(officers);
+    return rc;
+}
+
+int rep_report_build_internal(const struct rep_report_input *in, struct rep_outfiles *set,
+                              struct prev_error *err)
+{
+    FILE *fp = rep_outfiles_open(set, "estimates.json");
+    int rc;
+
+    prev_error_clear(err);
+    if (fp == NULL)
+        return prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "out of memory");
+    rc = rep_write_estimates_json(fp, in, err);
+    if (rep_outfiles_close(set, fp) != 0 && rc == 0)
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "cannot build the file");
     return rc;
 }

@@ -383,10 +383,18 @@ static void write_methods(FILE *out, const struct rep_report_input *in,
                  "hidden (<strong>x</strong>), the smallest first, until every hidden cell "
                  "could still take at least two values and the hidden counties together hold "
                  "%ld or more. Estimates the NCHS standard suppresses are shown as "
-                 "<strong>*</strong> and protected the same way. The file "
-                 "<code>estimates.json</code> keeps every number at full precision for "
-                 "analysts and is not for publication.</p>\n",
-            t->min_cell - 1, t->min_cell, t->min_cell);
+                 "<strong>*</strong> and protected the same way. Where fewer than %ld "
+                 "youth (respondents, for the officers) stand behind a count, a 0 reads "
+                 "<strong>&lt;%ld</strong> too: zero and non-zero alike are hidden, since "
+                 "&lt;%ld could otherwise only mean 1 up to that number. A hidden row shows "
+                 "no NCHS flag or reasons. Before anything is "
+                 "written, a disclosure audit plays a reader of every published number, "
+                 "symbol, reason and figure and refuses the report if any hidden count could "
+                 "be narrowed to fewer than %ld values. Figures are drawn from the printed "
+                 "numbers. Full-precision estimates are kept for analysts outside this "
+                 "folder.</p>\n",
+            t->min_cell - 1, t->min_cell, t->min_cell, t->min_cell, t->min_cell, t->min_cell,
+            in->protection);
     rep_sae_write_protection_html(out, in, t);
     if (in->nnotes > 0) {
         fputs("<h3>Caveats for this year</h3>\n<ul>\n", out);
@@ -397,13 +405,13 @@ static void write_methods(FILE *out, const struct rep_report_input *in,
         }
         fputs("</ul>\n", out);
     }
-    fputs("<h3>Data behind this report</h3>\n<table id=\"batches\"><thead><tr><th>File</th>"
+    /* Batches by number and sha256 prefix: a file name is never published
+     * (it may carry a county, a person or a case). */
+    fputs("<h3>Data behind this report</h3>\n<table id=\"batches\"><thead><tr><th>Batch</th>"
           "<th>Kind</th><th>Rows</th><th>Loaded</th><th>SHA-256</th></tr></thead><tbody>\n", out);
     for (size_t i = 0; i < in->nbatches; i++) {
         const struct rep_batch_info *b = &in->batches[i];
-        fputs("<tr><td>", out);
-        rep_html_text(out, b->file_name);
-        fputs("</td><td>", out);
+        fprintf(out, "<tr><td>%ld</td><td>", b->batch_id);
         rep_html_text(out, b->kind);
         fprintf(out, "</td><td>%ld</td><td>", b->row_count);
         rep_html_text(out, b->loaded_at);
@@ -425,6 +433,7 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
             rc = PREV_EX_SOFTWARE;
             goto done;
         }
+        rep_report_trend_follow(&trend, main);
         with_trend = true;
     }
 
@@ -476,8 +485,8 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
     write_officers(out, in, officers);
     write_methods(out, in, main);
     fputs("<footer>Files next to this page: <code>tables/</code> (the same tables as CSV and "
-          "Markdown) and <code>estimates.json</code> (full precision, with the sha256 of every "
-          "file loaded). Survey year ", out);
+          "Markdown) and <code>published.json</code> (the same published cells, with the "
+          "sha256 of every batch loaded). Survey year ", out);
     fprintf(out, "%d, measure <code>%s</code>, method <code>%s</code>, level %g, minimum "
                  "cell %ld",
             in->survey_year, an_measure_name(in->measure), an_design_method_name(in->method),

@@ -1,4 +1,6 @@
-/* estimates.json: for analysts, not for publication. The document is the
+/* published.json (public: the published cells only) and estimates.json
+ * (for analysts, written only outside the public folder with --internal).
+ * estimates.json: for analysts, not for publication. The document is the
  * one `prevalence estimate --format json` prints for the two measures
  * (estimate_output.c builds and writes it, so columns and number form
  * cannot drift), with a "manifest" saying where the numbers came from. */
@@ -14,7 +16,7 @@
 
 /* The small-area model's parameters, so that `prevalence estimate
  * --small-area` with the same options reproduces the sae_* fields. */
-static bool sae_parameters(json_t *params, const struct rep_report_sae *s)
+static bool sae_parameters(json_t *params, const struct rep_report_sae *s, bool public)
 {
     json_t *names = NULL, *file = NULL;
     bool ok = json_object_set_new(params, "small_area", json_boolean(s->on)) == 0;
@@ -34,15 +36,20 @@ static bool sae_parameters(json_t *params, const struct rep_report_sae *s)
     if (ok && s->covariates_file[0] != '\0')
         ok = (file = json_object()) != NULL &&
              json_object_set_new(params, "sae_covariates_file", file) == 0 &&
-             json_object_set_new(file, "file_name", json_string(s->covariates_file)) == 0 &&
+             (public || json_object_set_new(file, "file_name",
+                                            json_string(s->covariates_file)) == 0) &&
              json_object_set_new(file, "sha256", json_string(s->covariates_sha256)) == 0;
     else if (ok)
         ok = json_object_set_new(params, "sae_covariates_file", json_null()) == 0;
     return ok;
 }
 
-static json_t *manifest(const struct rep_report_input *in)
+/* public: for published.json, batches by number and sha256 prefix only
+ * (a file name is never published, docs/security.md). */
+static json_t *manifest(const struct rep_report_input *in, bool public)
 {
+    char prefix[16];
+
     json_t *m = json_object(), *params = json_object(), *batches = json_array();
     bool ok = m != NULL && params != NULL && batches != NULL;
 
@@ -61,15 +68,18 @@ static json_t *manifest(const struct rep_report_input *in)
                              json_string(an_lonely_psu_name(in->lonely))) == 0 &&
          json_object_set_new(params, "min_cell", json_integer(in->min_cell)) == 0 &&
          json_object_set_new(params, "frame", json_boolean(in->has_frame)) == 0;
-    ok = ok && sae_parameters(params, &in->sae);
+    if (ok && public)
+        ok = json_object_set_new(params, "protection", json_integer(in->protection)) == 0;
+    ok = ok && sae_parameters(params, &in->sae, public);
     for (size_t i = 0; ok && i < in->nbatches; i++) {
         const struct rep_batch_info *b = &in->batches[i];
         json_t *o = json_object();
         ok = o != NULL && json_array_append_new(batches, o) == 0 &&
              json_object_set_new(o, "batch_id", json_integer(b->batch_id)) == 0 &&
              json_object_set_new(o, "kind", json_string(b->kind)) == 0 &&
-             json_object_set_new(o, "file_name", json_string(b->file_name)) == 0 &&
-             json_object_set_new(o, "sha256", json_string(b->sha256)) == 0 &&
+             (public || json_object_set_new(o, "file_name", json_string(b->file_name)) == 0) &&
+             json_object_set_new(o, "sha256", json_string(public ? (snprintf(prefix, sizeof prefix,
+                                 "%.12s", b->sha256), prefix) : b->sha256)) == 0 &&
              json_object_set_new(o, "row_count", json_integer(b->row_count)) == 0 &&
              json_object_set_new(o, "loaded_at", json_string(b->loaded_at)) == 0;
     }
@@ -122,7 +132,7 @@ int rep_write_estimates_json(FILE *out, const struct rep_report_input *in,
         meta.sae = sae;
     }
     /* json_object_set_new takes m even when it fails. */
-    if ((doc = rep_estimate_json(&meta, rows, 2 * n)) == NULL || (m = manifest(in)) == NULL ||
+    if ((doc = rep_estimate_json(&meta, rows, 2 * n)) == NULL || (m = manifest(in, false)) == NULL ||
         json_object_set_new(doc, "manifest", m) != 0) {
         rc = prev_fail(err, PREV_EX_SOFTWARE, "estimates.json", "cannot build the document");
         goto done;
@@ -133,6 +143,53 @@ int rep_write_estimates_json(FILE *out, const struct rep_report_input *in,
 done:
     free(rows);
     free(sae);
+    json_decref(doc);
+    return rc;
+}
+
+/* One published table as an array of objects, column name -> cell text
+ * exactly as tables/NAME.csv prints it. */
+static json_t *table_json(const struct rep_pub_table *t)
+{
+    json_t *a = json_array();
+    bool ok = a != NULL;
+
+    for (size_t i = 0; ok && i < t->nrows; i++) {
+        json_t *o = json_object();
+        ok = o != NULL && json_array_append_new(a, o) == 0;
+        for (int c = 0; ok && c < REP_PUB_NCOLS; c++)
+            ok = json_object_set_new(o, rep_pub_col_names[c],
+                                     json_string(t->row[i].cell[c])) == 0;
+        for (int c = 0; ok && t->has_sae && c < REP_PUB_SAE_NCOLS; c++)
+            ok = json_object_set_new(o, rep_pub_sae_col_names[c],
+                                     json_string(t->sae[i].cell[c])) == 0;
+    }
+    if (!ok) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+int rep_write_published_json(FILE *out, const struct rep_report_input *in,
+                             const struct rep_pub_table *main,
+                             const struct rep_pub_table *officers, struct prev_error *err)
+{
+    json_t *doc = json_object(), *m = NULL, *t1 = NULL, *t2 = NULL;
+    int rc = 0;
+
+    if (doc == NULL || (m = manifest(in, true)) == NULL ||
+        json_object_set_new(doc, "manifest", m) != 0 || (t1 = table_json(main)) == NULL ||
+        json_object_set_new(doc, "county_estimates", t1) != 0 ||
+        (t2 = table_json(officers)) == NULL ||
+        json_object_set_new(doc, "officer_measure", t2) != 0) {
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "published.json", "cannot build the document");
+        goto done;
+    }
+    if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', out) == EOF ||
+        ferror(out))
+        rc = prev_fail(err, PREV_EX_IOERR, "published.json", "cannot write");
+done:
     json_decref(doc);
     return rc;
 }

@@ -38,6 +38,7 @@ struct rep_report_input {
     double level;
     enum an_lonely_psu lonely;
     long min_cell;
+    long protection;                  /* --protection: candidates every hidden count keeps */
     bool has_frame;
     /* rows: the measure, counties in fips order then the state;
      * officer_rows: AN_MEASURE_OFFICER_ANY in the same order. */
@@ -125,6 +126,18 @@ struct rep_pub_table {
 int rep_publish_table(const struct an_estimate_row *rows, size_t ncounties, long min_cell,
                      struct rep_pub_table *out);
 
+/* One row's published cells from its estimate and marks (what
+ * rep_publish_table prints for it). */
+void rep_pub_format_row(const struct an_estimate_row *e, const struct rep_protect_cells *m,
+                        long min_cell, struct rep_pub_row *r);
+
+/* The value a figure may plot for a published percentage cell: the
+ * printed number itself ("6.9" -> 0.069), so that a coordinate carries no
+ * more precision than its label (figures.c). NaN for a symbol. */
+double rep_printed_value(const char *cell);
+/* The same for a proportion printed by rep_fmt_pct. */
+double rep_printed_pct(double p);
+
 /* Rebuild r's notes cell from r->notes (after a note was added). */
 void rep_pub_row_set_notes(struct rep_pub_row *r);
 
@@ -171,11 +184,23 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
 int rep_write_estimates_json(FILE *out, const struct rep_report_input *in,
                             struct prev_error *err);
 
+/* published.json: the two published tables, cell for cell as the CSV
+ * files print them, and a manifest without file names (batches by number
+ * and sha256 prefix). Returns 0, 70 or 74 with err filled. */
+int rep_write_published_json(FILE *out, const struct rep_report_input *in,
+                             const struct rep_pub_table *main,
+                             const struct rep_pub_table *officers, struct prev_error *err);
+
 struct rep_outfiles;
 
-/* Every file of the report into set (empty on entry): report.html,
+/* estimates.json alone into set, for `report --internal DIR` (analysts,
+ * outside the public folder). Returns 0, or 70/74 with err filled. */
+int rep_report_build_internal(const struct rep_report_input *in, struct rep_outfiles *set,
+                              struct prev_error *err);
+
+/* Every public file of the report into set (empty on entry): report.html,
  * tables/county_estimates.{csv,md}, tables/officer_measure.{csv,md},
- * estimates.json. Returns 0, or 70 with err filled. */
+ * published.json; only after the disclosure audit passed. Returns 0, or 70 with err filled. */
 int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set,
                     struct prev_error *err);
 
@@ -184,6 +209,16 @@ int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set
  * `prevalence publish` stores the same. Returns 0, or 70 with err filled. */
 int rep_report_tables(const struct rep_report_input *in, struct rep_pub_table *main,
                      struct rep_pub_table *officers, struct prev_error *err);
+
+/* The disclosure audit of the two tables, the page's figures and the
+ * trend (audit_report.c, disclosure_audit.h): 0 when every hidden count
+ * keeps in->protection candidates, 65 naming the count and the channel
+ * otherwise, 70 on an internal error. */
+int rep_audit_report(const struct rep_report_input *in, struct rep_pub_table *main,
+                     struct rep_pub_table *officers, struct prev_error *err);
+/* Hide the statewide rate, interval and total of t (its count stays):
+ * the audit's complementary suppression of the statewide ratio. */
+void rep_pub_hide_state_rate(struct rep_pub_table *t);
 
 /* ---- change over time (report_trend.c) ------------------------------------- */
 
@@ -202,6 +237,9 @@ struct rep_report_trend {
  * rep_report_trend_free() either way. */
 int rep_report_trend_prepare(const struct rep_report_input *in, struct rep_report_trend *t);
 void rep_report_trend_free(struct rep_report_trend *t);
+/* Hide in t what this year's main table hides beyond its own rules (a
+ * statewide rate the disclosure audit hid). */
+void rep_report_trend_follow(struct rep_report_trend *t, const struct rep_pub_table *main);
 
 /* The "change since last survey" cell of row i of this year's table, as
  * text: "+1.2" percentage points with " ▲" or " ▼" where the

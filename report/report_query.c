@@ -302,6 +302,7 @@ int rep_report_load(PGconn *conn, const struct rep_report_options *opt,
     d->in.level = opt->level;
     d->in.lonely = opt->lonely;
     d->in.min_cell = opt->min_cell;
+    d->in.protection = opt->protection;
     d->in.has_frame = has_frame;
     d->in.rows = d->rows;
     d->in.officer_rows = d->officer_rows;

@@ -130,9 +130,11 @@ int rep_write_trend_section(FILE *out, const struct rep_report_input *in,
             const struct an_estimate_row *row = s->rows[y];
             pt->year = tr->years[y];
             pt->shown = published(t, y, i);
-            pt->p = pt->shown ? row->estimate : 0.0;
-            pt->low = pt->shown ? row->ci_low : NAN;
-            pt->high = pt->shown ? row->ci_high : NAN;
+            /* The printed numbers, not the estimates: a coordinate
+             * carries no more precision than its label. */
+            pt->p = pt->shown ? rep_printed_pct(row->estimate) : 0.0;
+            pt->low = pt->shown ? rep_printed_pct(row->ci_low) : NAN;
+            pt->high = pt->shown ? rep_printed_pct(row->ci_high) : NAN;
         }
         series[n].name = s->county;
         series[n].points = &points[n * tr->nyears];

@@ -50,11 +50,10 @@ void rep_sae_write_methods_html(FILE *out, const struct rep_report_input *in)
             rep_html_text(out, s->cov.names[j]);
             fputs("</code>", out);
         }
-        if (s->covariates_file[0] != '\0') {
-            fputs(" (file <code>", out);
-            rep_html_text(out, s->covariates_file);
-            fputs("</code>)", out);
-        }
+        /* A file is named by its sha256, never by its name (docs/security.md). */
+        if (s->covariates_file[0] != '\0')
+            fprintf(out, " (covariates file with sha256 <code>%.12s&hellip;</code>)",
+                    s->covariates_sha256);
     }
     fprintf(out, ", and estimates from the data how far they scatter: the between-county "
                  "variance, fitted by %s. Each county's model-based estimate is a weighted "

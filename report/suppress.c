@@ -138,13 +138,21 @@ const char *rep_mark_symbol(enum rep_mark m, long min_cell, char *buf, size_t si
     return "";
 }
 
+bool rep_hides_small(long v, long denominator, long min_cell)
+{
+    return rep_is_small(v, min_cell) || (v == 0 && denominator > 0 && denominator < min_cell);
+}
+
 /* The marks that follow from a row's hide reason. A hidden count reads
  * "<10" whenever it is small, whatever hid the row: so "*" and "x" never
- * stand for 1..9, which is what lets the attacker model below be exact. */
+ * stand for 1..9, which is what lets the attacker model below be exact.
+ * "*" is kept for rows NCHS alone hides (a count of 0 or min_cell or
+ * more); a row hidden for a small count or as a complement reads "x"
+ * whatever its NCHS flag, since that flag is a function of the count. */
 static void marks_for(const struct rep_protect_row *r, enum rep_hide_reason why, long min_cell,
                       struct rep_protect_cells *c)
 {
-    enum rep_mark hidden_kind = r->flag == AN_FLAG_SUPPRESS ? REP_MARK_NCHS : REP_MARK_PROTECT;
+    enum rep_mark hidden_kind = why == REP_HIDE_NCHS ? REP_MARK_NCHS : REP_MARK_PROTECT;
 
     c->hidden = why;
     if (!r->has_data) {
@@ -156,20 +164,34 @@ static void marks_for(const struct rep_protect_row *r, enum rep_hide_reason why,
         c->total = r->has_total ? REP_MARK_SHOW : REP_MARK_NA;
         return;
     }
-    c->cases = rep_is_small(r->cases, min_cell) ? REP_MARK_SMALL : hidden_kind;
+    c->cases = rep_hides_small(r->cases, r->denominator, min_cell) ? REP_MARK_SMALL : hidden_kind;
+    /* Beside a "<10" count the estimated total reads "x" whatever its
+     * size: "<10" or "x" there would say whether cases times the frame's
+     * youth over the caseloads reaches min_cell, which splits 1..9. */
     if (!r->has_total)
         c->total = REP_MARK_NA;
+    else if (c->cases == REP_MARK_SMALL)
+        c->total = REP_MARK_PROTECT;
+    else if (rep_is_small(rep_round_count(r->total), min_cell))
+        c->total = REP_MARK_SMALL;
     else
-        c->total = rep_is_small(rep_round_count(r->total), min_cell) ? REP_MARK_SMALL : hidden_kind;
+        c->total = hidden_kind;
     c->rate = hidden_kind;
 }
 
+void rep_protect_marks(const struct rep_protect_row *r, enum rep_hide_reason why, long min_cell,
+                       struct rep_protect_cells *c)
+{
+    marks_for(r, why, min_cell, c);
+}
+
 /* What a reader knows about a hidden cell from its symbol. */
-static void domain_of(enum rep_mark m, long value, long min_cell, struct ivset *d)
+static void domain_of(enum rep_mark m, long value, long min_cell, bool zero_small,
+                      struct ivset *d)
 {
     switch (m) {
     case REP_MARK_SMALL:
-        iv_single(d, 1, min_cell - 1);
+        iv_single(d, zero_small ? 0 : 1, min_cell - 1);
         return;
     case REP_MARK_PROTECT:
         /* Complements are chosen among counts of min_cell or more, but a
@@ -293,7 +315,11 @@ static void build_relation(const struct rep_protect_row *rows, size_t ncounties,
         rel->known[i] = rel->has_value[i] && (m == REP_MARK_SHOW || !r->has_data);
         rel->guarded[i] = !rel->known[i] && m != REP_MARK_NA;
         if (!rel->known[i])
-            domain_of(m, rel->value[i], min_cell, &rel->dom[i]);
+            domain_of(m, rel->value[i], min_cell,
+                      r->denominator > 0 && r->denominator < min_cell, &rel->dom[i]);
+        /* The "x" total beside a "<10" count may be anything. */
+        if (totals && !rel->known[i] && cells[i].cases == REP_MARK_SMALL)
+            iv_single(&rel->dom[i], 0, IV_INF);
     }
 }
 
@@ -347,7 +373,7 @@ int rep_protect_table(const struct rep_protect_row *rows, size_t ncounties, long
         if (r->has_data && (r->cases < 0 || (r->has_total && !isfinite(r->total))))
             return -1;
         if (r->has_data) {
-            if (rep_is_small(r->cases, min_cell) ||
+            if (rep_hides_small(r->cases, r->denominator, min_cell) ||
                 (r->has_total && rep_is_small(rep_round_count(r->total), min_cell)))
                 why = REP_HIDE_SMALL;
             else if (r->flag == AN_FLAG_SUPPRESS)

@@ -22,6 +22,9 @@
  * the state (counts are additive; estimated totals nearly so). */
 
 #define REP_MIN_CELL_DEFAULT 10
+/* Candidates every hidden count keeps for a reader (--protection;
+ * the disclosure audit, disclosure_audit.h). */
+#define REP_PROTECTION_DEFAULT 3
 /* Counties plus the state; Arizona has 15 counties. */
 #define REP_SUPPRESS_MAX_ROWS 80
 
@@ -40,6 +43,11 @@ struct rep_protect_row {
     bool has_total;       /* the frame gives an estimated total */
     double total;         /* estimated count among all youth (or officers) */
     enum an_flag flag;    /* NCHS flag of the rate */
+    /* The count's published denominator (youth on the responding caseloads,
+     * or respondents for the officer measure). Below min_cell a hidden
+     * "<10" could only mean 1..denominator, so a 0 there reads "<10" too:
+     * zero and non-zero are hidden alike. 0: unknown (no such rule). */
+    long denominator;
 };
 
 /* Why a row's block is hidden. */
@@ -81,6 +89,16 @@ bool rep_is_small(long v, long min_cell);
  * caller treats it as an internal error). */
 int rep_protect_table(const struct rep_protect_row *rows, size_t ncounties, long min_cell,
                      struct rep_protect_cells *out);
+
+/* Whether a row with this count and denominator hides its count as
+ * "<min_cell": a small count, or a 0 whose denominator is below min_cell. */
+bool rep_hides_small(long v, long denominator, long min_cell);
+
+/* The marks of a row hidden for `why` (REP_HIDE_NONE: shown), as
+ * rep_protect_table gives them; the disclosure audit recomputes a hidden
+ * row's cells for other counts with it. */
+void rep_protect_marks(const struct rep_protect_row *r, enum rep_hide_reason why, long min_cell,
+                       struct rep_protect_cells *c);
 
 /* The symbol a table prints for a hidden cell ("<10" for min_cell 10). */
 const char *rep_mark_symbol(enum rep_mark m, long min_cell, char *buf, size_t size);

@@ -8,7 +8,7 @@ packages=(
     # build
     gcc meson ninja-build pkg-config
     # libraries (the README's install line names each)
-    libpq-dev libgsl-dev libcsv-dev libcmocka-dev libjansson-dev libssl-dev
+    libpq-dev libgsl-dev libcsv-dev libcmocka-dev libjansson-dev libssl-dev libglpk-dev
     # .xlsx: write templates (libxlsxwriter), open archives (libzip), read XML (expat)
     libxlsxwriter-dev libzip-dev libexpat1-dev
     # the web service: HTTP server, Argon2id passwords, the export .tar.gz
@@ -23,6 +23,8 @@ packages=(
     iproute2 procps python3
     # tests: an independent .xlsx reader and writer
     python3-openpyxl
+    # the disclosure suite's independent attacker (tests/report/attacker.py)
+    python3-scipy
     # benchmarks: GNU time for peak memory (bench/scaling.sh)
     time
 )

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Check a report folder written by `prevalence report`:
 
-  check_report_files.py REPORT_DIR MIN_CELL
+  check_report_files.py REPORT_DIR MIN_CELL INTERNAL_DIR
+
+INTERNAL_DIR holds estimates.json (`report --internal`), which must not be
+in REPORT_DIR; REPORT_DIR's published.json must hold the tables' cells.
 
 1. The HTML page, the CSV tables and the Markdown tables show the same value
    wherever a value is published, and each agrees with estimates.json
@@ -181,7 +184,9 @@ def check_agreement(name, rows_csv, md_rows, html_rows, est, m):
                 if int(shown) != value:
                     fail(f'{where}: {col} {shown}, estimates.json {value}')
             elif shown == f'<{m}':
-                if not 1 <= value < m:
+                # A 0 out of fewer than MIN_CELL reads <MIN_CELL too.
+                low = 0 if e['youth_n'] < m else 1
+                if not low <= value < m:
                     fail(f'{where}: {col} reads <{m} but is {value}')
             elif shown == '*':
                 if e['flag'] != 'suppress':
@@ -201,7 +206,10 @@ def check_agreement(name, rows_csv, md_rows, html_rows, est, m):
                     fail(f'{where}: {col} {c[col]}, expected {want}')
         if 'sae_estimate_pct' in c:
             check_model_cells(where, c, e, m)
-        want_flag = 'no data' if e['respondents'] == 0 else e['flag']
+        # A row hidden for a small count or as a complement does not show
+        # its NCHS flag (a function of the count).
+        want_flag = ('no data' if e['respondents'] == 0 else
+                     'hidden' if c['estimate_pct'] == 'x' else e['flag'])
         if c['flag'] != want_flag:
             fail(f'{where}: flag {c["flag"]}, estimates.json {want_flag}')
         # Markdown: the same cells under their headings.
@@ -302,9 +310,18 @@ def check_protection(name, rows_csv, m, est=None):
 
 
 def main():
-    folder, m = sys.argv[1], int(sys.argv[2])
-    with open(os.path.join(folder, 'estimates.json'), encoding='utf-8') as f:
+    folder, m, internal = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    if os.path.exists(os.path.join(folder, 'estimates.json')):
+        fail('estimates.json (full precision) is in the public folder')
+    with open(os.path.join(internal, 'estimates.json'), encoding='utf-8') as f:
         doc = json.load(f)
+    with open(os.path.join(folder, 'published.json'), encoding='utf-8') as f:
+        pub = json.load(f)
+    for name in ('county_estimates', 'officer_measure'):
+        if pub.get(name) != read_csv(os.path.join(folder, 'tables', name + '.csv')):
+            fail(f'published.json: {name} differs from tables/{name}.csv')
+    if 'file_name' in json.dumps(pub):
+        fail('published.json names a file')
     measure = doc['manifest']['parameters']['measure']
     est = {k: [r for r in doc['rows'] if r['measure'] == k] for k in (measure, 'officer_any')}
     page = open(os.path.join(folder, 'report.html'), encoding='utf-8').read()

@@ -10,12 +10,14 @@ status=0
 check() {   # check NAME MIN_CELL REPORT-ARGS...
     local name=$1 m=$2
     shift 2
-    if ! "$PREVALENCE_BIN" -q report --out "$work/$name" --min-cell "$m" "$@"; then
+    if ! "$PREVALENCE_BIN" -q report --out "$work/$name" --internal "$work/$name.internal" \
+        --min-cell "$m" "$@"; then
         echo "FAIL: prevalence report $* exited $?"
         status=1
         return
     fi
-    python3 "$report_tests/check_report_files.py" "$work/$name" "$m" || status=1
+    python3 "$report_tests/check_report_files.py" "$work/$name" "$m" "$work/$name.internal" ||
+        status=1
 }
 
 for y in 2023 2024 2025; do
@@ -49,7 +51,7 @@ Yavapai,0.4
 Yuma,0.7
 COV
 check r2025cov 10 --year 2025 --covariates "$work/cov.csv"
-python3 - "$work/r2025cov/estimates.json" "$work/cov.csv" <<'PY' || status=1
+python3 - "$work/r2025cov.internal/estimates.json" "$work/cov.csv" <<'PY' || status=1
 import hashlib, json, sys
 p = json.load(open(sys.argv[1]))['manifest']['parameters']
 sha = hashlib.sha256(open(sys.argv[2], 'rb').read()).hexdigest()
@@ -59,7 +61,7 @@ if p.get('sae_covariates') != ['metro'] or p.get('sae_covariates_file') != want:
              f'{p.get("sae_covariates_file")}, want ["metro"] {want}')
 PY
 check r2025off 10 --year 2025 --no-small-area
-if grep -q "sae_" "$work/r2025off/tables/county_estimates.csv" "$work/r2025off/estimates.json" ||
+if grep -q "sae_" "$work/r2025off/tables/county_estimates.csv" "$work/r2025off/published.json" "$work/r2025off.internal/estimates.json" ||
    grep -q "ci-model\|Model-based" "$work/r2025off/report.html"; then
     echo "FAIL: --no-small-area still shows model-based estimates"
     status=1
@@ -99,15 +101,17 @@ grep -q "blocked/tables" "$work/blocked.err" || { echo "FAIL: error does not nam
 "$PREVALENCE_BIN" -q db psql -q -v ON_ERROR_STOP=1 -c "UPDATE responses SET active = false
     WHERE survey_year = 2024 AND fips NOT IN ('04013', '04019')" >/dev/null ||
     { echo "FAIL: cannot deactivate 2024 responses"; exit 1; }
-"$PREVALENCE_BIN" report --year 2024 --out "$work/r2024two" 2>"$work/two.err" ||
+"$PREVALENCE_BIN" report --year 2024 --out "$work/r2024two" --internal "$work/r2024two.internal" \
+    2>"$work/two.err" ||
     { echo "FAIL: the report without a model exited $?"; status=1; }
 grep -q "note: no model-based estimates: small-area model: 2 counties with respondents" \
     "$work/two.err" || { echo "FAIL: no note on stderr:"; cat "$work/two.err"; status=1; }
-grep -q '"small_area_note"' "$work/r2024two/estimates.json" ||
+grep -q '"small_area_note"' "$work/r2024two.internal/estimates.json" ||
     { echo "FAIL: the manifest does not say why there is no model"; status=1; }
 grep -q "were asked for but not made" "$work/r2024two/report.html" ||
     { echo "FAIL: the page does not say why there is no model"; status=1; }
-python3 "$report_tests/check_report_files.py" "$work/r2024two" 10 || status=1
+python3 "$report_tests/check_report_files.py" "$work/r2024two" 10 "$work/r2024two.internal" ||
+    status=1
 "$PREVALENCE_BIN" -q report --year 2024 --out "$work/r2024ask" --small-area 2>"$work/ask.err"
 rc=$?
 if [ $rc -ne 65 ] || ! grep -q "2 counties with respondents" "$work/ask.err"; then

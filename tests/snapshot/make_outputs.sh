@@ -1,6 +1,6 @@
 #!/bin/bash
 # Write every published and machine output of the sample data into OUT:
-# the report (HTML, tables, estimates.json), the partner bundle, and
+# the report (HTML, tables, published.json), the partner bundle, and
 # estimate/trend in each format. Generation times are fixed by
 # SOURCE_DATE_EPOCH and load times are pinned in the database, so two runs
 # of the same code give the same bytes. Runs under with-cluster.sh.

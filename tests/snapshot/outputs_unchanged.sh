@@ -1,5 +1,5 @@
 #!/bin/bash
-# The sample data's outputs (report, tables, estimates.json, export bundle,
+# The sample data's outputs (report, tables, published.json, export bundle,
 # estimate and trend in every format) are byte-identical to the committed
 # ones in tests/snapshot/expected/, made by make_outputs.sh. A deliberate
 # change of an output regenerates them:

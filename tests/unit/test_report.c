@@ -163,9 +163,11 @@ static void test_publish_marks_small_and_nchs(void **state)
     /* Apache: NCHS suppress with no case. */
     assert_string_equal(t.row[0].cell[REP_PUB_CASES], "*");
     assert_string_equal(t.row[0].cell[REP_PUB_ESTIMATE], "*");
-    /* Its 0% must not show through the reasons. */
-    assert_null(strstr(t.row[0].reasons, REP_REASON_EXTREME));
-    assert_non_null(strstr(t.row[0].reasons, "effective sample size below 30"));
+    /* A hidden row lists no reasons: for a row without sampling variance
+     * the rules that fired narrow its count (docs/methods.md). */
+    assert_string_equal(t.row[0].reasons, "");
+    /* A row hidden for a small count does not publish its NCHS flag. */
+    assert_string_equal(t.row[1].cell[REP_PUB_FLAG], "hidden");
     /* Santa Cruz: no respondents. */
     assert_string_equal(t.row[12].cell[REP_PUB_CASES], "-");
     assert_string_equal(t.row[12].cell[REP_PUB_FLAG], "no data");
@@ -218,9 +220,9 @@ static void test_tables_csv_md_agree(void **state)
     }
     assert_int_equal(i, NC + 2);
     assert_non_null(strstr(md, "| Cochise | 2 | 3 | 67 | 45 | \\<10 | x | x | x | x | x | x |"
-                               " present | a c |"));
+                               " hidden | a c |"));
     assert_non_null(strstr(md, "| Maricopa | 80 | 110 | 73 | 2200 | 150 | 6.8 |"));
-    assert_non_null(strstr(md, "- Apache (b): effective sample size below 30"));
+    assert_null(strstr(md, "- Apache (b):"));
     free(csv);
     free(md);
 }

@@ -41,12 +41,12 @@ static void make_table(struct table *t, const long *cases, size_t n, double fact
     t->min_cell = min_cell;
     for (size_t i = 0; i < n; i++) {
         t->row[i] = (struct rep_protect_row){true, cases[i], true, cases[i] * factor,
-                                            AN_FLAG_PRESENT};
+                                            AN_FLAG_PRESENT, 0};
         sum += cases[i];
         tsum += cases[i] * factor;
     }
     t->row[n] = (struct rep_protect_row){true, sum, true, state_total < 0 ? tsum : state_total,
-                                        AN_FLAG_PRESENT};
+                                        AN_FLAG_PRESENT, 0};
 }
 
 /* What a reader can tell a hidden cell's value set from its symbol. */
@@ -210,6 +210,9 @@ static void attack(const struct table *t)
         values[i] = has ? rep_round_count(t->row[i].total) : 0;
         known[i] = has && t->cell[i].total == REP_MARK_SHOW;
         marks[i] = has ? t->cell[i].total : REP_MARK_NA;   /* NA: unknown, any value */
+        /* The "x" total beside a "<10" count says nothing of its size. */
+        if (t->cell[i].cases == REP_MARK_SMALL && marks[i] == REP_MARK_PROTECT)
+            marks[i] = REP_MARK_NA;
         rhs_totals += (i < t->n ? 1 : -1) * values[i];
     }
     attack_relation(t, values, known, marks, 0, "totals (additive)");
@@ -249,8 +252,9 @@ static void test_protect_one_small_county_hides_a_second(void **state)
     protect(&t);
     assert_int_equal(t.cell[1].cases, REP_MARK_SMALL);
     assert_int_equal(t.cell[1].hidden, REP_HIDE_SMALL);
-    /* Its estimated total (9) is small too; its rate is hidden with it. */
-    assert_int_equal(t.cell[1].total, REP_MARK_SMALL);
+    /* Its estimated total (9) reads "x" like any total beside a "<10"
+     * count (its symbol would split 1..9); its rate is hidden with it. */
+    assert_int_equal(t.cell[1].total, REP_MARK_PROTECT);
     assert_int_equal(t.cell[1].rate, REP_MARK_PROTECT);
     assert_true(count_hidden(&t) >= 2);
     /* The state's figures stay: a county gives way first. */
@@ -447,8 +451,8 @@ static void test_protect_min_cell_option(void **state)
 
 static void test_protect_rejects_bad_arguments(void **state)
 {
-    struct rep_protect_row rows[2] = {{true, 1, false, 0, AN_FLAG_PRESENT},
-                                     {true, 1, false, 0, AN_FLAG_PRESENT}};
+    struct rep_protect_row rows[2] = {{true, 1, false, 0, AN_FLAG_PRESENT, 0},
+                                     {true, 1, false, 0, AN_FLAG_PRESENT, 0}};
     struct rep_protect_cells cells[2];
     (void)state;
     assert_int_equal(rep_protect_table(rows, 1, 0, cells), -1);
