@@ -138,7 +138,7 @@ static void row_header(struct an_estimate_row *row, const struct an_estimate_opt
  * whatever the row displays. */
 #define AN_NCHS_LEVEL 0.95
 
-static void flag_row(struct an_estimate_row *row)
+static void flag_row(struct an_estimate_row *row, enum an_deff_cap cap, double fpc)
 {
     struct an_nchs_input in = {
         .has_estimate = row->has_estimate,
@@ -159,6 +159,8 @@ static void flag_row(struct an_estimate_row *row)
             .n = (double)row->youth_n,
             .df = row->df,
             .level = AN_NCHS_LEVEL,
+            .deff_cap = cap,
+            .fpc = fpc,
         };
         /* Fails only for 0 < p < 1 with se > 0 and df < 1, where no t
          * quantile exists: the interval stays NaN and the rules suppress. */
@@ -181,11 +183,11 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
     struct an_ratio_estimate est;
     struct an_design_input in;
     struct an_design_interval ci;
-    double total_base;
+    double total_base, fpc = 1.0;
     int rc;
 
     if (row->respondents == 0) {
-        flag_row(row);
+        flag_row(row, opt->deff_cap, 1.0);
         return 0;
     }
     rc = an_linearize_moments(m, k, opt->lonely, &est);
@@ -203,7 +205,7 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
                          opt->survey_year, row->county);
     if (!est.defined) {
         /* Respondents, but no youth on any caseload: nothing to divide. */
-        flag_row(row);
+        flag_row(row, opt->deff_cap, 1.0);
         snprintf(row->reasons, sizeof row->reasons, "no youth on caseloads");
         return 0;
     }
@@ -215,12 +217,16 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
         row->deff = row->se * row->se
                     / (row->estimate * (1 - row->estimate) / (double)row->youth_n);
 
+    if (est.variance_wr > 0)
+        fpc = est.variance / est.variance_wr;
     in = (struct an_design_input){
         .p = row->estimate,
         .se = row->se,
         .n = (double)row->youth_n,
         .df = row->df,
         .level = opt->level,
+        .deff_cap = opt->deff_cap,
+        .fpc = fpc,
     };
     memset(&ci, 0, sizeof ci);
     ci.n_eff = NAN;
@@ -257,7 +263,7 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
         row->total_ci_low = total_base * row->ci_low;
         row->total_ci_high = total_base * row->ci_high;
     }
-    flag_row(row);
+    flag_row(row, opt->deff_cap, fpc);
     return 0;
 }
 

@@ -38,6 +38,7 @@ struct an_estimate_options {
     double level;
     enum an_lonely_psu lonely;
     bool has_frame;    /* the year has a frame: weights and fpc from it */
+    enum an_deff_cap deff_cap;   /* Korn-Graubard's cap, displayed and flag interval */
 };
 
 /* The stratum moments of county c for measure m, with the weight and fpc

@@ -13,6 +13,7 @@
 const char cmd_estimate_help[] =
     "usage: prevalence estimate --year YEAR [--measure confirmed|any|officer_any|all]\n"
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
+    "           [--deff-cap after-fpc|before-fpc]\n"
     "           [--lonely-psu adjust|certainty|fail] [--format table|csv|json|md]\n"
     "           [--small-area [--sae-fit reml|ml] [--covariates FILE.csv]\n"
     "            [--sae-transform none|arcsine] [--diagnostics]]\n"
@@ -31,6 +32,10 @@ const char cmd_estimate_help[] =
     "                     all: the three, one after the other\n"
     "  --method M         interval: korn-graubard (default), wilson, logit, wald\n"
     "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
+    "  --deff-cap C       Korn-Graubard's cap 'design effect below 1 counts as 1':\n"
+    "                     after-fpc (default; on the design effect with the finite\n"
+    "                     population correction), before-fpc (on the with-\n"
+    "                     replacement design effect, then the fpc applies)\n"
     "  --lonely-psu R     a county with one respondent that is not a census:\n"
     "                     adjust (default; R's \"adjust\"), certainty (no variance),\n"
     "                     fail (exit 65 naming the county)\n"
@@ -53,7 +58,7 @@ const char cmd_estimate_help[] =
     "Exit codes: 0 ok, 64 usage, 65 no responses for the year, an inconsistent\n"
     "frame or a lonely PSU with --lonely-psu fail, 69 database unavailable.\n";
 
-enum { OPT_YEAR = 1, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_FORMAT };
+enum { OPT_YEAR = 1, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_DEFF_CAP, OPT_LONELY, OPT_FORMAT };
 
 struct estimate_args {
     long year;
@@ -61,6 +66,7 @@ struct estimate_args {
     enum an_measure measure;
     enum an_design_method method;
     double level;
+    enum an_deff_cap deff_cap;
     enum an_lonely_psu lonely;
     enum rep_format format;
     struct sae_args sae;
@@ -75,6 +81,7 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         {"measure", required_argument, NULL, OPT_MEASURE},
         {"method", required_argument, NULL, OPT_METHOD},
         {"level", required_argument, NULL, OPT_LEVEL},
+        {"deff-cap", required_argument, NULL, OPT_DEFF_CAP},
         {"lonely-psu", required_argument, NULL, OPT_LONELY},
         {"format", required_argument, NULL, OPT_FORMAT},
         SAE_ARGS_LONGOPTS,
@@ -87,6 +94,7 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         .measure = AN_MEASURE_CONFIRMED,
         .method = AN_DESIGN_KORN_GRAUBARD,
         .level = 0.95,
+        .deff_cap = AN_DEFF_CAP_DEFAULT,
         .lonely = AN_LONELY_ADJUST,
         .format = cli_stdout_is_tty() ? REP_FORMAT_TABLE : REP_FORMAT_CSV,
     };
@@ -119,6 +127,11 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         case OPT_LEVEL:
             if (!cli_level_arg("estimate", optarg, &a->level))
                 return PREV_EX_USAGE;
+            break;
+        case OPT_DEFF_CAP:
+            if (!an_deff_cap_parse(optarg, &a->deff_cap))
+                return cli_usage_error("estimate", "--deff-cap expects after-fpc or before-fpc, "
+                                       "not '%s'", optarg);
             break;
         case OPT_LONELY:
             if (!an_lonely_psu_parse(optarg, &a->lonely))
@@ -231,6 +244,7 @@ int cmd_estimate(int argc, char **argv)
             .measure = a.all_measures ? (enum an_measure)m : a.measure,
             .method = a.method,
             .level = a.level,
+            .deff_cap = a.deff_cap,
             .lonely = a.lonely,
             .has_frame = has_frame,
         };
