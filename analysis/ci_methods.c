@@ -203,12 +203,39 @@ int an_ci_counts(enum an_ci_method m, long x, long n, double level, struct an_in
 
 /* ---- design-based ---------------------------------------------------------- */
 
+static const char *const deff_cap_names[AN_DEFF_CAP_N] = {
+    [AN_DEFF_CAP_AFTER_FPC] = "after-fpc",
+    [AN_DEFF_CAP_BEFORE_FPC] = "before-fpc",
+};
+
+const char *an_deff_cap_name(enum an_deff_cap c)
+{
+    return (unsigned)c < AN_DEFF_CAP_N ? deff_cap_names[c] : "?";
+}
+
+bool an_deff_cap_parse(const char *name, enum an_deff_cap *out)
+{
+    for (int c = 0; c < AN_DEFF_CAP_N; c++) {
+        if (strcmp(name, deff_cap_names[c]) == 0) {
+            *out = (enum an_deff_cap)c;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Korn & Graubard (1998) as NCHS applies it (Parker et al. 2017) and as R's
- * survey svyciprop(method = "beta") computes it, with NCHS's cap at n. */
+ * survey svyciprop(method = "beta") computes it, with NCHS's cap at n.
+ * NCHS's cap means "a design effect below 1 counts as 1". After the finite
+ * population correction a large sampling fraction alone makes the design
+ * effect small, so capping there (after-fpc) also throws the correction
+ * away; before-fpc caps the with-replacement design effect at 1 and then
+ * applies the fpc, i.e. caps n_eff_df at n / fpc. */
 static void korn_graubard(const struct an_design_input *in, bool degenerate,
                           double alpha, struct an_design_interval *r)
 {
-    double n_eff_df, ratio, x;
+    double n_eff_df, ratio, x, cap = in->n;
+    bool before = in->deff_cap == AN_DEFF_CAP_BEFORE_FPC && in->fpc > 0.0 && in->fpc < 1.0;
 
     if (degenerate) {
         /* p(1-p)/se^2 is 0/0 or infinite here; NCHS falls back to exact
@@ -221,10 +248,14 @@ static void korn_graubard(const struct an_design_input *in, bool degenerate,
         ratio = in->n > 1.0 ? t_upper(alpha / 2.0, in->n - 1.0) / t_upper(alpha / 2.0, in->df)
                             : INFINITY;
         n_eff_df = r->n_eff * ratio * ratio;
-        if (n_eff_df > in->n) {
+        if (before)
+            cap = in->n / in->fpc;
+        if (n_eff_df > cap) {
             /* A design effect below 1 (after the df adjustment) counts as 1. */
-            n_eff_df = in->n;
-            note_add(r->note, sizeof r->note, "effective sample size capped at n");
+            n_eff_df = cap;
+            note_add(r->note, sizeof r->note, before
+                     ? "effective sample size capped at n / fpc"
+                     : "effective sample size capped at n");
         }
     }
     x = in->p * n_eff_df;

@@ -47,12 +47,32 @@ enum an_design_method {
 const char *an_design_method_name(enum an_design_method m);   /* "korn-graubard", ... */
 bool an_design_method_parse(const char *name, enum an_design_method *out);
 
+/* Where Korn-Graubard's cap "a design effect below 1 counts as 1" applies
+ * (docs/methods.md, "The design-effect cap"). */
+enum an_deff_cap {
+    AN_DEFF_CAP_AFTER_FPC,    /* n_eff_df <= n: the cap also undoes the fpc */
+    AN_DEFF_CAP_BEFORE_FPC,   /* the with-replacement design effect is capped at 1,
+                               * then the fpc applies: n_eff_df <= n / fpc */
+    AN_DEFF_CAP_N
+};
+
+/* The rule `prevalence` uses unless told otherwise, chosen by the coverage
+ * study (docs/methods.md). */
+#define AN_DEFF_CAP_DEFAULT AN_DEFF_CAP_AFTER_FPC
+
+const char *an_deff_cap_name(enum an_deff_cap c);   /* "after-fpc", "before-fpc" */
+bool an_deff_cap_parse(const char *name, enum an_deff_cap *out);
+
 struct an_design_input {
     double p;        /* the estimate, 0 <= p <= 1 */
     double se;       /* its design-based standard error (0 for a census) */
     double n;        /* sample size in the NCHS sense: youth_n (respondents for officer_any) */
     double df;       /* design degrees of freedom: PSUs - strata in the domain */
     double level;    /* e.g. 0.95 */
+    enum an_deff_cap deff_cap;   /* korn-graubard only */
+    double fpc;      /* se^2 / se_wr^2, the design's finite population correction
+                      * as a factor on the variance, in (0, 1]; 0 (unset) or
+                      * anything outside (0, 1] counts as 1 (none) */
 };
 
 struct an_design_interval {

@@ -138,7 +138,7 @@ static void row_header(struct an_estimate_row *row, const struct an_estimate_opt
  * whatever the row displays. */
 #define AN_NCHS_LEVEL 0.95
 
-static void flag_row(struct an_estimate_row *row)
+static void flag_row(struct an_estimate_row *row, enum an_deff_cap cap, double fpc)
 {
     struct an_nchs_input in = {
         .has_estimate = row->has_estimate,
@@ -159,6 +159,8 @@ static void flag_row(struct an_estimate_row *row)
             .n = (double)row->youth_n,
             .df = row->df,
             .level = AN_NCHS_LEVEL,
+            .deff_cap = cap,
+            .fpc = fpc,
         };
         /* Fails only for 0 < p < 1 with se > 0 and df < 1, where no t
          * quantile exists: the interval stays NaN and the rules suppress. */
@@ -181,11 +183,11 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
     struct an_ratio_estimate est;
     struct an_design_input in;
     struct an_design_interval ci;
-    double total_base;
+    double total_base, fpc = 1.0;
     int rc;
 
     if (row->respondents == 0) {
-        flag_row(row);
+        flag_row(row, opt->deff_cap, 1.0);
         return 0;
     }
     rc = an_linearize_moments(m, k, opt->lonely, &est);
@@ -203,24 +205,30 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
                          opt->survey_year, row->county);
     if (!est.defined) {
         /* Respondents, but no youth on any caseload: nothing to divide. */
-        flag_row(row);
+        flag_row(row, opt->deff_cap, 1.0);
         snprintf(row->reasons, sizeof row->reasons, "no youth on caseloads");
         return 0;
     }
     row->has_estimate = true;
     row->estimate = fmin(1.0, fmax(0.0, est.ratio));
     row->se = sqrt(est.variance);
-    row->df = (double)(est.psus - est.strata);
+    /* PSUs of the domain (not of its strata, for a subpopulation) minus
+     * the strata it has PSUs in: R's degf() of the subset design. */
+    row->df = (double)(row->respondents - est.strata);
     if (row->estimate > 0 && row->estimate < 1)
         row->deff = row->se * row->se
                     / (row->estimate * (1 - row->estimate) / (double)row->youth_n);
 
+    if (est.variance_wr > 0)
+        fpc = est.variance / est.variance_wr;
     in = (struct an_design_input){
         .p = row->estimate,
         .se = row->se,
         .n = (double)row->youth_n,
         .df = row->df,
         .level = opt->level,
+        .deff_cap = opt->deff_cap,
+        .fpc = fpc,
     };
     memset(&ci, 0, sizeof ci);
     ci.n_eff = NAN;
@@ -249,7 +257,7 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
          * NCHS flag still judges p as a proportion of n (flag_row). */
         row->ci_low = row->ci_high = row->estimate;
     }
-    if (opt->has_frame) {
+    if (opt->has_frame && row->domain[0] == '\0') {
         total_base = opt->measure == AN_MEASURE_OFFICER_ANY ? (double)row->officers_total
                                                             : (double)row->youth_total;
         row->has_total = true;
@@ -257,7 +265,7 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
         row->total_ci_low = total_base * row->ci_low;
         row->total_ci_high = total_base * row->ci_high;
     }
-    flag_row(row);
+    flag_row(row, opt->deff_cap, fpc);
     return 0;
 }
 
@@ -322,4 +330,74 @@ int an_estimate_rows(const struct an_county_sums *c, size_t ncounties,
     for (size_t i = 0; i < ncounties; i++)
         add_counts(state, &m[i], opt->measure);
     return estimate_domain(state, m, ncounties, c, opt, err);
+}
+
+int an_estimate_domain_rows(const struct an_county_sums *whole, const struct an_county_sums *dom,
+                            size_t ncounties, const struct an_estimate_options *opt,
+                            const char *domain, struct an_estimate_row *rows,
+                            struct prev_error *err)
+{
+    struct an_stratum_moments m[64], own, sm[64];
+    struct an_county_sums sc[64];
+    struct an_estimate_row *state = &rows[ncounties];
+    size_t k = 0;
+    int rc;
+
+    if (ncounties > sizeof m / sizeof m[0])
+        return prev_fail(err, PREV_EX_SOFTWARE, "", "too many counties (%zu)", ncounties);
+    /* The whole design's checks (frame, respondents against officers). */
+    for (size_t i = 0; i < ncounties; i++) {
+        if (dom[i].respondents < 0 || dom[i].respondents > whole[i].respondents)
+            return prev_fail(err, PREV_EX_SOFTWARE, "", "%s: domain respondents %lld outside "
+                             "0..%lld", whole[i].name, (long long)dom[i].respondents,
+                             (long long)whole[i].respondents);
+        if (opt->has_frame && whole[i].respondents > 0 && !whole[i].has_frame)
+            return prev_fail(err, PREV_EX_DATA, "",
+                             "survey year %d: the frame has no row for %s, which has %lld "
+                             "respondents; load a complete frame for the year",
+                             opt->survey_year, whole[i].name, (long long)whole[i].respondents);
+        if (opt->has_frame && whole[i].has_frame
+            && whole[i].respondents > whole[i].officers_total)
+            return prev_fail(err, PREV_EX_DATA, "",
+                             "survey year %d, %s: %lld respondents but the frame counts "
+                             "only %ld officers; correct the frame or the responses",
+                             opt->survey_year, whole[i].name,
+                             (long long)whole[i].respondents, whole[i].officers_total);
+        /* The stratum's n, pop and weight; the domain's sums (outsiders
+         * add 0 to every sum, so these are the moments of y d and x d over
+         * all n_h PSUs). */
+        an_county_moments(&whole[i], opt->measure, opt->has_frame, &m[i]);
+        an_county_moments(&dom[i], opt->measure, false, &own);
+        m[i].sy = own.sy;
+        m[i].sx = own.sx;
+        m[i].syy = own.syy;
+        m[i].sxx = own.sxx;
+        m[i].sxy = own.sxy;
+    }
+
+    for (size_t i = 0; i < ncounties; i++) {
+        struct an_stratum_moments counts;
+
+        row_header(&rows[i], opt, whole[i].name, whole[i].fips);
+        snprintf(rows[i].domain, sizeof rows[i].domain, "%s", domain);
+        an_county_moments(&dom[i], opt->measure, false, &counts);
+        add_counts(&rows[i], &counts, opt->measure);
+        if ((rc = estimate_domain(&rows[i], &m[i], 1, &whole[i], opt, err)) != 0)
+            return rc;
+        if (dom[i].respondents > 0) {
+            /* The state's domain: the strata where it has respondents. */
+            sm[k] = m[i];
+            sc[k] = whole[i];
+            k++;
+        }
+    }
+
+    row_header(state, opt, AN_STATE_NAME, AN_STATE_FIPS);
+    snprintf(state->domain, sizeof state->domain, "%s", domain);
+    for (size_t i = 0; i < ncounties; i++) {
+        struct an_stratum_moments counts;
+        an_county_moments(&dom[i], opt->measure, false, &counts);
+        add_counts(state, &counts, opt->measure);
+    }
+    return estimate_domain(state, sm, k, sc, opt, err);
 }

@@ -38,6 +38,7 @@ struct an_estimate_options {
     double level;
     enum an_lonely_psu lonely;
     bool has_frame;    /* the year has a frame: weights and fpc from it */
+    enum an_deff_cap deff_cap;   /* Korn-Graubard's cap, displayed and flag interval */
 };
 
 /* The stratum moments of county c for measure m, with the weight and fpc
@@ -53,6 +54,22 @@ void an_county_moments(const struct an_county_sums *c, enum an_measure m, bool h
 int an_estimate_rows(const struct an_county_sums *c, size_t ncounties,
                      const struct an_estimate_options *opt, struct an_estimate_row *rows,
                      struct prev_error *err);
+
+/* Rows of one domain (a subpopulation such as a role) cut across the
+ * counties: rows[0 .. ncounties-1] per county, rows[ncounties] the state,
+ * each row's domain set to `domain`. whole[] are the counties' sums over all
+ * respondents (the design: n_h, frame, weights, fpc), dom[] the same
+ * counties' sums over the domain's respondents only (aligned with whole).
+ * The design is kept whole, as R's subset() and svyby() do: a respondent
+ * outside the domain is a PSU of its stratum with y = x = 0, so the
+ * stratum's n_h, weight and fpc stay those of the design; df is the
+ * domain's PSUs minus the strata where it has any (R's degf of the subset).
+ * The frame does not count officers or youth by domain: officers_total,
+ * youth_total and the totals are empty. Errors as an_estimate_rows. */
+int an_estimate_domain_rows(const struct an_county_sums *whole, const struct an_county_sums *dom,
+                            size_t ncounties, const struct an_estimate_options *opt,
+                            const char *domain, struct an_estimate_row *rows,
+                            struct prev_error *err);
 
 const char *an_lonely_psu_name(enum an_lonely_psu r);
 bool an_lonely_psu_parse(const char *name, enum an_lonely_psu *out);

@@ -52,6 +52,7 @@ struct an_estimate_row {
     double total_estimate, total_ci_low, total_ci_high;
     enum an_flag flag;
     char reasons[320];
+    char domain[24];          /* "" for whole counties; with --by role, the role */
 };
 
 /* Caveats an estimate carries in plain words (no frame, lonely PSU). */

@@ -43,6 +43,21 @@ static const char estimate_sql[] =
 enum { COL_FIPS, COL_NAME, COL_OFFICERS, COL_YOUTH, COL_N, COL_SX, COL_SXX, COL_C, COL_CC,
        COL_CX, COL_A, COL_AA, COL_AX, COL_O, N_COLS };
 
+/* The same sums per role and county, only where a role has respondents. */
+static const char by_role_sql[] =
+    "SELECT role, fips,\n"
+    "       count(*), sum(caseload), sum(caseload * caseload),\n"
+    "       sum(confirmed), sum(confirmed * confirmed), sum(confirmed * caseload),\n"
+    "       sum(confirmed + suspected),\n"
+    "       sum((confirmed + suspected) * (confirmed + suspected)),\n"
+    "       sum((confirmed + suspected) * caseload),\n"
+    "       count(*) FILTER (WHERE confirmed > 0)\n"
+    "  FROM responses\n"
+    " WHERE active AND survey_year = $1::integer\n"
+    " GROUP BY role, fips\n"
+    " ORDER BY array_position(ARRAY['probation_officer', 'supervisor', 'other'], role),\n"
+    "          role, fips";
+
 static bool get_int64(const PGresult *res, int row, int col, int64_t *out)
 {
     long v;
@@ -51,6 +66,81 @@ static bool get_int64(const PGresult *res, int row, int col, int64_t *out)
         return false;
     *out = (int64_t)v;
     return true;
+}
+
+/* Columns first .. first + 9 of row i: the ten sums, in estimate_sql's order. */
+static bool get_sums(const PGresult *res, int i, int first, struct an_county_sums *c)
+{
+    return get_int64(res, i, first, &c->respondents)
+           && get_int64(res, i, first + 1, &c->caseload)
+           && get_int64(res, i, first + 2, &c->caseload_sq)
+           && get_int64(res, i, first + 3, &c->confirmed)
+           && get_int64(res, i, first + 4, &c->confirmed_sq)
+           && get_int64(res, i, first + 5, &c->confirmed_caseload)
+           && get_int64(res, i, first + 6, &c->any)
+           && get_int64(res, i, first + 7, &c->any_sq)
+           && get_int64(res, i, first + 8, &c->any_caseload)
+           && get_int64(res, i, first + 9, &c->officers_confirmed);
+}
+
+int an_estimate_query_by_role(PGconn *conn, int survey_year, const struct an_county_sums *whole,
+                              size_t n, struct an_domain_sums *out, size_t *ndomains,
+                              struct prev_error *err)
+{
+    PGresult *res = NULL;
+    char year[16];
+    const char *params[1] = {year};
+    int rows, rc = 0;
+
+    *ndomains = 0;
+    if (n > AN_MAX_COUNTIES)
+        return prev_fail(err, PREV_EX_SOFTWARE, "", "too many counties (%zu)", n);
+    snprintf(year, sizeof year, "%d", survey_year);
+    res = PQexecParams(conn, by_role_sql, 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_fail(err, PREV_EX_UNAVAILABLE, conn, res, "estimate query by role");
+        goto done;
+    }
+    rows = PQntuples(res);
+    if (PQnfields(res) != 12) {
+        rc = prev_fail(err, PREV_EX_SOFTWARE, "", "estimate query by role: unexpected result "
+                       "shape (%d columns)", PQnfields(res));
+        goto done;
+    }
+    for (int i = 0; i < rows; i++) {
+        const char *role = PQgetvalue(res, i, 0), *fips = PQgetvalue(res, i, 1);
+        struct an_domain_sums *d = *ndomains > 0 ? &out[*ndomains - 1] : NULL;
+        size_t k;
+
+        if (d == NULL || strcmp(d->name, role) != 0) {
+            if (*ndomains == AN_MAX_DOMAINS) {
+                rc = prev_fail(err, PREV_EX_SOFTWARE, "", "more than %d roles",
+                               AN_MAX_DOMAINS);
+                goto done;
+            }
+            d = &out[(*ndomains)++];
+            memset(d, 0, sizeof *d);
+            snprintf(d->name, sizeof d->name, "%s", role);
+            for (k = 0; k < n; k++) {
+                struct an_county_sums *c = &d->c[k];
+                snprintf(c->fips, sizeof c->fips, "%s", whole[k].fips);
+                snprintf(c->name, sizeof c->name, "%s", whole[k].name);
+                c->has_frame = whole[k].has_frame;
+                c->officers_total = whole[k].officers_total;
+                c->youth_total = whole[k].youth_total;
+            }
+        }
+        for (k = 0; k < n && strcmp(whole[k].fips, fips) != 0; k++)
+            ;
+        if (k == n || !get_sums(res, i, 2, &d->c[k])) {
+            rc = prev_fail(err, PREV_EX_SOFTWARE, "", "estimate query by role: row %d "
+                           "(county %s) does not fit the counties", i, fips);
+            goto done;
+        }
+    }
+done:
+    PQclear(res);
+    return rc;
 }
 
 int an_estimate_query(PGconn *conn, int survey_year, struct an_county_sums *out, size_t *n,

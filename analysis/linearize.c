@@ -19,6 +19,7 @@ static void init_out(struct an_ratio_estimate *out)
     out->defined = false;
     out->ratio = NAN;
     out->variance = NAN;
+    out->variance_wr = NAN;
     out->y_hat = 0;
     out->x_hat = 0;
     out->psus = 0;
@@ -111,7 +112,7 @@ static int centred_residual_ss(const struct an_stratum_moments *s, long double r
 int an_linearize_moments(const struct an_stratum_moments *s, size_t nstrata,
                          enum an_lonely_psu rule, struct an_ratio_estimate *out)
 {
-    long double y_hat = 0, x_hat = 0, r, var = 0, zsum = 0, zbar;
+    long double y_hat = 0, x_hat = 0, r, var = 0, var_wr = 0, zsum = 0, zbar;
 
     init_out(out);
     for (size_t h = 0; h < nstrata; h++) {
@@ -152,22 +153,27 @@ int an_linearize_moments(const struct an_stratum_moments *s, size_t nstrata,
         if (s[h].n == 0)
             continue;
         g = fpc_factor(s[h].n, s[h].pop);
-        if (g < AN_CENSUS_EPS)
-            continue;
         wx = (long double)s[h].weight / x_hat;
         if (s[h].n == 1) {
             long double z = wx * ((long double)s[h].sy - r * s[h].sx) - zbar;
-            if (rule == AN_LONELY_ADJUST)
-                var += g * z * z;
+            if (rule == AN_LONELY_ADJUST) {
+                var_wr += z * z;
+                if (g >= AN_CENSUS_EPS)
+                    var += g * z * z;
+            }
             continue;
         }
         if (centred_residual_ss(&s[h], r, &q) != 0)
             return AN_LINEARIZE_INVALID;
-        var += g * (long double)s[h].n / (long double)(s[h].n - 1) * wx * wx * q;
+        q = (long double)s[h].n / (long double)(s[h].n - 1) * wx * wx * q;
+        var_wr += q;
+        if (g >= AN_CENSUS_EPS)
+            var += g * q;
     }
     out->defined = true;
     out->ratio = (double)r;
     out->variance = (double)var;
+    out->variance_wr = (double)var_wr;
     return AN_LINEARIZE_OK;
 }
 
@@ -178,7 +184,7 @@ int an_linearize_direct(size_t npsu, const size_t *stratum, const double *y,
 {
     int64_t *n = NULL;
     double *zsum = NULL, *ss = NULL;
-    double y_hat = 0, x_hat = 0, r, var = 0, zall = 0, zbar;
+    double y_hat = 0, x_hat = 0, r, var = 0, var_wr = 0, zall = 0, zbar;
     int rc = AN_LINEARIZE_OK;
 
     init_out(out);
@@ -235,19 +241,26 @@ int an_linearize_direct(size_t npsu, const size_t *stratum, const double *y,
         ss[h] += (z - c) * (z - c);
     }
     for (size_t h = 0; h < nstrata; h++) {
-        double g = fpc_factor(n[h], pop[h]);
-        if (n[h] == 0 || g < AN_CENSUS_EPS)
+        double g = fpc_factor(n[h], pop[h]), v;
+        if (n[h] == 0)
             continue;
         if (n[h] == 1) {
-            if (rule == AN_LONELY_ADJUST)
-                var += g * ss[h];
+            if (rule == AN_LONELY_ADJUST) {
+                var_wr += ss[h];
+                if (g >= AN_CENSUS_EPS)
+                    var += g * ss[h];
+            }
             continue;
         }
-        var += g * (double)n[h] / (double)(n[h] - 1) * ss[h];
+        v = (double)n[h] / (double)(n[h] - 1) * ss[h];
+        var_wr += v;
+        if (g >= AN_CENSUS_EPS)
+            var += g * v;
     }
     out->defined = true;
     out->ratio = r;
     out->variance = var;
+    out->variance_wr = var_wr;
 done:
     free(n);
     free(zsum);

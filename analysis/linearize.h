@@ -35,6 +35,11 @@ struct an_ratio_estimate {
     bool defined;     /* false when X == 0 (nothing to divide by) */
     double ratio;     /* Y/X; NaN when !defined */
     double variance;  /* NaN when !defined */
+    double variance_wr;  /* the same sum with every fpc factor 1 - f_h taken as
+                          * 1 (census strata included): the with-replacement
+                          * variance the design effect cap compares with
+                          * (docs/methods.md, "The design-effect cap"); NaN
+                          * when !defined */
     double y_hat, x_hat;
     int64_t psus;     /* PSUs in the domain */
     int64_t strata;   /* strata with at least one PSU */

@@ -13,7 +13,9 @@
 const char cmd_estimate_help[] =
     "usage: prevalence estimate --year YEAR [--measure confirmed|any|officer_any|all]\n"
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
-    "           [--lonely-psu adjust|certainty|fail] [--format table|csv|json|md]\n"
+    "           [--deff-cap after-fpc|before-fpc]\n"
+    "           [--lonely-psu adjust|certainty|fail] [--by role]\n"
+    "           [--format table|csv|json|md]\n"
     "           [--small-area [--sae-fit reml|ml] [--covariates FILE.csv]\n"
     "            [--sae-transform none|arcsine] [--diagnostics]]\n"
     "\n"
@@ -31,9 +33,17 @@ const char cmd_estimate_help[] =
     "                     all: the three, one after the other\n"
     "  --method M         interval: korn-graubard (default), wilson, logit, wald\n"
     "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
+    "  --deff-cap C       Korn-Graubard's cap 'design effect below 1 counts as 1':\n"
+    "                     after-fpc (default; on the design effect with the finite\n"
+    "                     population correction), before-fpc (on the with-\n"
+    "                     replacement design effect, then the fpc applies)\n"
     "  --lonely-psu R     a county with one respondent that is not a census:\n"
     "                     adjust (default; R's \"adjust\"), certainty (no variance),\n"
     "                     fail (exit 65 naming the county)\n"
+    "  --by role          estimate each role's respondents (probation_officer,\n"
+    "                     supervisor, other) as a domain of the whole design, per\n"
+    "                     county and statewide: one block per role present, with\n"
+    "                     a role column; no totals (the frame has no role counts)\n"
     "  --format F         table (default on a terminal), csv (default otherwise),\n"
     "                     json, md\n"
     "  --small-area       add model-based county estimates (Fay-Herriot EBLUP):\n"
@@ -53,7 +63,7 @@ const char cmd_estimate_help[] =
     "Exit codes: 0 ok, 64 usage, 65 no responses for the year, an inconsistent\n"
     "frame or a lonely PSU with --lonely-psu fail, 69 database unavailable.\n";
 
-enum { OPT_YEAR = 1, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_FORMAT };
+enum { OPT_YEAR = 1, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_DEFF_CAP, OPT_LONELY, OPT_BY, OPT_FORMAT };
 
 struct estimate_args {
     long year;
@@ -61,7 +71,9 @@ struct estimate_args {
     enum an_measure measure;
     enum an_design_method method;
     double level;
+    enum an_deff_cap deff_cap;
     enum an_lonely_psu lonely;
+    bool by_role;
     enum rep_format format;
     struct sae_args sae;
 };
@@ -75,7 +87,9 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         {"measure", required_argument, NULL, OPT_MEASURE},
         {"method", required_argument, NULL, OPT_METHOD},
         {"level", required_argument, NULL, OPT_LEVEL},
+        {"deff-cap", required_argument, NULL, OPT_DEFF_CAP},
         {"lonely-psu", required_argument, NULL, OPT_LONELY},
+        {"by", required_argument, NULL, OPT_BY},
         {"format", required_argument, NULL, OPT_FORMAT},
         SAE_ARGS_LONGOPTS,
         {NULL, 0, NULL, 0},
@@ -87,6 +101,7 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         .measure = AN_MEASURE_CONFIRMED,
         .method = AN_DESIGN_KORN_GRAUBARD,
         .level = 0.95,
+        .deff_cap = AN_DEFF_CAP_DEFAULT,
         .lonely = AN_LONELY_ADJUST,
         .format = cli_stdout_is_tty() ? REP_FORMAT_TABLE : REP_FORMAT_CSV,
     };
@@ -120,10 +135,20 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
             if (!cli_level_arg("estimate", optarg, &a->level))
                 return PREV_EX_USAGE;
             break;
+        case OPT_DEFF_CAP:
+            if (!an_deff_cap_parse(optarg, &a->deff_cap))
+                return cli_usage_error("estimate", "--deff-cap expects after-fpc or before-fpc, "
+                                       "not '%s'", optarg);
+            break;
         case OPT_LONELY:
             if (!an_lonely_psu_parse(optarg, &a->lonely))
                 return cli_usage_error("estimate", "--lonely-psu expects adjust, certainty "
                                        "or fail, not '%s'", optarg);
+            break;
+        case OPT_BY:
+            if (strcmp(optarg, "role") != 0)
+                return cli_usage_error("estimate", "--by expects role, not '%s'", optarg);
+            a->by_role = true;
             break;
         case OPT_FORMAT:
             if (!rep_format_parse(optarg, &a->format))
@@ -140,6 +165,9 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         return cli_usage_error("estimate", "unexpected argument '%s'", argv[optind]);
     if (!have_year)
         return cli_usage_error("estimate", "missing --year");
+    if (a->by_role && a->sae.small_area)
+        return cli_usage_error("estimate", "--by role and --small-area cannot be combined "
+                               "(the model is fitted to whole counties)");
     return 0;
 }
 
@@ -194,33 +222,51 @@ int cmd_estimate(int argc, char **argv)
     struct rep_estimate_meta meta;
     struct an_estimate_row *rows = NULL;
     struct an_sae_row *sae = NULL;
+    struct an_domain_sums *domains = NULL;
     PGconn *conn = NULL;
-    size_t ncounties = 0, nrows = 0;
+    size_t ncounties = 0, nrows = 0, ndomains = 0, nblocks = 1;
     bool has_frame = false;
     long respondents = 0;
     int rc;
 
     prev_error_clear(&err);
+    memset(&meta, 0, sizeof meta);
     if ((rc = parse_args(argc, argv, &a)) != 0)
         return rc == CLI_OPT_HELP ? 0 : rc;
     if ((rc = db_connect(cli_globals.db, cli_globals.quiet, true, &conn, &err)) != 0)
         goto done;
+    /* One snapshot for both queries: a load running meanwhile cannot give
+     * the domains from another state of the data than the design. */
+    if (a.by_role && (rc = db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                                   &err)) != 0)
+        goto done;
     if ((rc = an_estimate_query(conn, (int)a.year, counties, &ncounties, &has_frame,
                                 &respondents, &err)) != 0)
         goto done;
+    if (a.by_role) {
+        if ((domains = calloc(AN_MAX_DOMAINS, sizeof *domains)) == NULL) {
+            rc = prev_fail(&err, PREV_EX_OSERR, "", "out of memory");
+            goto done;
+        }
+        if ((rc = an_estimate_query_by_role(conn, (int)a.year, counties, ncounties, domains,
+                                            &ndomains, &err)) != 0
+            || (rc = db_exec(conn, "COMMIT", &err)) != 0)
+            goto done;
+        nblocks = ndomains;
+        meta.by = "role";
+    }
     if (respondents == 0) {
         rc = prev_fail(&err, PREV_EX_DATA, "", "no active responses for survey year %ld; "
                        "load them first ('prevalence load')", a.year);
         goto done;
     }
 
-    memset(&meta, 0, sizeof meta);
     meta.survey_year = (int)a.year;
     meta.has_frame = has_frame;
     meta.lonely = a.lonely;
     collect_notes(&a, counties, ncounties, has_frame, &meta);
 
-    rows = calloc((ncounties + 1) * AN_MEASURE_N, sizeof *rows);
+    rows = calloc((ncounties + 1) * AN_MEASURE_N * (nblocks > 0 ? nblocks : 1), sizeof *rows);
     if (rows == NULL) {
         rc = prev_fail(&err, PREV_EX_OSERR, "", "out of memory");
         goto done;
@@ -231,12 +277,21 @@ int cmd_estimate(int argc, char **argv)
             .measure = a.all_measures ? (enum an_measure)m : a.measure,
             .method = a.method,
             .level = a.level,
+            .deff_cap = a.deff_cap,
             .lonely = a.lonely,
             .has_frame = has_frame,
         };
-        if ((rc = an_estimate_rows(counties, ncounties, &opt, rows + nrows, &err)) != 0)
-            goto done;
-        nrows += ncounties + 1;
+        if (!a.by_role) {
+            if ((rc = an_estimate_rows(counties, ncounties, &opt, rows + nrows, &err)) != 0)
+                goto done;
+            nrows += ncounties + 1;
+        }
+        for (size_t d = 0; a.by_role && d < ndomains; d++) {
+            if ((rc = an_estimate_domain_rows(counties, domains[d].c, ncounties, &opt,
+                                              domains[d].name, rows + nrows, &err)) != 0)
+                goto done;
+            nrows += ncounties + 1;
+        }
         if (!a.all_measures)
             break;
     }
@@ -261,6 +316,7 @@ int cmd_estimate(int argc, char **argv)
     }
     rc = rep_estimate_write(stdout, a.format, &meta, rows, nrows, &err);
 done:
+    free(domains);
     free(sae);
     free(rows);
     PQfinish(conn);

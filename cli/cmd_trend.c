@@ -12,6 +12,7 @@
 const char cmd_trend_help[] =
     "usage: prevalence trend --from YEAR --to YEAR [--measure confirmed|any|officer_any]\n"
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
+    "           [--deff-cap after-fpc|before-fpc]\n"
     "           [--lonely-psu adjust|certainty|fail] [--county NAME|all]\n"
     "           [--adjust none|holm] [--rows all|years|changes|slopes]\n"
     "           [--format table|csv|json|md]\n"
@@ -30,6 +31,10 @@ const char cmd_trend_help[] =
     "  --method M         interval of the yearly estimates: korn-graubard (default),\n"
     "                     wilson, logit, wald; their NCHS flags carry over\n"
     "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
+    "  --deff-cap C       Korn-Graubard's cap 'design effect below 1 counts as 1':\n"
+    "                     after-fpc (default; on the design effect with the finite\n"
+    "                     population correction), before-fpc (on the with-\n"
+    "                     replacement design effect, then the fpc applies)\n"
     "  --lonely-psu R     adjust (default), certainty, fail (as for estimate)\n"
     "  --county NAME      one county (name or fips) or Arizona; all (default)\n"
     "  --adjust A         none (default) or holm: Holm-adjusted p-values, the family\n"
@@ -46,7 +51,7 @@ const char cmd_trend_help[] =
     "Exit codes: 0 ok, 64 usage, 65 fewer than two survey years with responses in\n"
     "the range, or a lonely PSU with --lonely-psu fail, 69 database unavailable.\n";
 
-enum { OPT_FROM = 1, OPT_TO, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_COUNTY,
+enum { OPT_FROM = 1, OPT_TO, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_DEFF_CAP, OPT_LONELY, OPT_COUNTY,
        OPT_ADJUST, OPT_ROWS, OPT_FORMAT };
 
 struct trend_args {
@@ -54,6 +59,7 @@ struct trend_args {
     enum an_measure measure;
     enum an_design_method method;
     double level;
+    enum an_deff_cap deff_cap;
     enum an_lonely_psu lonely;
     const char *county;        /* NULL: all */
     enum an_trend_adjust adjust;
@@ -72,6 +78,7 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
         {"measure", required_argument, NULL, OPT_MEASURE},
         {"method", required_argument, NULL, OPT_METHOD},
         {"level", required_argument, NULL, OPT_LEVEL},
+        {"deff-cap", required_argument, NULL, OPT_DEFF_CAP},
         {"lonely-psu", required_argument, NULL, OPT_LONELY},
         {"county", required_argument, NULL, OPT_COUNTY},
         {"adjust", required_argument, NULL, OPT_ADJUST},
@@ -86,6 +93,7 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
         .measure = AN_MEASURE_CONFIRMED,
         .method = AN_DESIGN_KORN_GRAUBARD,
         .level = 0.95,
+        .deff_cap = AN_DEFF_CAP_DEFAULT,
         .lonely = AN_LONELY_ADJUST,
         .adjust = AN_TREND_ADJUST_NONE,
         .rows = REP_TREND_ROWS_ALL,
@@ -118,6 +126,11 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
         case OPT_LEVEL:
             if (!cli_level_arg("trend", optarg, &a->level))
                 return PREV_EX_USAGE;
+            break;
+        case OPT_DEFF_CAP:
+            if (!an_deff_cap_parse(optarg, &a->deff_cap))
+                return cli_usage_error("trend", "--deff-cap expects after-fpc or before-fpc, "
+                                       "not '%s'", optarg);
             break;
         case OPT_LONELY:
             if (!an_lonely_psu_parse(optarg, &a->lonely))
@@ -196,6 +209,7 @@ int cmd_trend(int argc, char **argv)
             .measure = a.measure,
             .method = a.method,
             .level = a.level,
+            .deff_cap = a.deff_cap,
             .lonely = a.lonely,
         };
         /* One snapshot for every year's query: a load running meanwhile

@@ -99,6 +99,8 @@ static void write_csv(FILE *out, const struct rep_estimate_meta *meta,
         fprintf(out, "%s%s", k > 0 ? "," : "", rep_estimate_columns[k]);
     for (int k = 0; meta->sae != NULL && rep_sae_columns[k] != NULL; k++)
         fprintf(out, ",%s", rep_sae_columns[k]);
+    if (meta->by != NULL)
+        fprintf(out, ",%s", meta->by);
     fputc('\n', out);
     for (size_t r = 0; r < nrows; r++) {
         for (int k = 0; rep_estimate_columns[k] != NULL; k++) {
@@ -109,6 +111,10 @@ static void write_csv(FILE *out, const struct rep_estimate_meta *meta,
         for (int k = 0; meta->sae != NULL && rep_sae_columns[k] != NULL; k++) {
             fputc(',', out);
             rep_cell_csv(out, sae_cell(&meta->sae[r], k));
+        }
+        if (meta->by != NULL) {
+            fputc(',', out);
+            rep_cell_csv(out, rep_cell_text(rows[r].domain));
         }
         fputc('\n', out);
     }
@@ -141,6 +147,8 @@ static json_t *build_json(const struct rep_estimate_meta *meta,
         for (int k = 0; ok && meta->sae != NULL && rep_sae_columns[k] != NULL; k++)
             ok = json_object_set_new(obj, rep_sae_columns[k],
                                      rep_cell_json(sae_cell(&meta->sae[r], k))) == 0;
+        if (ok && meta->by != NULL)
+            ok = json_object_set_new(obj, meta->by, json_string(rows[r].domain)) == 0;
     }
     json_decref(notes);
     json_decref(arr);
@@ -204,12 +212,14 @@ static void write_people(FILE *out, bool markdown, const struct rep_estimate_met
         const struct an_estimate_row *row = &rows[r];
         bool officers = row->measure == AN_MEASURE_OFFICER_ANY;
 
-        if (r == 0 || row->measure != rows[r - 1].measure) {
+        if (r == 0 || row->measure != rows[r - 1].measure
+            || strcmp(row->domain, rows[r - 1].domain) != 0) {
             snprintf(cilabel, sizeof cilabel, "%g%% CI", 100 * row->level);
             if (r > 0)
                 fputc('\n', out);
-            fprintf(out, "%sSurvey year %d: %s (%s, %s)\n%s", markdown ? "### " : "",
+            fprintf(out, "%sSurvey year %d: %s%s%s (%s, %s)\n%s", markdown ? "### " : "",
                     row->survey_year, an_measure_title(row->measure),
+                    meta->by != NULL ? ", respondents with role " : "", row->domain,
                     an_design_method_name(row->method), cilabel, markdown ? "\n" : "");
             if (markdown)
                 fprintf(out, "| County | Respondents | %s | %s | Estimate | %s | %s | Flag "

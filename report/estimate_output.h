@@ -27,6 +27,8 @@ struct rep_estimate_meta {
     char notes[AN_MAX_NOTES][200];   /* plain-words caveats (no frame, lonely PSU) */
     const struct an_sae_row *sae;    /* NULL, or one per row: the --small-area
                                       * columns (rep_sae_columns) appended */
+    const char *by;                  /* NULL, or "role": rows are domains, and the
+                                      * column of that name is appended */
 };
 
 /* The CSV/JSON column names in order, NULL-terminated. */

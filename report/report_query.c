@@ -206,7 +206,7 @@ static int load_trend(PGconn *conn, const struct rep_report_options *opt,
                       struct rep_report_data *d, struct prev_error *err)
 {
     struct an_estimate_options eo = {opt->survey_year, opt->measure, opt->method, opt->level,
-                                     opt->lonely, false};
+                                     opt->lonely, false, AN_DEFF_CAP_DEFAULT};
     PGresult *res = query(conn, first_year_sql, opt->survey_year, 1, "first survey year", err);
     long first = 0;
     int rc = 0;
@@ -276,7 +276,8 @@ int rep_report_load(PGconn *conn, const struct rep_report_options *opt,
         goto done;
     }
     eo = (struct an_estimate_options){opt->survey_year, opt->measure, opt->method,
-                                      opt->level, opt->lonely, has_frame};
+                                      opt->level, opt->lonely, has_frame,
+                                      AN_DEFF_CAP_DEFAULT};
     if ((rc = an_estimate_rows(counties, n, &eo, d->rows, err)) != 0)
         goto done;
     eo.measure = AN_MEASURE_OFFICER_ANY;

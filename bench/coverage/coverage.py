@@ -3,7 +3,7 @@
 
     bench/coverage/coverage.py [--reps N] [--years Y] [--seed S] [--icc 0.05,0.15]
                                [--methods korn-graubard,wilson,logit,wald]
-                               [--out FILE]
+                               [--deff-caps after-fpc,before-fpc] [--out FILE]
 
 A known finite population of 15 counties sized like Arizona's (officers in
 proportion to synth/counties.c's youth, minimum 1; Graham 2) is drawn once
@@ -20,6 +20,10 @@ years. All replicates live in ONE database as different survey years
 (or state's) finite-population proportion, the difference of two years'
 values, and for a slope the same weighted combination of the TRUE yearly
 values that the estimate applies to the estimates (sum c_t P_t).
+
+Korn-Graubard intervals are computed under each --deff-caps rule (where
+NCHS's cap "a design effect below 1 counts as 1" applies; docs/methods.md,
+"The design-effect cap"); their rows are named "korn-graubard RULE".
 
 Prints, per ICC, coverage (with its Monte-Carlo standard error) and mean
 width of each interval kind, grouped by respondents per county (1, 2-4,
@@ -158,10 +162,16 @@ def main():
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--icc", default="0.05,0.15")
     ap.add_argument("--methods", default="korn-graubard,wilson,logit,wald")
+    ap.add_argument("--deff-caps", default="after-fpc,before-fpc")
     ap.add_argument("--out", default="-")
     a = ap.parse_args()
     binary = os.environ.get("PREVALENCE_BIN", "build/cli/prevalence")
-    methods = a.methods.split(",")
+    methods = []
+    for m in a.methods.split(","):
+        if m == "korn-graubard":
+            methods += [(m, ("--deff-cap", cap)) for cap in a.deff_caps.split(",")]
+        else:
+            methods.append((m, ()))
     iccs = [float(x) for x in a.icc.split(",")]
     rng = random.Random(a.seed)
     out = sys.stdout if a.out == "-" else open(a.out, "w")
@@ -229,9 +239,10 @@ def evaluate(binary, icc, years, truths, methods, tallies):
     groups = {}     # (year, fips) -> size group
     kg = {}         # (year, fips, measure) -> row of korn-graubard
     for y, year in enumerate(years):
-        for method in methods:
+        for method, extra in methods:
+            label = f"{method} {extra[1]}" if extra else method
             for row in run(binary, "estimate", "--year", str(year), "--measure", "all",
-                           "--method", method, "--format", "csv"):
+                           "--method", method, *extra, "--format", "csv"):
                 if row["estimate"] == "":
                     continue
                 fips, m = row["fips"], row["measure"]
@@ -239,11 +250,11 @@ def evaluate(binary, icc, years, truths, methods, tallies):
                                                             int(row["officers_total"]))
                 groups[(year, fips)] = g
                 if method == "korn-graubard":
-                    kg[(year, fips, m)] = row
+                    kg[(year, fips, m)] = row   # se does not depend on the cap
                 true = truths[y][(fips, m)]
                 lo, hi = num(row["ci_low"]), num(row["ci_high"])
-                tallies[(icc, f"level {m} {method}", g)].add(lo, hi, true)
-                tallies[(icc, f"level {m} {method}", "flag " + row["flag"])].add(lo, hi, true)
+                tallies[(icc, f"level {m} {label}", g)].add(lo, hi, true)
+                tallies[(icc, f"level {m} {label}", "flag " + row["flag"])].add(lo, hi, true)
     if len(years) < 2:
         return
     for m in ("confirmed", "any", "officer_any"):

@@ -10,7 +10,7 @@ trap 'rm -f "$out"' EXIT
 python3 "$PREVALENCE_SOURCE_DIR/bench/coverage/coverage.py" --reps 4 --years 3 --seed 1 \
     --icc 0.15 --out "$out" || { echo "FAIL: coverage.py exited $?"; exit 1; }
 status=0
-for kind in "level confirmed korn-graubard" "level any wilson" "level officer_any logit" \
+for kind in "level confirmed korn-graubard after-fpc" "level officer_any korn-graubard before-fpc" "level any wilson" "level officer_any logit" \
             "level confirmed wald" "change confirmed" "change officer_any" "slope any"; do
     if ! grep -q "^| $kind | " "$out"; then
         echo "FAIL: no row '$kind' in the coverage table"
@@ -18,7 +18,7 @@ for kind in "level confirmed korn-graubard" "level any wilson" "level officer_an
     fi
 done
 # Every level row has a census column with full coverage: [p, p] is the truth.
-if ! grep "^| level confirmed korn-graubard | " "$out" | awk -F'|' '{ exit !($8 ~ /^ 100\.0 /) }'; then
+if ! grep "^| level confirmed korn-graubard after-fpc | " "$out" | awk -F'|' '{ exit !($8 ~ /^ 100\.0 /) }'; then
     echo "FAIL: census counties' intervals do not cover their (known) value"
     status=1
 fi

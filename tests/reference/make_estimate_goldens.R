@@ -36,6 +36,15 @@
 #                    no longer suppressed, it must not be shown without limits)
 #   rule:kg-cap      Korn-Graubard n_eff after the df adjustment above n: n
 #   rule:clamp       Wald limits outside [0, 1] are clamped
+#
+# The korn-graubard rows also carry kg_before_fpc_low / _high: the interval
+# under --deff-cap before-fpc (docs/methods.md, "The design-effect cap"),
+# where the with-replacement design effect is capped at 1 and then the fpc
+# applies: n_eff_df = min(n / fpc, n_eff (t_{n-1}/t_df)^2) with
+# fpc = se^2 / se_wr^2, se_wr from the same design, same weights, without
+# fpc: svydesign(ids = ~respondent_id, strata = ~county, weights = ~w),
+# w = officers_total / respondents of the county. Elsewhere they equal
+# the korn-graubard interval (same rules); other methods leave them empty.
 suppressPackageStartupMessages(library(survey))
 
 level <- 0.95
@@ -115,6 +124,15 @@ expected <- function(method, formula, d, p, se, n, df, census) {
   list(raw, "svyciprop", raw)
 }
 
+# Korn-Graubard with the cap before the fpc (see the header).
+kg_before_fpc <- function(e, p, se, se_wr, n, df, census) {
+  if (census || e[[2]] == "rule:degenerate" || se < 1e-12) return(e[[1]])
+  fpc <- if (se_wr > 0) se^2 / se_wr^2 else 1
+  cap <- if (fpc > 0 && fpc < 1) n / fpc else n
+  n_eff <- p * (1 - p) / se^2 * (qt(alpha / 2, n - 1) / qt(alpha / 2, df))^2
+  beta_limits(p, min(cap, n_eff))
+}
+
 fmt <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
 
 rows <- list()
@@ -137,14 +155,20 @@ for (ds in datasets) {
   youth$any <- as.numeric(k <= (resp$confirmed + resp$suspected)[idx])
   officers <- resp
   officers$officer_any <- as.numeric(resp$confirmed > 0)
-  make_design <- function(data) {
-    if (has_frame)
+  make_design <- function(data, fpc = has_frame) {
+    if (!fpc && has_frame) {
+      data$w <- data$officers_total / n_resp[data$county]
+      svydesign(ids = ~respondent_id, strata = ~county, weights = ~w, data = data)
+    } else if (fpc)
       svydesign(ids = ~respondent_id, strata = ~county, fpc = ~officers_total, data = data)
     else
       suppressWarnings(svydesign(ids = ~respondent_id, strata = ~county, data = data))
   }
   designs <- list(confirmed = make_design(youth), any = make_design(youth),
                   officer_any = make_design(officers))
+  n_resp <- table(resp$county)
+  designs_wr <- list(confirmed = make_design(youth, FALSE), any = make_design(youth, FALSE),
+                     officer_any = make_design(officers, FALSE))
   counties <- sort(unique(resp$county))
   # Census county: as many respondents as officers in the frame.
   census_county <- if (has_frame) tapply(resp$officers_total, resp$county,
@@ -154,6 +178,7 @@ for (ds in datasets) {
     options(survey.lonely.psu = lonely)
     for (measure in measures) {
       des <- designs[[measure]]
+      des_wr <- designs_wr[[measure]]
       formula <- as.formula(paste0("~", measure))
       # svyby() cuts the design per county as subset() does, lonely-PSU
       # county included: check that the per-county numbers are the same.
@@ -167,6 +192,11 @@ for (ds in datasets) {
           f <- dom
           suppressWarnings(subset(des, county == f))
         }
+        d_wr <- if (dom == "Arizona") des_wr else {
+          f <- dom
+          suppressWarnings(subset(des_wr, county == f))
+        }
+        se_wr <- as.numeric(SE(suppressWarnings(svymean(formula, d_wr))))
         m <- suppressWarnings(svymean(formula, d, deff = TRUE))
         m_rep <- suppressWarnings(svymean(formula, d, deff = "replace"))
         p <- as.numeric(coef(m))
@@ -176,12 +206,15 @@ for (ds in datasets) {
         for (method in methods) {
           cen <- all(census_county[if (dom == "Arizona") counties else dom])
           e <- suppressWarnings(expected(method, formula, d, p, se, n, df, cen))
+          kb <- if (method == "korn-graubard")
+            kg_before_fpc(e, p, se, se_wr, n, df, cen) else c(NA, NA)
           rows[[length(rows) + 1]] <- data.frame(
             dataset = ds, lonely_psu = lonely, measure = measure, method = method,
             county = dom, n = n, estimate = fmt(p), se = fmt(se), df = df,
             ci_low = fmt(e[[1]][1]), ci_high = fmt(e[[1]][2]), source = e[[2]],
             r_ci_low = fmt(e[[3]][1]), r_ci_high = fmt(e[[3]][2]),
             r_deff = fmt(as.numeric(deff(m))), r_deff_replace = fmt(as.numeric(deff(m_rep))),
+            kg_before_fpc_low = fmt(kb[1]), kg_before_fpc_high = fmt(kb[2]),
             stringsAsFactors = FALSE)
         }
       }

@@ -34,6 +34,8 @@ struct est_golden {
     double n, estimate, se, df, ci_low, ci_high;   /* NaN when empty */
     char source[32];
     double r_deff_replace;
+    double kg_before_fpc_low, kg_before_fpc_high;   /* korn-graubard under
+                                                     * --deff-cap before-fpc */
 };
 
 /* Read the goldens; *out is malloc'ed, the caller frees it. */
@@ -49,7 +51,9 @@ struct est_compare_stats {
 
 /* Compare rows (counties then state, as an_estimate_rows fills them) with
  * every golden of the data set, lonely rule, measure and method; a county
- * without a golden must be the "no data" kind. Prints each mismatch. */
+ * without a golden must be the "no data" kind. Prints each mismatch. With
+ * opt->deff_cap before-fpc the korn-graubard limits are compared with the
+ * goldens' kg_before_fpc columns. */
 void est_compare(const struct est_golden *g, size_t ng, const char *dataset,
                  const struct an_estimate_options *opt, const struct an_estimate_row *rows,
                  size_t nrows, double tol, struct est_compare_stats *st);

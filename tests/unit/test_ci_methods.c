@@ -366,7 +366,7 @@ static void test_ci_method_names_round_trip(void **state)
 
 static void test_ci_design_invalid_args(void **state)
 {
-    const struct an_design_input ok = {0.2, 0.03, 500, 40, 0.95};
+    const struct an_design_input ok = {0.2, 0.03, 500, 40, 0.95, AN_DEFF_CAP_AFTER_FPC, 1.0};
     struct an_design_input in;
     struct an_design_interval r, before;
 
@@ -400,7 +400,7 @@ static void test_ci_design_df_only_when_needed(void **state)
 {
     /* One PSU in one stratum has df = 0; at p = 0 Korn-Graubard needs no t
      * quantile and still gives the Clopper-Pearson upper limit with n. */
-    const struct an_design_input in = {0.0, 0.0, 40, 0, 0.95};
+    const struct an_design_input in = {0.0, 0.0, 40, 0, 0.95, AN_DEFF_CAP_AFTER_FPC, 1.0};
     struct an_design_interval r;
 
     (void)state;
@@ -421,7 +421,7 @@ static void test_ci_design_df_only_when_needed(void **state)
 static void test_ci_design_korn_graubard_cap_note(void **state)
 {
     /* se below the simple random sampling se: design effect < 1, n_eff > n. */
-    const struct an_design_input in = {0.3, 0.01, 1000, 200, 0.95};
+    const struct an_design_input in = {0.3, 0.01, 1000, 200, 0.95, AN_DEFF_CAP_AFTER_FPC, 1.0};
     struct an_design_interval r;
 
     (void)state;
@@ -438,9 +438,50 @@ static void test_ci_design_korn_graubard_cap_note(void **state)
     }
 }
 
+static void test_ci_design_korn_graubard_cap_before_fpc(void **state)
+{
+    /* Half the officers answered (fpc 0.5): se^2 = 0.5 * se_wr^2. The with-
+     * replacement design effect is 2 * 0.008^2 / (0.21/1000) = 0.61 < 1, so
+     * before-fpc caps the with-replacement n_eff at n = 1000 and then applies
+     * the fpc: n_eff_df = 2000, the Clopper-Pearson interval of 600 of 2000.
+     * after-fpc caps at n = 1000 and loses the correction. */
+    struct an_design_input in = {0.3, 0.008, 1000, 200, 0.95, AN_DEFF_CAP_BEFORE_FPC, 0.5};
+    struct an_design_interval r;
+    struct an_interval cp;
+
+    (void)state;
+    assert_int_equal(an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &r), 0);
+    assert_string_equal(r.note, "effective sample size capped at n / fpc");
+    assert_int_equal(an_ci_counts(AN_CI_CLOPPER_PEARSON, 600, 2000, 0.95, &cp), 0);
+    check_close(r.low, cp.low, 1e-12, "before-fpc KG lower = CP(600, 2000) lower");
+    check_close(r.high, cp.high, 1e-12, "before-fpc KG upper = CP(600, 2000) upper");
+    in.deff_cap = AN_DEFF_CAP_AFTER_FPC;
+    assert_int_equal(an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &r), 0);
+    assert_string_equal(r.note, "effective sample size capped at n");
+    assert_int_equal(an_ci_counts(AN_CI_CLOPPER_PEARSON, 300, 1000, 0.95, &cp), 0);
+    check_close(r.low, cp.low, 1e-12, "after-fpc KG lower = CP(300, 1000) lower");
+    /* Without an fpc (0 = unset, or 1) the two rules agree. */
+    in.deff_cap = AN_DEFF_CAP_BEFORE_FPC;
+    in.fpc = 0;
+    assert_int_equal(an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &r), 0);
+    check_close(r.low, cp.low, 1e-12, "before-fpc without fpc = after-fpc");
+    /* Below the cap nothing changes: a design effect above 1 either way. */
+    in.se = 0.05;
+    in.fpc = 0.5;
+    {
+        struct an_design_interval r2;
+        assert_int_equal(an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &r), 0);
+        in.deff_cap = AN_DEFF_CAP_AFTER_FPC;
+        assert_int_equal(an_ci_design(AN_DESIGN_KORN_GRAUBARD, &in, &r2), 0);
+        check_close(r.low, r2.low, 0.0, "uncapped: same lower");
+        check_close(r.high, r2.high, 0.0, "uncapped: same upper");
+        assert_string_equal(r.note, "");
+    }
+}
+
 static void test_ci_design_wald_clamped(void **state)
 {
-    const struct an_design_input in = {0.02, 0.02, 100, 10, 0.95};
+    const struct an_design_input in = {0.02, 0.02, 100, 10, 0.95, AN_DEFF_CAP_AFTER_FPC, 1.0};
     struct an_design_interval r;
 
     (void)state;
@@ -454,7 +495,7 @@ static void test_ci_design_large_n_eff_beta_quantiles(void **state)
     /* n_eff in the thousands, where gsl_cdf_beta_Pinv returns NaN; the limits
      * must still equal R's qbeta (values from R 4.2.2, computed as in
      * tests/reference/make_design_ci_goldens.R). */
-    const struct an_design_input in = {0.5, 0.005, 20000, 50, 0.95};
+    const struct an_design_input in = {0.5, 0.005, 20000, 50, 0.95, AN_DEFF_CAP_AFTER_FPC, 1.0};
     struct an_design_interval r;
 
     (void)state;
@@ -480,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_ci_design_invalid_args),
         cmocka_unit_test(test_ci_design_df_only_when_needed),
         cmocka_unit_test(test_ci_design_korn_graubard_cap_note),
+        cmocka_unit_test(test_ci_design_korn_graubard_cap_before_fpc),
         cmocka_unit_test(test_ci_design_wald_clamped),
         cmocka_unit_test(test_ci_design_large_n_eff_beta_quantiles),
     };

@@ -38,6 +38,7 @@ static struct an_estimate_options options(const struct est_dataset *d, enum an_m
         .level = 0.95,
         .lonely = AN_LONELY_ADJUST,
         .has_frame = d->has_frame,
+        .deff_cap = AN_DEFF_CAP_AFTER_FPC,
     };
 }
 
@@ -83,6 +84,47 @@ static void test_estimate_matches_r_goldens(void **state)
     free(g);
     assert_int_equal(st.rows, ng);
     assert_true(st.from_r > ng / 2);
+    assert_int_equal(st.mismatches, 0);
+}
+
+/* --deff-cap before-fpc: the korn-graubard rows equal R's (the golden
+ * columns kg_before_fpc_*: the with-replacement design effect capped at 1,
+ * then the fpc from a design without fpc), and differ from after-fpc's
+ * where the cap binds in a sampled domain. */
+static void test_estimate_deff_cap_before_fpc_matches_r(void **state)
+{
+    static const char *const sets[] = {"estimate_a", "estimate_b", "estimate_c", "estimate_d"};
+    static const enum an_lonely_psu rules[] = {AN_LONELY_ADJUST, AN_LONELY_CERTAINTY};
+    struct est_golden *g = NULL;
+    struct est_compare_stats st = {0};
+    static struct est_dataset d;
+    struct an_estimate_row rows[NROWS];
+    struct prev_error err;
+    size_t ng = 0, nkg = 0, differ = 0;
+
+    (void)state;
+    assert_int_equal(est_load_goldens(&g, &ng), 0);
+    for (size_t i = 0; i < ng; i++)
+        if (g[i].method == AN_DESIGN_KORN_GRAUBARD) {
+            nkg++;
+            differ += g[i].kg_before_fpc_low != g[i].ci_low;
+        }
+    for (size_t s = 0; s < 4; s++) {
+        assert_int_equal(est_load_dataset(sets[s], &d), 0);
+        for (size_t l = 0; l < 2; l++)
+            for (int m = 0; m < AN_MEASURE_N; m++) {
+                struct an_estimate_options opt = options(&d, (enum an_measure)m);
+                opt.lonely = rules[l];
+                opt.deff_cap = AN_DEFF_CAP_BEFORE_FPC;
+                assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), 0);
+                est_compare(g, ng, sets[s], &opt, rows, NROWS, 1e-6, &st);
+            }
+    }
+    fprintf(stderr, "before-fpc goldens: %zu rows (%zu differ from after-fpc), max |diff| "
+            "%.3g, %zu mismatches\n", st.rows, differ, st.max_diff, st.mismatches);
+    free(g);
+    assert_int_equal(st.rows, nkg);
+    assert_true(differ > 50);
     assert_int_equal(st.mismatches, 0);
 }
 
@@ -626,6 +668,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_estimate_matches_r_goldens),
+        cmocka_unit_test(test_estimate_deff_cap_before_fpc_matches_r),
         cmocka_unit_test(test_estimate_county_without_respondents_listed),
         cmocka_unit_test(test_estimate_without_frame),
         cmocka_unit_test(test_estimate_inconsistent_frame_refused),
