@@ -195,22 +195,23 @@ static int small_area(const struct estimate_args *a, const struct an_estimate_ro
                       size_t nrows, size_t block, struct an_sae_row *sae,
                       struct prev_error *err)
 {
-    struct sae_args_covariates cov;
+    struct rep_sae_request rq = sae_args_request("estimate", &a->sae);
+    struct rep_sae_covariates cov;
     struct an_sae_summary summary;
     int rc;
 
     memset(&summary, 0, sizeof summary);
-    if ((rc = sae_args_read_covariates(&a->sae, block, &cov, err)) != 0)
+    if ((rc = rep_sae_covariates_read(rq.covariates, block, &cov, err)) != 0)
         goto done;
     for (size_t off = 0; off < nrows; off += block) {
-        if ((rc = sae_args_fit_block("estimate", &a->sae, &cov, rows + off, block, sae + off,
-                                     NULL, &summary, err)) != 0)
+        if ((rc = rep_sae_fit_block(&rq, &cov, rows + off, block, sae + off, NULL, &summary,
+                                    err)) != 0)
             goto done;
         an_sae_summary_free(&summary);
     }
 done:
     an_sae_summary_free(&summary);
-    sae_args_covariates_free(&cov);
+    rep_sae_covariates_free(&cov);
     return rc;
 }
 

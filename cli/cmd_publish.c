@@ -45,7 +45,7 @@ int cmd_publish(int argc, char **argv)
     static const struct cli_command self = {"publish", "", NULL, cmd_publish_help};
     struct report_args a;
     struct rep_report_data *d = NULL;
-    struct report_sae_fit *fit = NULL;
+    struct rep_sae_fit *fit = NULL;
     struct rep_pub_table *main = NULL, *officers = NULL;
     struct prev_error err;
     PGconn *conn = NULL;
@@ -78,7 +78,7 @@ done:
     PQfinish(conn);
     free(main);
     free(officers);
-    report_sae_fit_free(fit);
+    rep_sae_fit_free(fit);
     free(fit);
     report_data_free(d);
     return rc != 0 ? cli_report(&err) : 0;

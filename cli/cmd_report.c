@@ -78,7 +78,7 @@ int cmd_report(int argc, char **argv)
     static const struct cli_command self = {"report", "", NULL, cmd_report_help};
     struct report_args a;
     struct rep_report_data *d = NULL;
-    struct report_sae_fit *fit = NULL;
+    struct rep_sae_fit *fit = NULL;
     struct rep_outfiles *set = NULL, *iset = NULL;
     struct prev_error err;
     int rc;
@@ -125,7 +125,7 @@ done:
     if (iset != NULL)
         rep_outfiles_free(iset);
     free(iset);
-    report_sae_fit_free(fit);
+    rep_sae_fit_free(fit);
     free(fit);
     report_data_free(d);
     return rc != 0 ? cli_report(&err) : 0;

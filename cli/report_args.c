@@ -195,96 +195,14 @@ void report_data_free(struct rep_report_data *d)
     free(d);
 }
 
-/* The summary's numbers the report's methods text and manifest need. */
-static void take_summary(const struct an_sae_summary *s, const struct an_sae_row *rows,
-                         size_t n, struct rep_report_sae *out)
-{
-    out->counties = s->counties;
-    out->m = s->m;
-    out->n_gvf = s->n_gvf;
-    out->n_synthetic = 0;
-    for (size_t i = 0; i < n; i++)
-        out->n_synthetic += rows[i].synthetic ? 1 : 0;
-    out->sigma2_u = s->fit.sigma2_u;
-    out->at_boundary = s->fit.at_boundary;
-    out->converged = s->fit.converged;
-}
-
 int report_sae_fit(const struct report_args *a, struct rep_report_data *d,
-                   struct report_sae_fit *f, struct prev_error *err)
+                   struct rep_sae_fit *f, struct prev_error *err)
 {
-    struct rep_report_input *in = &d->in;
-    struct rep_report_sae *s = &in->sae;
-    struct an_sae_summary summary;
-    struct prev_error fit_err;
-    size_t n = in->ncounties + 1;
-    bool insist = a->sae.explicit_on || a->sae.option_given;
-    char path[256];
-    int rc;
+    struct rep_sae_request rq = sae_args_request("report", &a->sae);
+    int rc = rep_report_sae_fit(&rq, d, f, err);
 
-    memset(&summary, 0, sizeof summary);
-    memset(s, 0, sizeof *s);
-    memset(f, 0, sizeof *f);
-    if (!a->sae.small_area)
-        return 0;
-    s->requested = true;
-    s->opt = (struct an_sae_options){a->sae.fit, a->sae.transform, a->opt.level};
-    if ((rc = sae_args_read_covariates(&a->sae, n, &f->cov, err)) != 0)
-        goto done;
-    prev_error_clear(&fit_err);
-    rc = sae_args_fit_block("report", &a->sae, &f->cov, in->rows, n, f->rows, &s->cov, &summary,
-                            &fit_err);
-    if (rc == PREV_EX_DATA && !insist) {
-        /* The default must not stop a report: say why there is no model. */
-        snprintf(s->fallback, sizeof s->fallback, "%.190s", fit_err.msg);
-        if (in->nnotes < REP_REPORT_MAX_NOTES)
-            snprintf(in->notes[in->nnotes++], sizeof in->notes[0],
-                     "no model-based estimates: %.170s", fit_err.msg);
-        if (!cli_globals.quiet)
-            fprintf(stderr, "prevalence report: note: no model-based estimates: %s\n",
-                    fit_err.msg);
-        rc = 0;
-        goto done;
-    }
-    if (rc != 0) {
-        *err = fit_err;
-        goto done;
-    }
-    s->on = true;
-    s->rows = f->rows;
-    take_summary(&summary, f->rows, n, s);
-    an_sae_summary_free(&summary);
-    if (a->sae.covariates != NULL) {
-        snprintf(path, sizeof path, "%s", a->sae.covariates);
-        snprintf(s->covariates_file, sizeof s->covariates_file, "%s", basename(path));
-        snprintf(s->covariates_sha256, sizeof s->covariates_sha256, "%s", f->cov.sha256);
-    }
-    /* officer_any only feeds estimates.json; without a model there its
-     * rows say "no model-based estimate". */
-    prev_error_clear(&fit_err);
-    rc = sae_args_fit_block("report", &a->sae, &f->cov, in->officer_rows, n, f->officer_rows,
-                            NULL, &summary, &fit_err);
-    if (rc == PREV_EX_DATA) {
-        for (size_t i = 0; i < n; i++) {
-            memset(&f->officer_rows[i], 0, sizeof f->officer_rows[i]);
-            an_sae_evaluate(&f->officer_rows[i], true);
-        }
-        if (in->nnotes < REP_REPORT_MAX_NOTES)
-            snprintf(in->notes[in->nnotes++], sizeof in->notes[0],
-                     "no model-based estimates for officer_any: %.150s", fit_err.msg);
-        rc = 0;
-    } else if (rc != 0) {
-        *err = fit_err;
-        goto done;
-    }
-    s->officer_rows = f->officer_rows;
-done:
-    an_sae_summary_free(&summary);
+    if (rc == 0 && d->in.sae.fallback[0] != '\0' && !cli_globals.quiet)
+        fprintf(stderr, "prevalence report: note: no model-based estimates: %s\n",
+                d->in.sae.fallback);
     return rc;
-}
-
-void report_sae_fit_free(struct report_sae_fit *f)
-{
-    if (f != NULL)
-        sae_args_covariates_free(&f->cov);
 }

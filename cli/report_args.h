@@ -31,23 +31,10 @@ int report_data_load(const struct report_args *a, struct rep_report_data **d,
                      struct prev_error *err);
 void report_data_free(struct rep_report_data *d);
 
-/* The report's small-area model, fitted to the loaded rows: what
- * d->in.sae points into. */
-struct report_sae_fit {
-    struct sae_args_covariates cov;
-    struct an_sae_row rows[AN_MAX_COUNTIES + 1];
-    struct an_sae_row officer_rows[AN_MAX_COUNTIES + 1];
-};
-
-/* Fit the model for the report's measure and for officer_any (for
- * estimates.json) and fill d->in.sae. When the model cannot be fitted for
- * the report's measure (too few counties with respondents, no case
- * anywhere), the report goes on without it and says why (a caveat, and a
- * note on stderr unless --quiet), unless --small-area or another
- * small-area option was given: then that is the error. Free f with
- * report_sae_fit_free. Returns 0 or an exit code with err filled. */
+/* Fit the report's small-area model with the command's options
+ * (rep_report_sae_fit) and say on stderr, unless --quiet, when the report
+ * goes on without it. Free f with rep_sae_fit_free. */
 int report_sae_fit(const struct report_args *a, struct rep_report_data *d,
-                   struct report_sae_fit *f, struct prev_error *err);
-void report_sae_fit_free(struct report_sae_fit *f);
+                   struct rep_sae_fit *f, struct prev_error *err);
 
 #endif

@@ -14,6 +14,7 @@
 #include "report_model.h"
 #include "report_publish.h"
 #include "report_query.h"
+#include "sae_fit.h"
 #include "sae_output.h"
 #include "trend_output.h"
 

@@ -89,6 +89,7 @@ void web_page_download(struct web_request *r, PGconn *db, struct web_reply *rep)
     struct rep_report_options opt;
     struct rep_report_data *d = NULL;
     struct rep_outfiles *set = NULL;
+    struct rep_sae_fit *fit = NULL;
     struct prev_error err;
     int year = web_year_arg(r), rc = 0;
     char *data = NULL;
@@ -145,7 +146,18 @@ void web_page_download(struct web_request *r, PGconn *db, struct web_reply *rep)
         snprintf(rep->disposition, sizeof rep->disposition,
                  "attachment; filename=\"prevalence-export-%d.tar.gz\"", year);
     } else {
+        /* the model-based columns as `prevalence report` makes them by
+         * default: one library call, so the two reports cannot differ */
+        const struct rep_sae_request rq = {.small_area = true, .insist = false,
+                                           .fit = AN_FH_REML,
+                                           .transform = AN_SAE_TRANSFORM_NONE};
         const struct rep_outfile *f;
+        if ((fit = calloc(1, sizeof *fit)) == NULL) {
+            rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
+            goto done;
+        }
+        if ((rc = rep_report_sae_fit(&rq, d, fit, &err)) != 0)
+            goto done;
         if ((rc = rep_report_build(&d->in, set, &err)) != 0)
             goto done;
         if ((f = find(set, want)) == NULL || (data = malloc(f->len + 1)) == NULL) {
@@ -185,4 +197,7 @@ done:
     if (d != NULL)
         rep_report_data_free(d);
     free(d);
+    if (fit != NULL)
+        rep_sae_fit_free(fit);
+    free(fit);
 }

@@ -8,7 +8,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from webtest import (SRC, Server, check, check_headers, done, login, page_csrf, psql,  # noqa
-                     setup_accounts, upload, csrf_of)
+                     setup_accounts, upload, csrf_of, run, TMP)
 import requests
 
 setup_accounts()
@@ -157,6 +157,21 @@ try:
     r = keep(ana.get(B + '/download/county_estimates.csv?year=2025'))
     check(r.status_code == 200 and r.text.startswith('county') or 'fips' in r.text[:200],
           'the analyst downloads the protected county table')
+    # the same library call as `prevalence report`: the same cells, the
+    # model-based columns included (the other counties loaded first, so
+    # that the model can be fitted)
+    import glob
+    others = [f for f in sorted(glob.glob(os.path.join(SRC, 'sample-data/2025/responses-*.csv')))
+              if not f.endswith('-pima.csv')]
+    run('load', 'responses', *others)
+    r = keep(ana.get(B + '/download/county_estimates.csv?year=2025'))
+    cli_out = os.path.join(TMP, 'cli-report')
+    run('report', '--year', '2025', '--out', cli_out)
+    with open(os.path.join(cli_out, 'tables', 'county_estimates.csv'), encoding='utf-8',
+              newline='') as f:
+        cli_table = f.read()
+    check(r.text == cli_table and 'sae_estimate_pct' in r.text,
+          'the downloaded county table equals the one prevalence report writes')
     r = keep(ana.get(B + '/download/export.tar.gz?year=2025'))
     check(r.status_code == 200 and r.content[:2] == b'\x1f\x8b', 'the partner bundle is a .tar.gz')
 
