@@ -799,6 +799,11 @@ int db_restore(PGconn *conn, const char *conninfo, const char *bindir_hint, cons
         goto done;
     }
 
+    /* A mark left by an earlier failed restore goes; the checks below set
+     * it again if this restore is no better. */
+    if ((rc = db_exec(conn, "DROP TABLE IF EXISTS public.prevalence_unusable", err)) != 0)
+        goto done;
+
     /* 5. The database's own privileges, as the backup recorded them. */
     if (exec_fmt(conn, "REVOKE ALL ON DATABASE %I FROM PUBLIC", PQdb(conn), "", err) == 0) {
         for (line = manifest; line != NULL && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
