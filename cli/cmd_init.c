@@ -28,6 +28,19 @@ int cmd_init(int argc, char **argv)
     /* need_schema=false: init is what creates it. */
     if ((rc = db_connect(cli_globals.db, cli_globals.quiet, false, &conn, &err)) != 0)
         return cli_report(&err);
+    {
+        /* The embedded cluster is backed up before its schema changes; on
+         * a shared server that is the department's backup routine. */
+        char conninfo[16];
+        struct db_embedded em;
+        if (db_pick_source(cli_globals.db, conninfo, sizeof conninfo) == DB_SOURCE_EMBEDDED
+            && ((rc = db_embedded_locate(&em, &err)) != 0
+                || (rc = db_embedded_backup_before_migrate(&em, conn, cli_globals.quiet,
+                                                           &err)) != 0)) {
+            PQfinish(conn);
+            return cli_report(&err);
+        }
+    }
     rc = db_migrate(conn, !cli_globals.quiet, &applied, &total, &err);
     PQfinish(conn);
     if (rc != 0)

@@ -192,7 +192,8 @@ int db_connect(const char *opt_db, bool quiet, bool need_schema, PGconn **out,
     if (src == DB_SOURCE_EMBEDDED && need_schema) {
         /* The embedded database is ours: keep its schema current. */
         int applied = 0, total = 0;
-        if ((rc = db_migrate(conn, !quiet, &applied, &total, err)) != 0) {
+        if ((rc = db_embedded_backup_before_migrate(&em, conn, quiet, err)) != 0
+            || (rc = db_migrate(conn, !quiet, &applied, &total, err)) != 0) {
             PQfinish(conn);
             return rc;
         }

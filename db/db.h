@@ -2,6 +2,7 @@
 #define PREV_DB_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -143,5 +144,76 @@ int db_account_list(PGconn *conn, PGresult **out, struct prev_error *err);
  * ISO 8601), account, client, action, survey_year, county, batch_id,
  * result. 64 when since is not a date. The caller PQclears *out. */
 int db_audit_list(PGconn *conn, const char *since, PGresult **out, struct prev_error *err);
+/* Highest migration number among dir's files (0 when none). */
+int db_highest_migration(const char *dir);
+
+/* 69 with the recorded reason when a failed restore marked the database
+ * unusable (table prevalence_unusable), else 0. db_migrate and
+ * db_require_schema call it. */
+int db_check_usable(PGconn *conn, struct prev_error *err);
+
+/* How many of this version's migrations the database lacks; *has_schema
+ * tells whether it has schema_migrations at all. */
+int db_pending_migrations(PGconn *conn, int *pending, bool *has_schema,
+                          struct prev_error *err);
+
+/* The schema as `db verify` checks it: every migration this version knows
+ * is applied under its own name (69 when one is missing), and none it does
+ * not know (65: a newer version upgraded it). *version is the highest
+ * applied, *count how many. */
+int db_check_migrations(PGconn *conn, int *version, int *count, struct prev_error *err);
+
+/* ---- verify (db/verify.c) ---------------------------------------------------- */
+
+/* Recompute every batch's row count and content digest from its rows
+ * (batches with rows of survey year `year` only, when year > 0) and compare
+ * them with those recorded at load (batch_content, sql/006). Each batch
+ * that differs is named on diag; a summary goes to out. 0 when all agree,
+ * 65 when one differs, 69 schema out of date, 77 role may not read rows. */
+int db_verify(PGconn *conn, int year, FILE *out, FILE *diag, struct prev_error *err);
+
+/* ---- backup and restore (db/backup.c) -------------------------------------- */
+
+/* The PostgreSQL program name (pg_dump, pg_restore) of major version
+ * `major`, from bindir_hint (the embedded cluster's), PREVALENCE_PG_BINDIR,
+ * /usr/lib/postgresql/MAJOR/bin or pg_config --bindir. 78 when none. */
+int db_pg_tool(const char *name, int major, const char *bindir_hint, char *out, size_t size,
+               struct prev_error *err);
+
+struct db_backup_result {
+    long long dump_bytes;
+    char dump_sha256[65];
+    int batches;
+};
+
+/* Write a backup of conn's database to path, whole or not at all: pg_dump
+ * (custom format, the server's major version) of one exported snapshot,
+ * followed by a manifest taken in the same snapshot (tool and schema
+ * version, migrations, roles, per-batch row counts and digests, the dump's
+ * size and sha256). conninfo is what conn was opened with ("" for libpq's
+ * environment); its password reaches pg_dump through PGPASSWORD, never its
+ * command line. */
+int db_backup(PGconn *conn, const char *conninfo, const char *bindir_hint, const char *path,
+              struct db_backup_result *result, struct prev_error *err);
+
+/* Check a backup file without writing anything: trailer, manifest sha256,
+ * dump length and sha256. *manifest (malloc'd, caller frees) and
+ * *dump_bytes on success; 65 on any damage, 66 unreadable. */
+int db_backup_check(const char *path, char **manifest, long long *dump_bytes,
+                    struct prev_error *err);
+
+/* Restore a backup into conn's database: checks the file first
+ * (db_backup_check), refuses a database that holds anything (73) unless
+ * force, creates the prevalence_* roles the backup names, restores in one
+ * transaction, then compares every batch with the manifest and runs
+ * db_verify. A mismatch marks the database unusable (65). */
+int db_restore(PGconn *conn, const char *conninfo, const char *bindir_hint, const char *path,
+               bool force, struct prev_error *err);
+
+/* Before migrations are applied to the embedded cluster: when the database
+ * already holds a schema and some migration is pending, write a backup to
+ * HOME/backups/ and keep the newest five. */
+int db_embedded_backup_before_migrate(const struct db_embedded *em, PGconn *conn, bool quiet,
+                                      struct prev_error *err);
 
 #endif

@@ -145,6 +145,117 @@ static int applied_versions(PGconn *conn, bool have[1000], struct prev_error *er
     return rc;
 }
 
+int db_highest_migration(const char *dir)
+{
+    static struct migration list[MAX_MIGRATIONS];
+    struct prev_error e;
+    int n = 0;
+
+    if (list_migrations(dir, list, &n, &e) != 0 || n == 0)
+        return 0;
+    return list[n - 1].version;
+}
+
+int db_check_usable(PGconn *conn, struct prev_error *err)
+{
+    PGresult *res = PQexec(conn, "SELECT to_regclass('public.prevalence_unusable') IS NOT NULL");
+    int rc = 0;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_fail(err, PREV_EX_UNAVAILABLE, conn, res, "database");
+    } else if (strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
+        PQclear(res);
+        res = PQexec(conn, "SELECT string_agg(reason, '; ' ORDER BY marked_at) "
+                           "FROM public.prevalence_unusable");
+        rc = prev_fail(err, PREV_EX_UNAVAILABLE, "",
+                       "the database is marked unusable: %s; restore a good backup into it "
+                       "with 'prevalence db restore --force FILE'",
+                       PQresultStatus(res) == PGRES_TUPLES_OK && !PQgetisnull(res, 0, 0)
+                           ? PQgetvalue(res, 0, 0) : "(no reason recorded)");
+    }
+    PQclear(res);
+    return rc;
+}
+
+int db_pending_migrations(PGconn *conn, int *pending, bool *has_schema, struct prev_error *err)
+{
+    static struct migration list[MAX_MIGRATIONS];
+    static bool have[1000];
+    char dir[PATH_MAX];
+    PGresult *res = NULL;
+    int n = 0, rc;
+
+    *pending = 0;
+    *has_schema = false;
+    if ((rc = db_sql_dir(dir, sizeof dir, err)) != 0
+        || (rc = list_migrations(dir, list, &n, err)) != 0)
+        return rc;
+    res = PQexec(conn, "SELECT to_regclass('schema_migrations') IS NOT NULL");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_fail(err, PREV_EX_UNAVAILABLE, conn, res, "database");
+        PQclear(res);
+        return rc;
+    }
+    *has_schema = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    if (!*has_schema) {
+        *pending = n;
+        return 0;
+    }
+    if ((rc = applied_versions(conn, have, err)) != 0)
+        return rc;
+    for (int i = 0; i < n; i++)
+        if (!have[list[i].version])
+            (*pending)++;
+    return 0;
+}
+
+int db_check_migrations(PGconn *conn, int *version, int *count, struct prev_error *err)
+{
+    static struct migration list[MAX_MIGRATIONS];
+    char dir[PATH_MAX];
+    PGresult *res = NULL;
+    int n = 0, rc;
+
+    *version = 0;
+    *count = 0;
+    if ((rc = db_check_usable(conn, err)) != 0 || (rc = db_require_schema(conn, err)) != 0
+        || (rc = db_sql_dir(dir, sizeof dir, err)) != 0
+        || (rc = list_migrations(dir, list, &n, err)) != 0)
+        return rc;
+    res = PQexec(conn, "SELECT version, name FROM schema_migrations ORDER BY version");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_fail(err, PREV_EX_UNAVAILABLE, conn, res, "reading schema_migrations");
+        goto done;
+    }
+    for (int i = 0; i < PQntuples(res); i++) {
+        long v = strtol(PQgetvalue(res, i, 0), NULL, 10);
+        const char *name = PQgetvalue(res, i, 1);
+        int j;
+        for (j = 0; j < n && list[j].version != v; j++)
+            ;
+        if (j == n) {
+            rc = prev_fail(err, PREV_EX_DATA, "schema_migrations",
+                           "the database holds migration %03ld (%s), which this version of "
+                           "prevalence does not know: it was upgraded by a newer version; "
+                           "use that version", v, name);
+            goto done;
+        }
+        if (strcmp(list[j].name, name) != 0) {
+            rc = prev_fail(err, PREV_EX_DATA, "schema_migrations",
+                           "migration %03ld is recorded as %s, but this version's file is %s",
+                           v, name, list[j].name);
+            goto done;
+        }
+        if (v > *version)
+            *version = (int)v;
+    }
+    *count = PQntuples(res);
+done:
+    PQclear(res);
+    return rc;
+}
+
 int db_migrate(PGconn *conn, bool report, int *applied, int *total, struct prev_error *err)
 {
     static struct migration list[MAX_MIGRATIONS];
@@ -162,6 +273,8 @@ int db_migrate(PGconn *conn, bool report, int *applied, int *total, struct prev_
     if ((rc = list_migrations(dir, list, &n, err)) != 0)
         return rc;
     *total = n;
+    if ((rc = db_check_usable(conn, err)) != 0)
+        return rc;
     if ((rc = db_exec(conn, "BEGIN", err)) != 0)
         goto done;
     in_tx = true;
@@ -228,7 +341,8 @@ int db_require_schema(PGconn *conn, struct prev_error *err)
     PGresult *res = NULL;
     int n = 0, rc;
 
-    if ((rc = db_sql_dir(dir, sizeof dir, err)) != 0
+    if ((rc = db_check_usable(conn, err)) != 0
+        || (rc = db_sql_dir(dir, sizeof dir, err)) != 0
         || (rc = list_migrations(dir, list, &n, err)) != 0)
         return rc;
     res = PQexec(conn, "SELECT to_regclass('schema_migrations') IS NOT NULL");
