@@ -10,6 +10,7 @@
  * and reading the year's estimates from the database. */
 
 struct report_args {
+    const char *cmd;                /* "report", "publish" or "export", for notes */
     struct rep_report_options opt;
     const char *out_dir;
     const char *internal_dir;       /* report --internal: estimates.json goes there */

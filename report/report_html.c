@@ -73,7 +73,8 @@ static const char css[] =
     ".headline{display:flex;flex-wrap:wrap;gap:24px;margin:1.2em 0}\n"
     ".card{flex:1 1 300px;background:#f2f6fb;border-left:6px solid #08519c;padding:14px 18px}\n"
     ".card .big{font-size:2.4em;font-weight:700;color:#08519c;line-height:1.1}\n"
-    ".card .ci{color:#333}\n"
+    ".card .ci{color:#333}\n.coverage-note{flex:1 1 100%;margin:0;padding:8px 12px;"
+    "background:#fff4e5;border-left:6px solid #b35806}\n"
     "table{border-collapse:collapse;width:100%;font-size:.88em;margin:.6em 0}\n"
     "th,td{padding:4px 6px;border-bottom:1px solid #ddd;text-align:right;"
     "font-variant-numeric:tabular-nums}\n"
@@ -281,28 +282,79 @@ static void write_header(FILE *out, const struct rep_report_input *in,
     fputs("</ul>\n</header>\n", out);
 }
 
+/* The counties without respondents, "Maricopa and Pima", for the
+ * headline; returns how many. */
+static size_t missing_counties(const struct rep_report_input *in, char *buf, size_t size)
+{
+    size_t n = 0, total = 0, len = 0;
+
+    for (size_t i = 0; i < in->ncounties; i++)
+        total += in->rows[i].respondents > 0 ? 0 : 1;
+    buf[0] = '\0';
+    for (size_t i = 0; i < in->ncounties && len < size; i++) {
+        if (in->rows[i].respondents > 0)
+            continue;
+        n++;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                n == 1 ? "" : n == total ? " and " : ", ", in->rows[i].county);
+    }
+    return n;
+}
+
 static void write_headline(FILE *out, const struct rep_report_input *in,
                            const struct rep_pub_table *t)
 {
     const struct rep_pub_row *s = &t->row[t->nrows - 1];
     const struct an_estimate_row *e = &in->rows[t->nrows - 1];
+    char missing[400], base[32], reason[96];
+    size_t nmissing = missing_counties(in, missing, sizeof missing);
+    bool partial = nmissing > 0 && e->youth_covered >= 0;
 
+    if (e->low_coverage) {
+        /* Below --min-coverage there is no statewide figure at all: the
+         * responding counties are not Arizona. */
+        an_coverage_reason(e->coverage_youth, reason, sizeof reason);
+        fputs("<section id=\"headline\" class=\"headline\">\n<div class=\"card\">\n"
+              "<div>Share of youth on juvenile probation who are ", out);
+        rep_html_text(out, measure_words(in->measure));
+        fputs(", statewide</div>\n<div class=\"big\" id=\"headline-estimate\">not available"
+              "</div>\n<div class=\"ci\" id=\"headline-coverage\">No statewide estimate: ", out);
+        rep_html_text(out, reason);
+        fprintf(out, " (at least %.0f%% are needed). No responses were received from ",
+                in->min_coverage * 100);
+        rep_html_text(out, missing);
+        fputs(". The county estimates below are shown where their own data allow.</div>\n"
+              "</div>\n</section>\n", out);
+        return;
+    }
     fputs("<section id=\"headline\" class=\"headline\">\n<div class=\"card\">\n", out);
     fputs("<div>Share of youth on juvenile probation who are ", out);
     rep_html_text(out, measure_words(in->measure));
-    fputs(", statewide</div>\n", out);
+    fputs(partial ? ", in the counties that responded</div>\n" : ", statewide</div>\n", out);
     rate_sentence(out, s, in->level, "headline-estimate");
-    fputs("\n</div>\n<div class=\"card\">\n<div>Estimated number of such youth among all "
-          "youth on probation", out);
-    if (e->youth_total > 0)
-        fprintf(out, " (%ld)", e->youth_total);
-    fputs("</div>\n", out);
+    fputs("\n</div>\n<div class=\"card\">\n", out);
+    if (partial) {
+        snprintf(base, sizeof base, "%ld", e->youth_covered);
+        fputs("<div>Estimated number of such youth among the ", out);
+        rep_html_count(out, base);
+        fputs(" youth on probation in the counties that responded</div>\n", out);
+    } else {
+        fputs("<div>Estimated number of such youth among all youth on probation", out);
+        if (e->youth_total > 0) {
+            snprintf(base, sizeof base, "%ld", e->youth_total);
+            fputs(" (", out);
+            rep_html_count(out, base);
+            fputs(")", out);
+        }
+        fputs("</div>\n", out);
+    }
     if (s->marks.total == REP_MARK_SHOW) {
-        fprintf(out, "<div class=\"big\" id=\"headline-total\">%s</div>", s->cell[REP_PUB_TOTAL]);
-        fprintf(out, "<div class=\"ci\">%.0f%% confidence interval ", in->level * 100);
-        rep_html_text(out, s->cell[REP_PUB_TOTAL_CI_LOW]);
+        fputs("<div class=\"big\" id=\"headline-total\">", out);
+        rep_html_count(out, s->cell[REP_PUB_TOTAL]);
+        fprintf(out, "</div><div class=\"ci\">%.0f%% confidence interval ", in->level * 100);
+        rep_html_count(out, s->cell[REP_PUB_TOTAL_CI_LOW]);
         fputs(" to ", out);
-        rep_html_text(out, s->cell[REP_PUB_TOTAL_CI_HIGH]);
+        rep_html_count(out, s->cell[REP_PUB_TOTAL_CI_HIGH]);
         fputs("</div>", out);
     } else if (s->marks.total == REP_MARK_NA) {
         fputs("<div class=\"big\">-</div><div class=\"ci\">no survey frame for the year: "
@@ -312,7 +364,24 @@ static void write_headline(FILE *out, const struct rep_report_input *in,
         rep_html_text(out, s->cell[REP_PUB_TOTAL]);
         fputs("</div><div class=\"ci\">hidden to protect small numbers</div>", out);
     }
-    fputs("\n</div>\n</section>\n", out);
+    fputs("\n</div>\n", out);
+    if (nmissing > 0) {
+        /* The number is never extrapolated to a county that sent nothing. */
+        fputs("<p class=\"coverage-note\" id=\"headline-coverage\">No responses were received "
+              "from ", out);
+        rep_html_text(out, missing);
+        if (partial)
+            fprintf(out, ". These figures describe only the youth on probation in the %zu "
+                         "counties that responded (%.0f%% of all youth on probation in the "
+                         "state); they are not an estimate for ",
+                    in->ncounties - nmissing, floor(e->coverage_youth * 100));
+        else
+            fputs(". These figures describe only the counties that responded; they are not "
+                  "an estimate for ", out);
+        rep_html_text(out, missing);
+        fputs(".</p>\n", out);
+    }
+    fputs("</section>\n", out);
 }
 
 static void write_officers(FILE *out, const struct rep_report_input *in,

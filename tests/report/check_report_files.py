@@ -339,7 +339,8 @@ def main():
         if parser.ids.get('headline-estimate') != state['estimate_pct'] + '%':
             fail(f'headline {parser.ids.get("headline-estimate")!r}, table '
                  f'{state["estimate_pct"]}%')
-    if is_int(state['total_estimate']) and parser.ids.get('headline-total') != state['total_estimate']:
+    if is_int(state['total_estimate']) and \
+            (parser.ids.get('headline-total') or '').replace(',', '') != state['total_estimate']:
         fail(f'headline total {parser.ids.get("headline-total")!r}, table {state["total_estimate"]}')
     # Figures draw exactly the published rates.
     shown = {r['fips'] for r in county[:-1] if is_int(r['estimate_pct'].replace('.', ''))}
