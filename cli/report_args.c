@@ -14,7 +14,7 @@
 #include "prev_git.h"
 
 enum { OPT_YEAR = 1, OPT_OUT, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_MIN_CELL,
-       OPT_TREND_COUNTIES, OPT_PROTECTION, OPT_INTERNAL, OPT_MIN_COVERAGE };
+       OPT_TREND_COUNTIES, OPT_PROTECTION, OPT_INTERNAL, OPT_MIN_COVERAGE, OPT_PDF };
 
 int report_args_parse(int argc, char **argv, const struct cli_command *self,
                       bool publishes, struct report_args *a)
@@ -31,6 +31,7 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         {"protection", required_argument, NULL, OPT_PROTECTION},
         {"internal", required_argument, NULL, OPT_INTERNAL},
         {"min-coverage", required_argument, NULL, OPT_MIN_COVERAGE},
+        {"pdf", no_argument, NULL, OPT_PDF},
         SAE_ARGS_LONGOPTS,
         SAE_ARGS_LONGOPT_OFF,
         {NULL, 0, NULL, 0},
@@ -112,6 +113,11 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
                 return cli_usage_error(cmd, "--min-coverage applies to 'report' and 'publish'");
             if (!cli_double_arg(cmd, "--min-coverage", optarg, 0.0, 1.0, &a->opt.min_coverage))
                 return PREV_EX_USAGE;
+            break;
+        case OPT_PDF:
+            if (strcmp(cmd, "report") != 0)
+                return cli_usage_error(cmd, "--pdf applies to 'report' only");
+            a->pdf = true;
             break;
         case OPT_INTERNAL:
             /* The analysts' full-precision document, outside the public folder. */

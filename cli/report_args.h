@@ -14,6 +14,7 @@ struct report_args {
     struct rep_report_options opt;
     const char *out_dir;
     const char *internal_dir;       /* report --internal: estimates.json goes there */
+    bool pdf;                       /* report --pdf: also report.pdf (Chromium) */
     struct sae_args sae;            /* report only: on unless --no-small-area */
 };
 

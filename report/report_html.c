@@ -80,7 +80,8 @@ static const char css[] =
     "font-variant-numeric:tabular-nums}\n"
     "th{background:#f2f6fb;vertical-align:bottom}th:first-child,td:first-child{text-align:left}"
     "\n"
-    "td{white-space:nowrap}.scroll{overflow-x:auto}\n"
+    "td .ci{display:block;font-size:.88em;color:#444;white-space:nowrap}\n"
+    ".tablewrap{max-width:100%}\n"
     "tr.state td{font-weight:700;border-top:2px solid #888}\n"
     "td.change.marked{font-weight:700}\n"
     ".notes{font-size:.85em;color:#333}.notes li{margin:.2em 0}\n"
@@ -91,8 +92,27 @@ static const char css[] =
     "code{font-size:.9em}\n"
     "footer{margin-top:3em;font-size:.8em;color:#555;border-top:1px solid #ccc;padding-top:8px}"
     "\n"
-    "@media print{body{max-width:none;padding:0}h2{break-after:avoid}figure,table{break-inside:"
-    "avoid}}\n";
+    /* Paper: each section on a new page; never a break inside a table row,
+     * a figure or a card; header rows repeat on every page a table spans;
+     * the footer (survey year, page number) is the @page rule the page
+     * writes with its year (print_rules). */
+    "@media print{body{max-width:none;padding:0;font-size:10pt}"
+    "section>h2{break-before:page}h2,h3{break-after:avoid}"
+    "tr,figure,.card,.coverage-note,.key-findings{break-inside:avoid}"
+    "thead{display:table-header-group}tfoot{display:table-footer-group}"
+    "svg{max-height:9in}footer{break-inside:avoid}}\n";
+
+/* The page's print footer: survey year left, page number right. Chromium
+ * (--print-to-pdf, and a reader's own print dialog) prints @page margin
+ * boxes. */
+static void print_rules(FILE *out, int survey_year)
+{
+    fprintf(out, "@page{size:auto;margin:15mm 15mm 18mm 15mm;"
+                 "@bottom-left{content:\"Minor victims of sex trafficking on juvenile probation, "
+                 "Arizona, survey year %d\";font-size:8pt;color:#555}"
+                 "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);"
+                 "font-size:8pt;color:#555}}\n", survey_year);
+}
 
 /* "2.3% (95% CI 1.8% to 2.9%)" from a published row, or the reason it is
  * not shown. */
@@ -121,111 +141,43 @@ static void cell(FILE *out, const char *s)
     fputs("</td>", out);
 }
 
-/* A published table with its footnotes and NCHS reasons; with a trend
- * (the county table when the database holds earlier years), the change
- * since the last survey as a last column. */
-static void write_table(FILE *out, const struct rep_pub_table *t, const char *id, double level,
-                        const struct rep_report_trend *trend)
+/* A count for people: thousands separated ("1,277"), symbols as they are. */
+static void count_cell(FILE *out, const char *s)
 {
-    bool officers = t->measure == AN_MEASURE_OFFICER_ANY;
+    fputs("<td>", out);
+    rep_html_count(out, s);
+    fputs("</td>", out);
+}
+
+/* "6.1%" with its interval on the line below, or the row's symbol. */
+static void rate_cell(FILE *out, bool shown, const char *est, const char *lo, const char *hi,
+                      const char *cls)
+{
+    fprintf(out, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+    if (shown) {
+        fprintf(out, "%s%%<span class=\"ci\"> (%s%% to %s%%)</span>", est, lo, hi);
+    } else {
+        rep_html_text(out, est);
+    }
+    fputs("</td>", out);
+}
+
+/* The footnotes a table's rows use, and the reasons of every row that
+ * has them (the model-based ones under the model table). */
+static void write_notes(FILE *out, const struct rep_pub_table *t, bool model)
+{
     char text[600];
 
-    fprintf(out, "<div class=\"scroll\"><table id=\"%s\">\n<thead><tr><th>County</th><th>Respondents / officers"
-                 "</th><th>Coverage</th>", id);
-    if (!officers)
-        fputs("<th>Youth on responding caseloads</th><th>Victims identified</th>", out);
-    else
-        fputs("<th>Officers with a confirmed victim</th>", out);
-    fprintf(out, "<th>%s</th><th>%.0f%% CI</th>", officers ? "Share of officers" : "Estimate",
-            level * 100);
-    if (t->has_sae)
-        fprintf(out, "<th class=\"model\">Model-based estimate</th><th class=\"model\">"
-                     "Model-based %.0f%% CI</th><th class=\"model\">Model reliability</th>",
-                level * 100);
-    fprintf(out, "<th>%s</th><th>%.0f%% CI</th><th>Reliability</th>",
-            officers ? "Estimated officers with a confirmed victim"
-                     : "Estimated victims on probation",
-            level * 100);
-    if (trend != NULL)
-        fprintf(out, "<th class=\"change\">Change since %d (percentage points)<sup>t</sup></th>",
-                trend->trend->years[trend->trend->nyears - 2]);
-    fputs("</tr></thead>\n<tbody>\n", out);
-    for (size_t i = 0; i < t->nrows; i++) {
-        const struct rep_pub_row *r = &t->row[i];
-        bool state = i + 1 == t->nrows;
-        fprintf(out, "<tr%s data-fips=\"%s\">", state ? " class=\"state\"" : "",
-                r->cell[REP_PUB_FIPS]);
-        fputs("<td>", out);
-        rep_html_text(out, r->cell[REP_PUB_COUNTY]);
-        if (r->cell[REP_PUB_NOTES][0] != '\0') {
-            fputs("<sup>", out);
-            rep_html_text(out, r->cell[REP_PUB_NOTES]);
-            fputs("</sup>", out);
-        }
-        fputs("</td>", out);
-        fprintf(out, "<td>%s / %s</td>", r->cell[REP_PUB_RESPONDENTS], r->cell[REP_PUB_OFFICERS]);
-        if (strcmp(r->cell[REP_PUB_COVERAGE], "-") == 0)
-            cell(out, "-");
-        else
-            fprintf(out, "<td>%s%%</td>", r->cell[REP_PUB_COVERAGE]);
-        if (!officers)
-            cell(out, r->cell[REP_PUB_YOUTH_N]);
-        cell(out, r->cell[REP_PUB_CASES]);
-        if (r->plotted) {
-            fprintf(out, "<td>%s%%</td><td>%s%% to %s%%</td>", r->cell[REP_PUB_ESTIMATE],
-                    r->cell[REP_PUB_CI_LOW], r->cell[REP_PUB_CI_HIGH]);
-        } else {
-            cell(out, r->cell[REP_PUB_ESTIMATE]);
-            cell(out, r->cell[REP_PUB_CI_LOW]);
-        }
-        if (t->has_sae) {
-            const struct rep_pub_sae_row *m = &t->sae[i];
-            if (m->plotted)
-                fprintf(out, "<td class=\"model\">%s%%</td><td class=\"model\">%s%% to "
-                             "%s%%</td>", m->cell[REP_PUB_SAE_ESTIMATE],
-                        m->cell[REP_PUB_SAE_CI_LOW], m->cell[REP_PUB_SAE_CI_HIGH]);
-            else
-                fprintf(out, "<td class=\"model\">%s</td><td class=\"model\">%s</td>",
-                        m->cell[REP_PUB_SAE_ESTIMATE], m->cell[REP_PUB_SAE_CI_LOW]);
-            fprintf(out, "<td class=\"model\">%s</td>", m->cell[REP_PUB_SAE_FLAG]);
-        }
-        cell(out, r->cell[REP_PUB_TOTAL]);
-        if (r->marks.total == REP_MARK_SHOW) {
-            fputs("<td>", out);
-            rep_html_text(out, r->cell[REP_PUB_TOTAL_CI_LOW]);
-            fputs(" to ", out);
-            rep_html_text(out, r->cell[REP_PUB_TOTAL_CI_HIGH]);
-            fputs("</td>", out);
-        } else {
-            cell(out, r->cell[REP_PUB_TOTAL_CI_LOW]);
-        }
-        cell(out, r->cell[REP_PUB_FLAG]);
-        if (trend != NULL) {
-            char change[32];
-            bool marked;
-            rep_report_change_cell(trend, i, change, sizeof change, &marked);
-            fprintf(out, "<td class=\"change%s\">%s</td>", marked ? " marked" : "", change);
-        }
-        fputs("</tr>\n", out);
-    }
-    fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
     for (int n = 0; n < REP_NOTE_N; n++) {
-        if (!t->used[n])
+        bool is_model = n >= REP_NOTE_SAE_NCHS;
+        if (!t->used[n] || is_model != model)
             continue;
         rep_note_text((enum rep_note)n, t, text, sizeof text);
         fprintf(out, "<li><sup>%s</sup> ", rep_note_key((enum rep_note)n));
         rep_html_text(out, text);
         fputs("</li>\n", out);
     }
-    if (trend != NULL)
-        fprintf(out, "<li><sup>t</sup> Change in the estimate from %d to %d, in percentage "
-                "points. &#9650; or &#9660; marks a change whose %.0f%% confidence interval "
-                "excludes zero (each year is a separate sample: the variances add; no "
-                "adjustment for the %zu rows tested together). \"-\": not shown, because "
-                "the estimate of either year is suppressed or hidden.</li>\n",
-                trend->trend->years[trend->trend->nyears - 2],
-                trend->trend->years[trend->trend->nyears - 1], level * 100, t->nrows);
-    for (size_t i = 0; i < t->nrows; i++) {
+    for (size_t i = 0; !model && i < t->nrows; i++) {
         const struct rep_pub_row *r = &t->row[i];
         if (r->reasons[0] == '\0')
             continue;
@@ -236,7 +188,7 @@ static void write_table(FILE *out, const struct rep_pub_table *t, const char *id
         rep_html_text(out, r->reasons);
         fputs("</li>\n", out);
     }
-    for (size_t i = 0; t->has_sae && i < t->nrows; i++) {
+    for (size_t i = 0; model && t->has_sae && i < t->nrows; i++) {
         const struct rep_pub_sae_row *m = &t->sae[i];
         if (m->reasons[0] == '\0')
             continue;
@@ -248,7 +200,127 @@ static void write_table(FILE *out, const struct rep_pub_table *t, const char *id
         rep_html_text(out, m->reasons);
         fputs("</li>\n", out);
     }
+}
+
+/* The county name with its footnote keys. */
+static void county_cell(FILE *out, const char *county, const char *keys)
+{
+    fputs("<td>", out);
+    rep_html_text(out, county);
+    if (keys[0] != '\0') {
+        fputs("<sup>", out);
+        rep_html_text(out, keys);
+        fputs("</sup>", out);
+    }
+    fputs("</td>", out);
+}
+
+/* The direct estimates of a published table, seven columns at most so
+ * that it fits a screen of 1280 px and a portrait page: each interval
+ * under its estimate; the model-based estimates and the change over time
+ * have tables of their own (write_model_table, write_change_table). */
+static void write_table(FILE *out, const struct rep_pub_table *t, const char *id, double level)
+{
+    bool officers = t->measure == AN_MEASURE_OFFICER_ANY;
+
+    fprintf(out, "<div class=\"tablewrap\"><table id=\"%s\">\n<thead><tr><th>County</th>"
+                 "<th>Officers who responded (share)</th>", id);
+    if (!officers)
+        fputs("<th>Youth on their caseloads</th><th>Victims identified</th>", out);
+    else
+        fputs("<th>Officers with a confirmed victim</th>", out);
+    fprintf(out, "<th>%s (%.0f%% CI)</th>", officers ? "Share of officers" : "Estimate",
+            level * 100);
+    fprintf(out, "<th>%s (%.0f%% CI)</th><th>Reliability</th>",
+            officers ? "Estimated officers with a confirmed victim"
+                     : "Estimated victims on probation",
+            level * 100);
+    fputs("</tr></thead>\n<tbody>\n", out);
+    for (size_t i = 0; i < t->nrows; i++) {
+        const struct rep_pub_row *r = &t->row[i];
+        bool state = i + 1 == t->nrows;
+        fprintf(out, "<tr%s data-fips=\"%s\">", state ? " class=\"state\"" : "",
+                r->cell[REP_PUB_FIPS]);
+        county_cell(out, r->cell[REP_PUB_COUNTY], r->cell[REP_PUB_NOTES]);
+        fputs("<td>", out);
+        rep_html_count(out, r->cell[REP_PUB_RESPONDENTS]);
+        fputs(" of ", out);
+        rep_html_count(out, r->cell[REP_PUB_OFFICERS]);
+        if (strcmp(r->cell[REP_PUB_COVERAGE], "-") != 0)
+            fprintf(out, "<span class=\"ci\"> (%s%%)</span>", r->cell[REP_PUB_COVERAGE]);
+        fputs("</td>", out);
+        if (!officers)
+            count_cell(out, r->cell[REP_PUB_YOUTH_N]);
+        count_cell(out, r->cell[REP_PUB_CASES]);
+        rate_cell(out, r->plotted, r->cell[REP_PUB_ESTIMATE], r->cell[REP_PUB_CI_LOW],
+                  r->cell[REP_PUB_CI_HIGH], NULL);
+        fputs("<td>", out);
+        rep_html_count(out, r->cell[REP_PUB_TOTAL]);
+        if (r->marks.total == REP_MARK_SHOW) {
+            fputs("<span class=\"ci\"> (", out);
+            rep_html_count(out, r->cell[REP_PUB_TOTAL_CI_LOW]);
+            fputs(" to ", out);
+            rep_html_count(out, r->cell[REP_PUB_TOTAL_CI_HIGH]);
+            fputs(")</span>", out);
+        }
+        fputs("</td>", out);
+        cell(out, r->cell[REP_PUB_FLAG]);
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
+    write_notes(out, t, false);
     fputs("</ul>\n", out);
+}
+
+/* The model-based estimates, one row per county (the state: "-"). */
+static void write_model_table(FILE *out, const struct rep_pub_table *t, double level)
+{
+    fputs("<section id=\"model-based\">\n<h2>Model-based estimates</h2>\n", out);
+    fprintf(out, "<div class=\"tablewrap\"><table id=\"model-table\">\n<thead><tr>"
+                 "<th>County</th><th class=\"model\">Model-based estimate (%.0f%% CI)</th>"
+                 "<th class=\"model\">Reliability of the model-based estimate</th></tr></thead>"
+                 "\n<tbody>\n", level * 100);
+    for (size_t i = 0; i < t->nrows; i++) {
+        const struct rep_pub_sae_row *m = &t->sae[i];
+        fprintf(out, "<tr%s data-fips=\"%s\">", i + 1 == t->nrows ? " class=\"state\"" : "",
+                t->row[i].cell[REP_PUB_FIPS]);
+        cell(out, t->row[i].cell[REP_PUB_COUNTY]);
+        rate_cell(out, m->plotted, m->cell[REP_PUB_SAE_ESTIMATE], m->cell[REP_PUB_SAE_CI_LOW],
+                  m->cell[REP_PUB_SAE_CI_HIGH], "model");
+        fprintf(out, "<td class=\"model\">%s</td></tr>\n", m->cell[REP_PUB_SAE_FLAG]);
+    }
+    fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
+    write_notes(out, t, true);
+    fputs("</ul>\n</section>\n", out);
+}
+
+/* The change since the previous survey, one row per county. */
+static void write_change_table(FILE *out, const struct rep_pub_table *t, double level,
+                               const struct rep_report_trend *trend)
+{
+    int from = trend->trend->years[trend->trend->nyears - 2];
+    int to = trend->trend->years[trend->trend->nyears - 1];
+
+    fprintf(out, "<section id=\"change\">\n<h2>Change since %d</h2>\n", from);
+    fprintf(out, "<div class=\"tablewrap\"><table id=\"change-table\">\n<thead><tr>"
+                 "<th>County</th><th class=\"change\">Change since %d (percentage points)"
+                 "<sup>t</sup></th></tr></thead>\n<tbody>\n", from);
+    for (size_t i = 0; i < t->nrows; i++) {
+        char change[32];
+        bool marked;
+        rep_report_change_cell(trend, i, change, sizeof change, &marked);
+        fprintf(out, "<tr%s data-fips=\"%s\">", i + 1 == t->nrows ? " class=\"state\"" : "",
+                t->row[i].cell[REP_PUB_FIPS]);
+        cell(out, t->row[i].cell[REP_PUB_COUNTY]);
+        fprintf(out, "<td class=\"change%s\">%s</td></tr>\n", marked ? " marked" : "", change);
+    }
+    fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
+    fprintf(out, "<li><sup>t</sup> Change in the estimate from %d to %d, in percentage "
+            "points. &#9650; or &#9660; marks a change whose %.0f%% confidence interval "
+            "excludes zero (each year is a separate sample: the variances add; no "
+            "adjustment for the %zu rows tested together). \"-\": not shown, because "
+            "the estimate of either year is suppressed or hidden.</li>\n</ul>\n</section>\n",
+            from, to, level * 100, t->nrows);
 }
 
 static void write_header(FILE *out, const struct rep_report_input *in,
@@ -397,7 +469,7 @@ static void write_officers(FILE *out, const struct rep_report_input *in,
           out);
     rate_sentence(out, s, in->level, "officer-estimate");
     fputs("</div></div>\n", out);
-    write_table(out, t, "officer-table", in->level, NULL);
+    write_table(out, t, "officer-table", in->level);
     fputs("</section>\n", out);
 }
 
@@ -509,7 +581,9 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", out);
     fprintf(out, "<title>Minor victims of sex trafficking on juvenile probation, Arizona %d"
-                 "</title>\n<style>\n%s</style>\n</head>\n<body>\n", in->survey_year, css);
+                 "</title>\n<style>\n%s", in->survey_year, css);
+    print_rules(out, in->survey_year);
+    fputs("</style>\n</head>\n<body>\n", out);
     write_header(out, in, main);
     write_headline(out, in, main);
 
@@ -518,8 +592,12 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
     rep_html_text(out, measure_words(in->measure));
     fputs(", with the estimated number among all youth on probation in the county.</p>\n", out);
     rep_sae_write_intro_html(out, in);
-    write_table(out, main, "county-table", in->level, with_trend ? &trend : NULL);
+    write_table(out, main, "county-table", in->level);
     fputs("</section>\n", out);
+    if (main->has_sae)
+        write_model_table(out, main, in->level);
+    if (with_trend)
+        write_change_table(out, main, in->level, &trend);
 
     fputs("<section id=\"forest-plot\">\n<h2>Estimates and their uncertainty</h2>\n<figure>\n",
           out);
