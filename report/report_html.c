@@ -6,6 +6,7 @@
 #include "report_model.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *measure_words(enum an_measure m)
@@ -215,6 +216,37 @@ static void county_cell(FILE *out, const char *county, const char *keys)
     fputs("</td>", out);
 }
 
+/* The flag cell in words for the page (the CSV keeps the codes). */
+static const char *reliability_words(const char *flag)
+{
+    if (strcmp(flag, "present") == 0)
+        return "reliable";
+    if (strcmp(flag, "review") == 0)
+        return "use with caution";
+    if (strcmp(flag, "suppress") == 0)
+        return "not shown: too uncertain";
+    if (strcmp(flag, "hidden") == 0)
+        return "not shown: small numbers";
+    if (strcmp(flag, "no data") == 0)
+        return "no responses";
+    return flag;
+}
+
+/* "December 4, 2026" from "2026-12-04T22:29:12Z"; the text as it is when
+ * it is not such a date. */
+static void date_words(FILE *out, const char *iso)
+{
+    static const char *const months[] = {"January", "February", "March", "April", "May",
+                                         "June", "July", "August", "September", "October",
+                                         "November", "December"};
+    int y, m, d;
+
+    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+        fprintf(out, "%s %d, %d", months[m - 1], d, y);
+    else
+        rep_html_text(out, iso);
+}
+
 /* The direct estimates of a published table, seven columns at most so
  * that it fits a screen of 1280 px and a portrait page: each interval
  * under its estimate; the model-based estimates and the change over time
@@ -264,7 +296,7 @@ static void write_table(FILE *out, const struct rep_pub_table *t, const char *id
             fputs(")</span>", out);
         }
         fputs("</td>", out);
-        cell(out, r->cell[REP_PUB_FLAG]);
+        cell(out, reliability_words(r->cell[REP_PUB_FLAG]));
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
@@ -330,9 +362,12 @@ static void write_header(FILE *out, const struct rep_report_input *in,
                  "officers</p>\n<h1>Minor victims of sex trafficking among youth on juvenile "
                  "probation in Arizona, survey year %d</h1>\n", in->survey_year);
     fputs("<p class=\"meta\">Data as of <time id=\"data-as-of\">", out);
-    rep_html_text(out, in->data_as_of[0] != '\0' ? in->data_as_of : "unknown");
+    if (in->data_as_of[0] != '\0')
+        date_words(out, in->data_as_of);
+    else
+        fputs("unknown", out);
     fputs("</time> &middot; generated ", out);
-    rep_html_text(out, in->generated_at);
+    date_words(out, in->generated_at);
     fputs(" by prevalence ", out);
     rep_html_text(out, in->tool_version);
     if (in->git_commit[0] != '\0') {
@@ -454,6 +489,108 @@ static void write_headline(FILE *out, const struct rep_report_input *in,
         fputs(".</p>\n", out);
     }
     fputs("</section>\n", out);
+}
+
+/* "Key findings": three to five sentences for a reader who reads nothing
+ * else, written from the published cells only (no number the tables do
+ * not print). */
+static void write_key_findings(FILE *out, const struct rep_report_input *in,
+                               const struct rep_pub_table *t,
+                               const struct rep_report_trend *trend)
+{
+    const struct rep_pub_row *s = &t->row[t->nrows - 1];
+    const struct an_estimate_row *e = &in->rows[t->nrows - 1];
+    size_t shown = 0, small = 0, uncertain = 0, nodata = 0, nc = t->nrows - 1;
+    char missing[400], reason[96];
+    size_t nmissing = missing_counties(in, missing, sizeof missing);
+
+    for (size_t i = 0; i < nc; i++) {
+        const struct rep_pub_row *r = &t->row[i];
+        if (r->plotted)
+            shown++;
+        else if (r->notes[REP_NOTE_NO_DATA])
+            nodata++;
+        else if (r->notes[REP_NOTE_SMALL] || r->notes[REP_NOTE_PROTECT])
+            small++;
+        else
+            uncertain++;
+    }
+    fputs("<section id=\"key-findings\" class=\"key-findings\">\n<h3>Key findings</h3>\n<ul>\n",
+          out);
+    fputs("<li>", out);
+    if (e->low_coverage) {
+        an_coverage_reason(e->coverage_youth, reason, sizeof reason);
+        fputs("There is no statewide estimate this year: ", out);
+        rep_html_text(out, reason);
+        fputs(".", out);
+    } else if (s->plotted) {
+        fprintf(out, "An estimated %s%% of youth on juvenile probation%s are ",
+                s->cell[REP_PUB_ESTIMATE], nmissing > 0 ? " in the counties that responded" : "");
+        rep_html_text(out, measure_words(in->measure));
+        fprintf(out, " (%.0f%% confidence interval %s%% to %s%%)", in->level * 100,
+                s->cell[REP_PUB_CI_LOW], s->cell[REP_PUB_CI_HIGH]);
+        if (s->marks.total == REP_MARK_SHOW) {
+            fputs(": about ", out);
+            rep_html_count(out, s->cell[REP_PUB_TOTAL]);
+            fputs(" youth (", out);
+            rep_html_count(out, s->cell[REP_PUB_TOTAL_CI_LOW]);
+            fputs(" to ", out);
+            rep_html_count(out, s->cell[REP_PUB_TOTAL_CI_HIGH]);
+            fputs(")", out);
+        }
+        fputs(".", out);
+    } else {
+        fputs("The statewide estimate is not shown this year: it is too uncertain or would "
+              "reveal small numbers.", out);
+    }
+    fputs("</li>\n", out);
+    fprintf(out, "<li>Estimates can be shown for %zu of the %zu counties", shown, nc);
+    if (small + uncertain + nodata > 0) {
+        bool first = true;
+        fputs("; ", out);
+        if (small > 0) {
+            fprintf(out, "%zu %s hidden to protect small numbers", small,
+                    small == 1 ? "is" : "are");
+            first = false;
+        }
+        if (uncertain > 0) {
+            fprintf(out, "%s%zu %s too uncertain to publish", first ? "" : ", ", uncertain,
+                    uncertain == 1 ? "is" : "are");
+            first = false;
+        }
+        if (nodata > 0)
+            fprintf(out, "%s%zu sent no responses", first ? "" : ", ", nodata);
+    }
+    fputs(".</li>\n", out);
+    if (trend != NULL) {
+        char change[32];
+        bool marked;
+        int from = trend->trend->years[trend->trend->nyears - 2];
+        rep_report_change_cell(trend, nc, change, sizeof change, &marked);
+        if (marked)
+            fprintf(out, "<li>Since %d the statewide estimate has %s by %.1f percentage "
+                         "points, more than chance alone would explain.</li>\n", from,
+                    change[0] == '-' ? "fallen" : "risen", fabs(strtod(change, NULL)));
+        else if (strcmp(change, "-") != 0)
+            fprintf(out, "<li>The statewide estimate has not changed significantly since "
+                         "%d.</li>\n", from);
+    }
+    fputs("<li>", out);
+    rep_html_count(out, s->cell[REP_PUB_RESPONDENTS]);
+    fputs(" of ", out);
+    rep_html_count(out, s->cell[REP_PUB_OFFICERS]);
+    fputs(" juvenile probation officers", out);
+    if (strcmp(s->cell[REP_PUB_COVERAGE], "-") != 0)
+        fprintf(out, " (%s%%)", s->cell[REP_PUB_COVERAGE]);
+    fputs(" answered the survey; ", out);
+    if (nmissing == 0) {
+        fprintf(out, "all %zu counties responded.", nc);
+    } else {
+        fputs("no responses came from ", out);
+        rep_html_text(out, missing);
+        fputs(", so the figures do not cover their youth.", out);
+    }
+    fputs("</li>\n</ul>\n</section>\n", out);
 }
 
 static void write_officers(FILE *out, const struct rep_report_input *in,
@@ -585,6 +722,7 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
     print_rules(out, in->survey_year);
     fputs("</style>\n</head>\n<body>\n", out);
     write_header(out, in, main);
+    write_key_findings(out, in, main, with_trend ? &trend : NULL);
     write_headline(out, in, main);
 
     fputs("<section id=\"counties\">\n<h2>By county</h2>\n<p>", out);

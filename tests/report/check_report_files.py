@@ -248,7 +248,10 @@ def check_agreement(name, rows_csv, md_rows, html_rows, est, m, model_rows=None)
             exp.append(c['estimate_pct'])
         exp.append(f'{c["total_estimate"]} ({c["total_ci_low"]} to {c["total_ci_high"]})'
                    if is_int(c['total_estimate']) else c['total_estimate'])
-        exp.append(c['flag'])
+        # The flag in words on the page (the CSV keeps the code).
+        exp.append({'present': 'reliable', 'review': 'use with caution',
+                    'suppress': 'not shown: too uncertain', 'hidden': 'not shown: small numbers',
+                    'no data': 'no responses'}.get(c['flag'], c['flag']))
         if 'sae_estimate_pct' in c and (not model_rows or len(model_rows) != len(rows_csv) + 1):
             fail(f'report.html: the model-based table has {len(model_rows or []) - 1} rows')
         elif 'sae_estimate_pct' in c and model_rows is not None:
@@ -347,6 +350,23 @@ def main():
     if is_int(state['total_estimate']) and \
             (parser.ids.get('headline-total') or '').replace(',', '') != state['total_estimate']:
         fail(f'headline total {parser.ids.get("headline-total")!r}, table {state["total_estimate"]}')
+    # Key findings come first and repeat the published statewide cells.
+    kf = re.search(r'<section id="key-findings".*?</section>', page, re.S)
+    if not kf or page.index('id="key-findings"') > page.index('id="headline"'):
+        fail('report.html: no "Key findings" box before the headline')
+    else:
+        text = re.sub(r'<[^>]+>', '', kf.group(0)).replace(',', '')
+        n = len(re.findall(r'<li>', kf.group(0)))
+        if not 3 <= n <= 5:
+            fail(f'Key findings: {n} sentences, want 3 to 5')
+        if is_int(state['estimate_pct'].replace('.', '')) and \
+                f"{state['estimate_pct']}% of youth" not in text:
+            fail(f'Key findings do not give the statewide {state["estimate_pct"]}%')
+        if is_int(state['total_estimate']) and f"about {state['total_estimate']} youth" not in text:
+            fail(f'Key findings do not give the statewide total {state["total_estimate"]}')
+        shown = sum(1 for r in county[:-1] if is_int(r['estimate_pct'].replace('.', '')))
+        if f'shown for {shown} of the {len(county) - 1} counties' not in text:
+            fail(f'Key findings do not say {shown} of {len(county) - 1} counties are shown')
     # Figures draw exactly the published rates.
     shown = {r['fips'] for r in county[:-1] if is_int(r['estimate_pct'].replace('.', ''))}
     forest = set(re.findall(r'<g class="ci" data-fips="(\d+)"', page))

@@ -53,6 +53,10 @@ grep -q 'responding counties cover only 34% of youth on probation' <<<"$head" ||
 grep -q 'No responses were received from Maricopa' <<<"$head" ||
     fail "headline does not name Maricopa"
 grep -q 'id="headline-total"' <<<"$head" && fail "headline has a statewide number of victims"
+kf=$(sed -n '/<section id="key-findings"/,/<\/section>/p' "$work/low/report.html")
+grep -q 'There is no statewide estimate this year: responding counties cover only 34%' <<<"$kf" ||
+    fail "Key findings do not say why there is no statewide estimate: $kf"
+grep -q 'no responses came from Maricopa' <<<"$kf" || fail "Key findings do not name Maricopa"
 
 # Below 100% but above --min-coverage: what the number describes.
 "$PREVALENCE_BIN" -q report --year 2025 --out "$work/part" --min-coverage 0.3 ||
