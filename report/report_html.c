@@ -81,6 +81,8 @@ static const char css[] =
     "font-variant-numeric:tabular-nums}\n"
     "th{background:#f2f6fb;vertical-align:bottom}th:first-child,td:first-child{text-align:left}"
     "\n"
+    ".key-findings{border:2px solid #08519c;padding:4px 18px;margin:1em 0}"
+    ".key-findings h3{margin:.5em 0 .2em}.key-findings li{margin:.25em 0}\n"
     "td .ci{display:block;font-size:.88em;color:#444;white-space:nowrap}\n"
     ".tablewrap{max-width:100%}\n"
     "tr.state td{font-weight:700;border-top:2px solid #888}\n"
