@@ -127,6 +127,8 @@ static void row_header(struct an_estimate_row *row, const struct an_estimate_opt
     row->level = opt->level;
     row->officers_total = -1;
     row->youth_total = -1;
+    row->youth_covered = row->officers_covered = -1;
+    row->coverage_youth = row->coverage_officers = NAN;
     empty_numbers(row);
 }
 
@@ -258,8 +260,13 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
         row->ci_low = row->ci_high = row->estimate;
     }
     if (opt->has_frame && row->domain[0] == '\0') {
-        total_base = opt->measure == AN_MEASURE_OFFICER_ANY ? (double)row->officers_total
-                                                            : (double)row->youth_total;
+        /* For the state the base is the frame of the responding counties
+         * only (youth_covered): with all counties responding, the frame. */
+        long officers = row->officers_covered >= 0 ? row->officers_covered
+                                                   : row->officers_total;
+        long youth = row->youth_covered >= 0 ? row->youth_covered : row->youth_total;
+        total_base = opt->measure == AN_MEASURE_OFFICER_ANY ? (double)officers
+                                                            : (double)youth;
         row->has_total = true;
         row->total_estimate = total_base * row->estimate;
         row->total_ci_low = total_base * row->ci_low;
@@ -284,7 +291,7 @@ int an_estimate_rows(const struct an_county_sums *c, size_t ncounties,
 {
     struct an_stratum_moments m[64];
     struct an_estimate_row *state = &rows[ncounties];
-    long state_officers = 0, state_youth = 0;
+    long state_officers = 0, state_youth = 0, covered_officers = 0, covered_youth = 0;
     int rc;
 
     if (ncounties > sizeof m / sizeof m[0])
@@ -308,6 +315,10 @@ int an_estimate_rows(const struct an_county_sums *c, size_t ncounties,
         if (opt->has_frame && c[i].has_frame) {
             state_officers += c[i].officers_total;
             state_youth += c[i].youth_total;
+            if (c[i].respondents > 0) {
+                covered_officers += c[i].officers_total;
+                covered_youth += c[i].youth_total;
+            }
         }
     }
 
@@ -326,10 +337,47 @@ int an_estimate_rows(const struct an_county_sums *c, size_t ncounties,
     if (opt->has_frame) {
         state->officers_total = state_officers;
         state->youth_total = state_youth;
+        state->officers_covered = covered_officers;
+        state->youth_covered = covered_youth;
+        state->coverage_youth = state_youth > 0 ? (double)covered_youth / (double)state_youth
+                                                : NAN;
+        state->coverage_officers = state_officers > 0
+                                       ? (double)covered_officers / (double)state_officers
+                                       : NAN;
     }
     for (size_t i = 0; i < ncounties; i++)
         add_counts(state, &m[i], opt->measure);
-    return estimate_domain(state, m, ncounties, c, opt, err);
+    if ((rc = estimate_domain(state, m, ncounties, c, opt, err)) != 0)
+        return rc;
+    an_apply_coverage_rule(state, opt->min_coverage);
+    return 0;
+}
+
+void an_coverage_reason(double coverage_youth, char *buf, size_t size)
+{
+    /* Rounded down, so that a share just under the threshold never reads
+     * as the threshold itself ("only 80%" for 79.6%). */
+    snprintf(buf, size, "responding counties cover only %.0f%% of youth on probation",
+             floor(coverage_youth * 100.0));
+}
+
+void an_apply_coverage_rule(struct an_estimate_row *state, double min_coverage)
+{
+    char reason[96], rest[sizeof state->reasons];
+
+    if (!(min_coverage > 0) || isnan(state->coverage_youth)
+        || state->coverage_youth >= min_coverage)
+        return;
+    /* The statewide estimate then describes only the responding counties'
+     * youth; below the threshold it is not a statewide figure at all. */
+    state->low_coverage = true;
+    state->flag = AN_FLAG_SUPPRESS;
+    an_coverage_reason(state->coverage_youth, reason, sizeof reason);
+    memcpy(rest, state->reasons, sizeof rest);
+    if (rest[0] != '\0')
+        snprintf(state->reasons, sizeof state->reasons, "%s; %.200s", reason, rest);
+    else
+        snprintf(state->reasons, sizeof state->reasons, "%s", reason);
 }
 
 int an_estimate_domain_rows(const struct an_county_sums *whole, const struct an_county_sums *dom,

@@ -39,6 +39,9 @@ struct an_estimate_options {
     enum an_lonely_psu lonely;
     bool has_frame;    /* the year has a frame: weights and fpc from it */
     enum an_deff_cap deff_cap;   /* Korn-Graubard's cap, displayed and flag interval */
+    /* The state row is flagged suppress when the responding counties hold
+     * less than this share of the frame's youth (0: never). */
+    double min_coverage;
 };
 
 /* The stratum moments of county c for measure m, with the weight and fpc
@@ -70,6 +73,13 @@ int an_estimate_domain_rows(const struct an_county_sums *whole, const struct an_
                             size_t ncounties, const struct an_estimate_options *opt,
                             const char *domain, struct an_estimate_row *rows,
                             struct prev_error *err);
+
+/* The coverage rule for the state row (docs/methods.md, "Coverage of the
+ * statewide figures"): below min_coverage of the frame's youth in
+ * counties with respondents, the row is flagged suppress and its reasons
+ * start with an_coverage_reason(). min_coverage 0 never suppresses. */
+void an_apply_coverage_rule(struct an_estimate_row *state, double min_coverage);
+void an_coverage_reason(double coverage_youth, char *buf, size_t size);
 
 const char *an_lonely_psu_name(enum an_lonely_psu r);
 bool an_lonely_psu_parse(const char *name, enum an_lonely_psu *out);

@@ -53,7 +53,19 @@ struct an_estimate_row {
     enum an_flag flag;
     char reasons[320];
     char domain[24];          /* "" for whole counties; with --by role, the role */
+    /* The state row only (NaN elsewhere and without a frame): the share of
+     * the frame's youth (officers) in counties with respondents. The
+     * state's totals are taken over those counties only (youth_covered,
+     * officers_covered): a number of victims is never extrapolated to a
+     * county that sent nothing. */
+    double coverage_youth, coverage_officers;
+    long youth_covered, officers_covered;     /* -1 without a frame */
+    bool low_coverage;        /* coverage_youth below the options' min_coverage */
 };
+
+/* Default of --min-coverage: the statewide estimate is suppressed when the
+ * responding counties hold less than this share of the frame's youth. */
+#define AN_MIN_COVERAGE_DEFAULT 0.80
 
 /* Caveats an estimate carries in plain words (no frame, lonely PSU). */
 #define AN_MAX_NOTES 20

@@ -15,7 +15,7 @@ const char cmd_estimate_help[] =
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
     "           [--deff-cap after-fpc|before-fpc]\n"
     "           [--lonely-psu adjust|certainty|fail] [--by role]\n"
-    "           [--format table|csv|json|md]\n"
+    "           [--min-coverage 0.80] [--format table|csv|json|md]\n"
     "           [--small-area [--sae-fit reml|ml] [--covariates FILE.csv]\n"
     "            [--sae-transform none|arcsine] [--diagnostics]]\n"
     "\n"
@@ -44,6 +44,9 @@ const char cmd_estimate_help[] =
     "                     supervisor, other) as a domain of the whole design, per\n"
     "                     county and statewide: one block per role present, with\n"
     "                     a role column; no totals (the frame has no role counts)\n"
+    "  --min-coverage C   the Arizona row is flagged 'suppress' when the counties\n"
+    "                     with responses hold less than this share of the frame's\n"
+    "                     youth (0 to 1, default 0.80; 0 turns the rule off)\n"
     "  --format F         table (default on a terminal), csv (default otherwise),\n"
     "                     json, md\n"
     "  --small-area       add model-based county estimates (Fay-Herriot EBLUP):\n"
@@ -57,13 +60,17 @@ const char cmd_estimate_help[] =
     "  --diagnostics      print the model's diagnostics on stderr\n"
     "\n"
     "All 15 counties are always listed; one without respondents has an empty\n"
-    "estimate and flag 'suppress' (no data). Without a frame for the year the\n"
+    "estimate and flag 'suppress' (no data); a note on stderr names it, and the\n"
+    "Arizona row describes the responding counties only: its totals count their\n"
+    "youth, coverage_youth and coverage_officers (last columns) say what share\n"
+    "of the frame they hold. Without a frame for the year the\n"
     "weights are equal, there is no finite population correction and the totals are\n"
     "empty (a note says so on stderr and in JSON). Columns: docs/commands/estimate.md.\n"
     "Exit codes: 0 ok, 64 usage, 65 no responses for the year, an inconsistent\n"
     "frame or a lonely PSU with --lonely-psu fail, 69 database unavailable.\n";
 
-enum { OPT_YEAR = 1, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_DEFF_CAP, OPT_LONELY, OPT_BY, OPT_FORMAT };
+enum { OPT_YEAR = 1, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_DEFF_CAP, OPT_LONELY, OPT_BY, OPT_FORMAT,
+       OPT_MIN_COVERAGE };
 
 struct estimate_args {
     long year;
@@ -73,6 +80,7 @@ struct estimate_args {
     double level;
     enum an_deff_cap deff_cap;
     enum an_lonely_psu lonely;
+    double min_coverage;
     bool by_role;
     enum rep_format format;
     struct sae_args sae;
@@ -91,6 +99,7 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         {"lonely-psu", required_argument, NULL, OPT_LONELY},
         {"by", required_argument, NULL, OPT_BY},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"min-coverage", required_argument, NULL, OPT_MIN_COVERAGE},
         SAE_ARGS_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -103,6 +112,7 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         .level = 0.95,
         .deff_cap = AN_DEFF_CAP_DEFAULT,
         .lonely = AN_LONELY_ADJUST,
+        .min_coverage = AN_MIN_COVERAGE_DEFAULT,
         .format = cli_stdout_is_tty() ? REP_FORMAT_TABLE : REP_FORMAT_CSV,
     };
     sae_args_init(&a->sae, false);
@@ -144,6 +154,11 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
             if (!an_lonely_psu_parse(optarg, &a->lonely))
                 return cli_usage_error("estimate", "--lonely-psu expects adjust, certainty "
                                        "or fail, not '%s'", optarg);
+            break;
+        case OPT_MIN_COVERAGE:
+            if (!cli_double_arg("estimate", "--min-coverage", optarg, 0.0, 1.0,
+                                &a->min_coverage))
+                return PREV_EX_USAGE;
             break;
         case OPT_BY:
             if (strcmp(optarg, "role") != 0)
@@ -281,6 +296,7 @@ int cmd_estimate(int argc, char **argv)
             .deff_cap = a.deff_cap,
             .lonely = a.lonely,
             .has_frame = has_frame,
+            .min_coverage = a.min_coverage,
         };
         if (!a.by_role) {
             if ((rc = an_estimate_rows(counties, ncounties, &opt, rows + nrows, &err)) != 0)
@@ -305,6 +321,13 @@ int cmd_estimate(int argc, char **argv)
         bool in_output = a.format == REP_FORMAT_TABLE || a.format == REP_FORMAT_MD;
         if (!in_output && (frame_note || !cli_globals.quiet))
             fprintf(stderr, "prevalence estimate: note: %s\n", meta.notes[i]);
+    }
+    if (!a.by_role) {
+        /* Not silenced by --quiet: it changes what the statewide row means. */
+        char missing[600];
+        if (rep_missing_counties_note(rows, ncounties, a.min_coverage, missing,
+                                      sizeof missing) > 0)
+            fprintf(stderr, "prevalence estimate: note: %s\n", missing);
     }
     if (a.sae.small_area) {
         if ((sae = calloc(nrows, sizeof *sae)) == NULL) {

@@ -10,6 +10,7 @@ const char cmd_report_help[] =
     "usage: prevalence report --year YEAR --out FOLDER [--measure confirmed|any]\n"
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
     "           [--lonely-psu adjust|certainty|fail] [--min-cell 10]\n"
+    "           [--min-coverage 0.80] [--pdf]\n"
     "           [--trend-counties NAME,NAME,...] [--protection 3] [--internal DIR]\n"
     "           [--small-area | --no-small-area] [--sae-fit reml|ml]\n"
     "           [--covariates FILE.csv] [--sae-transform none|arcsine] [--diagnostics]\n"
@@ -49,6 +50,12 @@ const char cmd_report_help[] =
     "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
     "  --lonely-psu R     adjust (default), certainty or fail, as for 'estimate'\n"
     "  --min-cell N       smallest count published (default 10; 1 turns it off)\n"
+    "  --pdf              also print the page to report.pdf with headless Chromium\n"
+    "                     (US Letter or A4, its print layout); exit 69 without\n"
+    "                     Chromium (apt-get install chromium)\n"
+    "  --min-coverage C   no statewide estimate when the counties with responses\n"
+    "                     hold less than this share of the frame's youth (0 to 1,\n"
+    "                     default 0.80); the headline says why\n"
     "  --protection N     values every hidden count must keep for a reader of the\n"
     "                     published files (2 to 8, default 3); else exit 65\n"
     "  --internal DIR     also write estimates.json (every estimate at full precision,\n"
@@ -70,7 +77,8 @@ const char cmd_report_help[] =
     "Exit codes: 0 ok, 64 usage, 65 no responses for the year (or data the estimate\n"
     "refuses, or a small-area model asked for that cannot be fitted, or the disclosure\n"
     "audit refuses the publication: nothing is written), 66 covariates\n"
-    "file unreadable, 69 database unavailable, 73 cannot create FOLDER or a file, 74\n"
+    "file unreadable, 69 database unavailable (or --pdf without Chromium), 70\n"
+    "Chromium failed to print (report.html is written), 73 cannot create FOLDER or a file, 74\n"
     "write error.\n";
 
 int cmd_report(int argc, char **argv)
@@ -81,11 +89,15 @@ int cmd_report(int argc, char **argv)
     struct rep_sae_fit *fit = NULL;
     struct rep_outfiles *set = NULL, *iset = NULL;
     struct prev_error err;
+    char chromium[4096];
     int rc;
 
     prev_error_clear(&err);
     if ((rc = report_args_parse(argc, argv, &self, true, &a)) != 0)
         return rc == CLI_OPT_HELP ? 0 : rc;
+    /* Before anything is read or written: no half-done --pdf. */
+    if (a.pdf && (rc = rep_pdf_find_chromium(chromium, sizeof chromium, &err)) != 0)
+        goto done;
     if ((rc = report_data_load(&a, &d, &err)) != 0)
         goto done;
     if ((fit = calloc(1, sizeof *fit)) == NULL) {
@@ -118,6 +130,12 @@ int cmd_report(int argc, char **argv)
     if (!cli_globals.quiet)
         fprintf(stderr, "prevalence: report for survey year %d written to %s/report.html\n",
                 a.opt.survey_year, a.out_dir);
+    if (a.pdf) {
+        if ((rc = rep_pdf_print(chromium, a.out_dir, &err)) != 0)
+            goto done;
+        if (!cli_globals.quiet)
+            fprintf(stderr, "prevalence: printed to %s/report.pdf\n", a.out_dir);
+    }
 done:
     if (set != NULL)
         rep_outfiles_free(set);

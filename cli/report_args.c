@@ -14,7 +14,7 @@
 #include "prev_git.h"
 
 enum { OPT_YEAR = 1, OPT_OUT, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_MIN_CELL,
-       OPT_TREND_COUNTIES, OPT_PROTECTION, OPT_INTERNAL };
+       OPT_TREND_COUNTIES, OPT_PROTECTION, OPT_INTERNAL, OPT_MIN_COVERAGE, OPT_PDF };
 
 int report_args_parse(int argc, char **argv, const struct cli_command *self,
                       bool publishes, struct report_args *a)
@@ -30,6 +30,8 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         {"trend-counties", required_argument, NULL, OPT_TREND_COUNTIES},
         {"protection", required_argument, NULL, OPT_PROTECTION},
         {"internal", required_argument, NULL, OPT_INTERNAL},
+        {"min-coverage", required_argument, NULL, OPT_MIN_COVERAGE},
+        {"pdf", no_argument, NULL, OPT_PDF},
         SAE_ARGS_LONGOPTS,
         SAE_ARGS_LONGOPT_OFF,
         {NULL, 0, NULL, 0},
@@ -40,12 +42,14 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
     int c, rc;
 
     memset(a, 0, sizeof *a);
+    a->cmd = cmd;
     a->opt.measure = AN_MEASURE_CONFIRMED;
     a->opt.method = AN_DESIGN_KORN_GRAUBARD;
     a->opt.level = 0.95;
     a->opt.lonely = AN_LONELY_ADJUST;
     a->opt.min_cell = REP_MIN_CELL_DEFAULT;
     a->opt.protection = REP_PROTECTION_DEFAULT;
+    a->opt.min_coverage = AN_MIN_COVERAGE_DEFAULT;
     /* The report shows model-based estimates unless told not to; the
      * partner bundle is the data itself. */
     sae_args_init(&a->sae, publishes);
@@ -103,6 +107,17 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
                 return cli_usage_error(cmd, "--protection applies to 'report' and 'publish'");
             if (!cli_long_arg(cmd, "--protection", optarg, 2, 8, &a->opt.protection))
                 return PREV_EX_USAGE;
+            break;
+        case OPT_MIN_COVERAGE:
+            if (!publishes)
+                return cli_usage_error(cmd, "--min-coverage applies to 'report' and 'publish'");
+            if (!cli_double_arg(cmd, "--min-coverage", optarg, 0.0, 1.0, &a->opt.min_coverage))
+                return PREV_EX_USAGE;
+            break;
+        case OPT_PDF:
+            if (strcmp(cmd, "report") != 0)
+                return cli_usage_error(cmd, "--pdf applies to 'report' only");
+            a->pdf = true;
             break;
         case OPT_INTERNAL:
             /* The analysts' full-precision document, outside the public folder. */
@@ -179,6 +194,13 @@ int report_data_load(const struct report_args *a, struct rep_report_data **d,
         goto done;
     if ((rc = rep_report_load(conn, &a->opt, *d, err)) != 0)
         goto done;
+    {
+        /* Not silenced by --quiet: it changes what the statewide figures mean. */
+        char missing[600];
+        if (rep_missing_counties_note((*d)->rows, (*d)->in.ncounties, a->opt.min_coverage,
+                                      missing, sizeof missing) > 0)
+            fprintf(stderr, "prevalence %s: note: %s\n", a->cmd, missing);
+    }
     snprintf((*d)->in.tool_version, sizeof (*d)->in.tool_version, "%s", PREV_VERSION);
     snprintf((*d)->in.git_commit, sizeof (*d)->in.git_commit, "%s", PREV_GIT_DESCRIBE);
     generation_time((*d)->in.generated_at, sizeof (*d)->in.generated_at);

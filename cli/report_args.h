@@ -10,9 +10,11 @@
  * and reading the year's estimates from the database. */
 
 struct report_args {
+    const char *cmd;                /* "report", "publish" or "export", for notes */
     struct rep_report_options opt;
     const char *out_dir;
     const char *internal_dir;       /* report --internal: estimates.json goes there */
+    bool pdf;                       /* report --pdf: also report.pdf (Chromium) */
     struct sae_args sae;            /* report only: on unless --no-small-area */
 };
 

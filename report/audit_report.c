@@ -251,8 +251,12 @@ static int add_table(struct builder *b, const struct rep_report_input *in,
         add_ratio(b, ch, var, w, nvar, den, known_w, (struct bounds){v - 0.0005, v + 0.0005}, t);
     }
     if (sp->marks.total == REP_MARK_SHOW && s->has_total) {
-        double base = t->measure == AN_MEASURE_OFFICER_ANY ? (double)s->officers_total
-                                                           : (double)s->youth_total;
+        /* The frame of the responding counties (docs/methods.md, "Coverage
+         * of the statewide figures"): the whole frame when all responded. */
+        long officers = s->officers_covered >= 0 ? s->officers_covered : s->officers_total;
+        long youth = s->youth_covered >= 0 ? s->youth_covered : s->youth_total;
+        double base = t->measure == AN_MEASURE_OFFICER_ANY ? (double)officers
+                                                           : (double)youth;
         double tot = (double)rep_round_count(s->total_estimate);
         if (base > 0) {
             snprintf(ch, sizeof ch, "the %s's statewide estimated total (%s of %.0f)",

@@ -21,6 +21,15 @@ const char *const rep_estimate_columns[] = {
     NULL,
 };
 
+/* Appended after every other column (after the --small-area and --by
+ * columns too), so that no existing column moves. */
+const char *const rep_estimate_coverage_columns[] = {"coverage_youth", "coverage_officers", NULL};
+
+static struct rep_cell coverage_cell(const struct an_estimate_row *row, int k)
+{
+    return rep_cell_real(k == 0 ? row->coverage_youth : row->coverage_officers);
+}
+
 static const char *const format_names[] = {
     [REP_FORMAT_TABLE] = "table",
     [REP_FORMAT_CSV] = "csv",
@@ -101,6 +110,8 @@ static void write_csv(FILE *out, const struct rep_estimate_meta *meta,
         fprintf(out, ",%s", rep_sae_columns[k]);
     if (meta->by != NULL)
         fprintf(out, ",%s", meta->by);
+    for (int k = 0; rep_estimate_coverage_columns[k] != NULL; k++)
+        fprintf(out, ",%s", rep_estimate_coverage_columns[k]);
     fputc('\n', out);
     for (size_t r = 0; r < nrows; r++) {
         for (int k = 0; rep_estimate_columns[k] != NULL; k++) {
@@ -115,6 +126,10 @@ static void write_csv(FILE *out, const struct rep_estimate_meta *meta,
         if (meta->by != NULL) {
             fputc(',', out);
             rep_cell_csv(out, rep_cell_text(rows[r].domain));
+        }
+        for (int k = 0; rep_estimate_coverage_columns[k] != NULL; k++) {
+            fputc(',', out);
+            rep_cell_csv(out, coverage_cell(&rows[r], k));
         }
         fputc('\n', out);
     }
@@ -149,6 +164,9 @@ static json_t *build_json(const struct rep_estimate_meta *meta,
                                      rep_cell_json(sae_cell(&meta->sae[r], k))) == 0;
         if (ok && meta->by != NULL)
             ok = json_object_set_new(obj, meta->by, json_string(rows[r].domain)) == 0;
+        for (int k = 0; ok && rep_estimate_coverage_columns[k] != NULL; k++)
+            ok = json_object_set_new(obj, rep_estimate_coverage_columns[k],
+                                     rep_cell_json(coverage_cell(&rows[r], k))) == 0;
     }
     json_decref(notes);
     json_decref(arr);
@@ -166,6 +184,9 @@ json_t *rep_estimate_row_json(const struct an_estimate_row *row)
 
     for (int k = 0; ok && rep_estimate_columns[k] != NULL; k++)
         ok = json_object_set_new(obj, rep_estimate_columns[k], rep_cell_json(row_cell(row, k))) == 0;
+    for (int k = 0; ok && rep_estimate_coverage_columns[k] != NULL; k++)
+        ok = json_object_set_new(obj, rep_estimate_coverage_columns[k],
+                                 rep_cell_json(coverage_cell(row, k))) == 0;
     if (!ok) {
         json_decref(obj);
         return NULL;
@@ -350,4 +371,36 @@ void rep_estimate_json_write(FILE *out, const json_t *doc)
 {
     prev_json_write(out, doc);
     fputc('\n', out);
+}
+
+int rep_missing_counties_note(const struct an_estimate_row *rows, size_t ncounties,
+                              double min_coverage, char *buf, size_t size)
+{
+    const struct an_estimate_row *state = &rows[ncounties];
+    size_t missing = 0, len = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < ncounties; i++) {
+        if (rows[i].respondents > 0)
+            continue;
+        len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s",
+                                missing > 0 ? ", " : "no responses from ", rows[i].county);
+        missing++;
+        if (len >= size)
+            len = size - 1;
+    }
+    if (missing == 0)
+        return 0;
+    if (!isnan(state->coverage_youth)) {
+        char reason[96];
+        an_coverage_reason(state->coverage_youth, reason, sizeof reason);
+        if (state->low_coverage)
+            snprintf(buf + len, size - len, "; %s (below --min-coverage %g): no statewide "
+                     "estimate", reason, min_coverage);
+        else
+            snprintf(buf + len, size - len, "; the statewide row describes the responding "
+                     "counties only (%.1f%% of youth on probation), and its number of "
+                     "victims their youth", 100.0 * state->coverage_youth);
+    }
+    return (int)missing;
 }

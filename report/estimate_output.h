@@ -33,6 +33,16 @@ struct rep_estimate_meta {
 
 /* The CSV/JSON column names in order, NULL-terminated. */
 extern const char *const rep_estimate_columns[];
+/* coverage_youth, coverage_officers: written after all other columns
+ * (after the --small-area and --by ones), empty except in the state row. */
+extern const char *const rep_estimate_coverage_columns[];
+
+/* A note for stderr naming the counties without responses in
+ * rows[0..ncounties-1] (the state at rows[ncounties]) and what that does
+ * to the statewide figures. Returns how many counties are missing; buf is
+ * "" when none. */
+int rep_missing_counties_note(const struct an_estimate_row *rows, size_t ncounties,
+                              double min_coverage, char *buf, size_t size);
 
 /* Write rows[0..nrows-1] to out. Returns 0, or 74 (err filled) when the
  * write fails; 70 if JSON cannot be built. */

@@ -12,6 +12,7 @@
 #include "export.h"
 #include "outdir.h"
 #include "report_model.h"
+#include "report_pdf.h"
 #include "report_publish.h"
 #include "report_query.h"
 #include "sae_fit.h"

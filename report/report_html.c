@@ -6,6 +6,7 @@
 #include "report_model.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *measure_words(enum an_measure m)
@@ -73,13 +74,17 @@ static const char css[] =
     ".headline{display:flex;flex-wrap:wrap;gap:24px;margin:1.2em 0}\n"
     ".card{flex:1 1 300px;background:#f2f6fb;border-left:6px solid #08519c;padding:14px 18px}\n"
     ".card .big{font-size:2.4em;font-weight:700;color:#08519c;line-height:1.1}\n"
-    ".card .ci{color:#333}\n"
+    ".card .ci{color:#333}\n.coverage-note{flex:1 1 100%;margin:0;padding:8px 12px;"
+    "background:#fff4e5;border-left:6px solid #b35806}\n"
     "table{border-collapse:collapse;width:100%;font-size:.88em;margin:.6em 0}\n"
     "th,td{padding:4px 6px;border-bottom:1px solid #ddd;text-align:right;"
     "font-variant-numeric:tabular-nums}\n"
     "th{background:#f2f6fb;vertical-align:bottom}th:first-child,td:first-child{text-align:left}"
     "\n"
-    "td{white-space:nowrap}.scroll{overflow-x:auto}\n"
+    ".key-findings{border:2px solid #08519c;padding:4px 18px;margin:1em 0}"
+    ".key-findings h3{margin:.5em 0 .2em}.key-findings li{margin:.25em 0}\n"
+    "td .ci{display:block;font-size:.88em;color:#444;white-space:nowrap}\n"
+    ".tablewrap{max-width:100%}\n"
     "tr.state td{font-weight:700;border-top:2px solid #888}\n"
     "td.change.marked{font-weight:700}\n"
     ".notes{font-size:.85em;color:#333}.notes li{margin:.2em 0}\n"
@@ -90,8 +95,27 @@ static const char css[] =
     "code{font-size:.9em}\n"
     "footer{margin-top:3em;font-size:.8em;color:#555;border-top:1px solid #ccc;padding-top:8px}"
     "\n"
-    "@media print{body{max-width:none;padding:0}h2{break-after:avoid}figure,table{break-inside:"
-    "avoid}}\n";
+    /* Paper: each section on a new page; never a break inside a table row,
+     * a figure or a card; header rows repeat on every page a table spans;
+     * the footer (survey year, page number) is the @page rule the page
+     * writes with its year (print_rules). */
+    "@media print{body{max-width:none;padding:0;font-size:10pt}"
+    "section>h2{break-before:page}h2,h3{break-after:avoid}"
+    "tr,figure,.card,.coverage-note,.key-findings{break-inside:avoid}"
+    "thead{display:table-header-group}tfoot{display:table-footer-group}"
+    "svg{max-height:9in}footer{break-inside:avoid}}\n";
+
+/* The page's print footer: survey year left, page number right. Chromium
+ * (--print-to-pdf, and a reader's own print dialog) prints @page margin
+ * boxes. */
+static void print_rules(FILE *out, int survey_year)
+{
+    fprintf(out, "@page{size:auto;margin:15mm 15mm 18mm 15mm;"
+                 "@bottom-left{content:\"Minor victims of sex trafficking on juvenile probation, "
+                 "Arizona, survey year %d\";font-size:8pt;color:#555}"
+                 "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);"
+                 "font-size:8pt;color:#555}}\n", survey_year);
+}
 
 /* "2.3% (95% CI 1.8% to 2.9%)" from a published row, or the reason it is
  * not shown. */
@@ -120,111 +144,43 @@ static void cell(FILE *out, const char *s)
     fputs("</td>", out);
 }
 
-/* A published table with its footnotes and NCHS reasons; with a trend
- * (the county table when the database holds earlier years), the change
- * since the last survey as a last column. */
-static void write_table(FILE *out, const struct rep_pub_table *t, const char *id, double level,
-                        const struct rep_report_trend *trend)
+/* A count for people: thousands separated ("1,277"), symbols as they are. */
+static void count_cell(FILE *out, const char *s)
 {
-    bool officers = t->measure == AN_MEASURE_OFFICER_ANY;
+    fputs("<td>", out);
+    rep_html_count(out, s);
+    fputs("</td>", out);
+}
+
+/* "6.1%" with its interval on the line below, or the row's symbol. */
+static void rate_cell(FILE *out, bool shown, const char *est, const char *lo, const char *hi,
+                      const char *cls)
+{
+    fprintf(out, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+    if (shown) {
+        fprintf(out, "%s%%<span class=\"ci\"> (%s%% to %s%%)</span>", est, lo, hi);
+    } else {
+        rep_html_text(out, est);
+    }
+    fputs("</td>", out);
+}
+
+/* The footnotes a table's rows use, and the reasons of every row that
+ * has them (the model-based ones under the model table). */
+static void write_notes(FILE *out, const struct rep_pub_table *t, bool model)
+{
     char text[600];
 
-    fprintf(out, "<div class=\"scroll\"><table id=\"%s\">\n<thead><tr><th>County</th><th>Respondents / officers"
-                 "</th><th>Coverage</th>", id);
-    if (!officers)
-        fputs("<th>Youth on responding caseloads</th><th>Victims identified</th>", out);
-    else
-        fputs("<th>Officers with a confirmed victim</th>", out);
-    fprintf(out, "<th>%s</th><th>%.0f%% CI</th>", officers ? "Share of officers" : "Estimate",
-            level * 100);
-    if (t->has_sae)
-        fprintf(out, "<th class=\"model\">Model-based estimate</th><th class=\"model\">"
-                     "Model-based %.0f%% CI</th><th class=\"model\">Model reliability</th>",
-                level * 100);
-    fprintf(out, "<th>%s</th><th>%.0f%% CI</th><th>Reliability</th>",
-            officers ? "Estimated officers with a confirmed victim"
-                     : "Estimated victims on probation",
-            level * 100);
-    if (trend != NULL)
-        fprintf(out, "<th class=\"change\">Change since %d (percentage points)<sup>t</sup></th>",
-                trend->trend->years[trend->trend->nyears - 2]);
-    fputs("</tr></thead>\n<tbody>\n", out);
-    for (size_t i = 0; i < t->nrows; i++) {
-        const struct rep_pub_row *r = &t->row[i];
-        bool state = i + 1 == t->nrows;
-        fprintf(out, "<tr%s data-fips=\"%s\">", state ? " class=\"state\"" : "",
-                r->cell[REP_PUB_FIPS]);
-        fputs("<td>", out);
-        rep_html_text(out, r->cell[REP_PUB_COUNTY]);
-        if (r->cell[REP_PUB_NOTES][0] != '\0') {
-            fputs("<sup>", out);
-            rep_html_text(out, r->cell[REP_PUB_NOTES]);
-            fputs("</sup>", out);
-        }
-        fputs("</td>", out);
-        fprintf(out, "<td>%s / %s</td>", r->cell[REP_PUB_RESPONDENTS], r->cell[REP_PUB_OFFICERS]);
-        if (strcmp(r->cell[REP_PUB_COVERAGE], "-") == 0)
-            cell(out, "-");
-        else
-            fprintf(out, "<td>%s%%</td>", r->cell[REP_PUB_COVERAGE]);
-        if (!officers)
-            cell(out, r->cell[REP_PUB_YOUTH_N]);
-        cell(out, r->cell[REP_PUB_CASES]);
-        if (r->plotted) {
-            fprintf(out, "<td>%s%%</td><td>%s%% to %s%%</td>", r->cell[REP_PUB_ESTIMATE],
-                    r->cell[REP_PUB_CI_LOW], r->cell[REP_PUB_CI_HIGH]);
-        } else {
-            cell(out, r->cell[REP_PUB_ESTIMATE]);
-            cell(out, r->cell[REP_PUB_CI_LOW]);
-        }
-        if (t->has_sae) {
-            const struct rep_pub_sae_row *m = &t->sae[i];
-            if (m->plotted)
-                fprintf(out, "<td class=\"model\">%s%%</td><td class=\"model\">%s%% to "
-                             "%s%%</td>", m->cell[REP_PUB_SAE_ESTIMATE],
-                        m->cell[REP_PUB_SAE_CI_LOW], m->cell[REP_PUB_SAE_CI_HIGH]);
-            else
-                fprintf(out, "<td class=\"model\">%s</td><td class=\"model\">%s</td>",
-                        m->cell[REP_PUB_SAE_ESTIMATE], m->cell[REP_PUB_SAE_CI_LOW]);
-            fprintf(out, "<td class=\"model\">%s</td>", m->cell[REP_PUB_SAE_FLAG]);
-        }
-        cell(out, r->cell[REP_PUB_TOTAL]);
-        if (r->marks.total == REP_MARK_SHOW) {
-            fputs("<td>", out);
-            rep_html_text(out, r->cell[REP_PUB_TOTAL_CI_LOW]);
-            fputs(" to ", out);
-            rep_html_text(out, r->cell[REP_PUB_TOTAL_CI_HIGH]);
-            fputs("</td>", out);
-        } else {
-            cell(out, r->cell[REP_PUB_TOTAL_CI_LOW]);
-        }
-        cell(out, r->cell[REP_PUB_FLAG]);
-        if (trend != NULL) {
-            char change[32];
-            bool marked;
-            rep_report_change_cell(trend, i, change, sizeof change, &marked);
-            fprintf(out, "<td class=\"change%s\">%s</td>", marked ? " marked" : "", change);
-        }
-        fputs("</tr>\n", out);
-    }
-    fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
     for (int n = 0; n < REP_NOTE_N; n++) {
-        if (!t->used[n])
+        bool is_model = n >= REP_NOTE_SAE_NCHS;
+        if (!t->used[n] || is_model != model)
             continue;
         rep_note_text((enum rep_note)n, t, text, sizeof text);
         fprintf(out, "<li><sup>%s</sup> ", rep_note_key((enum rep_note)n));
         rep_html_text(out, text);
         fputs("</li>\n", out);
     }
-    if (trend != NULL)
-        fprintf(out, "<li><sup>t</sup> Change in the estimate from %d to %d, in percentage "
-                "points. &#9650; or &#9660; marks a change whose %.0f%% confidence interval "
-                "excludes zero (each year is a separate sample: the variances add; no "
-                "adjustment for the %zu rows tested together). \"-\": not shown, because "
-                "the estimate of either year is suppressed or hidden.</li>\n",
-                trend->trend->years[trend->trend->nyears - 2],
-                trend->trend->years[trend->trend->nyears - 1], level * 100, t->nrows);
-    for (size_t i = 0; i < t->nrows; i++) {
+    for (size_t i = 0; !model && i < t->nrows; i++) {
         const struct rep_pub_row *r = &t->row[i];
         if (r->reasons[0] == '\0')
             continue;
@@ -235,7 +191,7 @@ static void write_table(FILE *out, const struct rep_pub_table *t, const char *id
         rep_html_text(out, r->reasons);
         fputs("</li>\n", out);
     }
-    for (size_t i = 0; t->has_sae && i < t->nrows; i++) {
+    for (size_t i = 0; model && t->has_sae && i < t->nrows; i++) {
         const struct rep_pub_sae_row *m = &t->sae[i];
         if (m->reasons[0] == '\0')
             continue;
@@ -247,7 +203,158 @@ static void write_table(FILE *out, const struct rep_pub_table *t, const char *id
         rep_html_text(out, m->reasons);
         fputs("</li>\n", out);
     }
+}
+
+/* The county name with its footnote keys. */
+static void county_cell(FILE *out, const char *county, const char *keys)
+{
+    fputs("<td>", out);
+    rep_html_text(out, county);
+    if (keys[0] != '\0') {
+        fputs("<sup>", out);
+        rep_html_text(out, keys);
+        fputs("</sup>", out);
+    }
+    fputs("</td>", out);
+}
+
+/* The flag cell in words for the page (the CSV keeps the codes). */
+static const char *reliability_words(const char *flag)
+{
+    if (strcmp(flag, "present") == 0)
+        return "reliable";
+    if (strcmp(flag, "review") == 0)
+        return "use with caution";
+    if (strcmp(flag, "suppress") == 0)
+        return "not shown: too uncertain";
+    if (strcmp(flag, "hidden") == 0)
+        return "not shown: small numbers";
+    if (strcmp(flag, "no data") == 0)
+        return "no responses";
+    return flag;
+}
+
+/* "December 4, 2026" from "2026-12-04T22:29:12Z"; the text as it is when
+ * it is not such a date. */
+static void date_words(FILE *out, const char *iso)
+{
+    static const char *const months[] = {"January", "February", "March", "April", "May",
+                                         "June", "July", "August", "September", "October",
+                                         "November", "December"};
+    int y, m, d;
+
+    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+        fprintf(out, "%s %d, %d", months[m - 1], d, y);
+    else
+        rep_html_text(out, iso);
+}
+
+/* The direct estimates of a published table, seven columns at most so
+ * that it fits a screen of 1280 px and a portrait page: each interval
+ * under its estimate; the model-based estimates and the change over time
+ * have tables of their own (write_model_table, write_change_table). */
+static void write_table(FILE *out, const struct rep_pub_table *t, const char *id, double level)
+{
+    bool officers = t->measure == AN_MEASURE_OFFICER_ANY;
+
+    fprintf(out, "<div class=\"tablewrap\"><table id=\"%s\">\n<thead><tr><th>County</th>"
+                 "<th>Officers who responded (share)</th>", id);
+    if (!officers)
+        fputs("<th>Youth on their caseloads</th><th>Victims identified</th>", out);
+    else
+        fputs("<th>Officers with a confirmed victim</th>", out);
+    fprintf(out, "<th>%s (%.0f%% CI)</th>", officers ? "Share of officers" : "Estimate",
+            level * 100);
+    fprintf(out, "<th>%s (%.0f%% CI)</th><th>Reliability</th>",
+            officers ? "Estimated officers with a confirmed victim"
+                     : "Estimated victims on probation",
+            level * 100);
+    fputs("</tr></thead>\n<tbody>\n", out);
+    for (size_t i = 0; i < t->nrows; i++) {
+        const struct rep_pub_row *r = &t->row[i];
+        bool state = i + 1 == t->nrows;
+        fprintf(out, "<tr%s data-fips=\"%s\">", state ? " class=\"state\"" : "",
+                r->cell[REP_PUB_FIPS]);
+        county_cell(out, r->cell[REP_PUB_COUNTY], r->cell[REP_PUB_NOTES]);
+        fputs("<td>", out);
+        rep_html_count(out, r->cell[REP_PUB_RESPONDENTS]);
+        fputs(" of ", out);
+        rep_html_count(out, r->cell[REP_PUB_OFFICERS]);
+        if (strcmp(r->cell[REP_PUB_COVERAGE], "-") != 0)
+            fprintf(out, "<span class=\"ci\"> (%s%%)</span>", r->cell[REP_PUB_COVERAGE]);
+        fputs("</td>", out);
+        if (!officers)
+            count_cell(out, r->cell[REP_PUB_YOUTH_N]);
+        count_cell(out, r->cell[REP_PUB_CASES]);
+        rate_cell(out, r->plotted, r->cell[REP_PUB_ESTIMATE], r->cell[REP_PUB_CI_LOW],
+                  r->cell[REP_PUB_CI_HIGH], NULL);
+        fputs("<td>", out);
+        rep_html_count(out, r->cell[REP_PUB_TOTAL]);
+        if (r->marks.total == REP_MARK_SHOW) {
+            fputs("<span class=\"ci\"> (", out);
+            rep_html_count(out, r->cell[REP_PUB_TOTAL_CI_LOW]);
+            fputs(" to ", out);
+            rep_html_count(out, r->cell[REP_PUB_TOTAL_CI_HIGH]);
+            fputs(")</span>", out);
+        }
+        fputs("</td>", out);
+        cell(out, reliability_words(r->cell[REP_PUB_FLAG]));
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
+    write_notes(out, t, false);
     fputs("</ul>\n", out);
+}
+
+/* The model-based estimates, one row per county (the state: "-"). */
+static void write_model_table(FILE *out, const struct rep_pub_table *t, double level)
+{
+    fputs("<section id=\"model-based\">\n<h2>Model-based estimates</h2>\n", out);
+    fprintf(out, "<div class=\"tablewrap\"><table id=\"model-table\">\n<thead><tr>"
+                 "<th>County</th><th class=\"model\">Model-based estimate (%.0f%% CI)</th>"
+                 "<th class=\"model\">Reliability of the model-based estimate</th></tr></thead>"
+                 "\n<tbody>\n", level * 100);
+    for (size_t i = 0; i < t->nrows; i++) {
+        const struct rep_pub_sae_row *m = &t->sae[i];
+        fprintf(out, "<tr%s data-fips=\"%s\">", i + 1 == t->nrows ? " class=\"state\"" : "",
+                t->row[i].cell[REP_PUB_FIPS]);
+        cell(out, t->row[i].cell[REP_PUB_COUNTY]);
+        rate_cell(out, m->plotted, m->cell[REP_PUB_SAE_ESTIMATE], m->cell[REP_PUB_SAE_CI_LOW],
+                  m->cell[REP_PUB_SAE_CI_HIGH], "model");
+        fprintf(out, "<td class=\"model\">%s</td></tr>\n", m->cell[REP_PUB_SAE_FLAG]);
+    }
+    fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
+    write_notes(out, t, true);
+    fputs("</ul>\n</section>\n", out);
+}
+
+/* The change since the previous survey, one row per county. */
+static void write_change_table(FILE *out, const struct rep_pub_table *t, double level,
+                               const struct rep_report_trend *trend)
+{
+    int from = trend->trend->years[trend->trend->nyears - 2];
+    int to = trend->trend->years[trend->trend->nyears - 1];
+
+    fprintf(out, "<section id=\"change\">\n<h2>Change since %d</h2>\n", from);
+    fprintf(out, "<div class=\"tablewrap\"><table id=\"change-table\">\n<thead><tr>"
+                 "<th>County</th><th class=\"change\">Change since %d (percentage points)"
+                 "<sup>t</sup></th></tr></thead>\n<tbody>\n", from);
+    for (size_t i = 0; i < t->nrows; i++) {
+        char change[32];
+        bool marked;
+        rep_report_change_cell(trend, i, change, sizeof change, &marked);
+        fprintf(out, "<tr%s data-fips=\"%s\">", i + 1 == t->nrows ? " class=\"state\"" : "",
+                t->row[i].cell[REP_PUB_FIPS]);
+        cell(out, t->row[i].cell[REP_PUB_COUNTY]);
+        fprintf(out, "<td class=\"change%s\">%s</td></tr>\n", marked ? " marked" : "", change);
+    }
+    fputs("</tbody></table></div>\n<ul class=\"notes\">\n", out);
+    fprintf(out, "<li><sup>t</sup> Change in the estimate from %d to %d, in percentage "
+            "points. &#9650; or &#9660; marks a change whose %.0f%% confidence interval "
+            "excludes zero (each year is a separate sample: the variances add; no "
+            "adjustment for the %zu rows tested together). \"-\": not shown, because "
+            "the estimate of either year is suppressed or hidden.</li>\n</ul>\n</section>\n",
+            from, to, level * 100, t->nrows);
 }
 
 static void write_header(FILE *out, const struct rep_report_input *in,
@@ -257,9 +364,12 @@ static void write_header(FILE *out, const struct rep_report_input *in,
                  "officers</p>\n<h1>Minor victims of sex trafficking among youth on juvenile "
                  "probation in Arizona, survey year %d</h1>\n", in->survey_year);
     fputs("<p class=\"meta\">Data as of <time id=\"data-as-of\">", out);
-    rep_html_text(out, in->data_as_of[0] != '\0' ? in->data_as_of : "unknown");
+    if (in->data_as_of[0] != '\0')
+        date_words(out, in->data_as_of);
+    else
+        fputs("unknown", out);
     fputs("</time> &middot; generated ", out);
-    rep_html_text(out, in->generated_at);
+    date_words(out, in->generated_at);
     fputs(" by prevalence ", out);
     rep_html_text(out, in->tool_version);
     if (in->git_commit[0] != '\0') {
@@ -281,28 +391,79 @@ static void write_header(FILE *out, const struct rep_report_input *in,
     fputs("</ul>\n</header>\n", out);
 }
 
+/* The counties without respondents, "Maricopa and Pima", for the
+ * headline; returns how many. */
+static size_t missing_counties(const struct rep_report_input *in, char *buf, size_t size)
+{
+    size_t n = 0, total = 0, len = 0;
+
+    for (size_t i = 0; i < in->ncounties; i++)
+        total += in->rows[i].respondents > 0 ? 0 : 1;
+    buf[0] = '\0';
+    for (size_t i = 0; i < in->ncounties && len < size; i++) {
+        if (in->rows[i].respondents > 0)
+            continue;
+        n++;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                n == 1 ? "" : n == total ? " and " : ", ", in->rows[i].county);
+    }
+    return n;
+}
+
 static void write_headline(FILE *out, const struct rep_report_input *in,
                            const struct rep_pub_table *t)
 {
     const struct rep_pub_row *s = &t->row[t->nrows - 1];
     const struct an_estimate_row *e = &in->rows[t->nrows - 1];
+    char missing[400], base[32], reason[96];
+    size_t nmissing = missing_counties(in, missing, sizeof missing);
+    bool partial = nmissing > 0 && e->youth_covered >= 0;
 
+    if (e->low_coverage) {
+        /* Below --min-coverage there is no statewide figure at all: the
+         * responding counties are not Arizona. */
+        an_coverage_reason(e->coverage_youth, reason, sizeof reason);
+        fputs("<section id=\"headline\" class=\"headline\">\n<div class=\"card\">\n"
+              "<div>Share of youth on juvenile probation who are ", out);
+        rep_html_text(out, measure_words(in->measure));
+        fputs(", statewide</div>\n<div class=\"big\" id=\"headline-estimate\">not available"
+              "</div>\n<div class=\"ci\" id=\"headline-coverage\">No statewide estimate: ", out);
+        rep_html_text(out, reason);
+        fprintf(out, " (at least %.0f%% are needed). No responses were received from ",
+                in->min_coverage * 100);
+        rep_html_text(out, missing);
+        fputs(". The county estimates below are shown where their own data allow.</div>\n"
+              "</div>\n</section>\n", out);
+        return;
+    }
     fputs("<section id=\"headline\" class=\"headline\">\n<div class=\"card\">\n", out);
     fputs("<div>Share of youth on juvenile probation who are ", out);
     rep_html_text(out, measure_words(in->measure));
-    fputs(", statewide</div>\n", out);
+    fputs(partial ? ", in the counties that responded</div>\n" : ", statewide</div>\n", out);
     rate_sentence(out, s, in->level, "headline-estimate");
-    fputs("\n</div>\n<div class=\"card\">\n<div>Estimated number of such youth among all "
-          "youth on probation", out);
-    if (e->youth_total > 0)
-        fprintf(out, " (%ld)", e->youth_total);
-    fputs("</div>\n", out);
+    fputs("\n</div>\n<div class=\"card\">\n", out);
+    if (partial) {
+        snprintf(base, sizeof base, "%ld", e->youth_covered);
+        fputs("<div>Estimated number of such youth among the ", out);
+        rep_html_count(out, base);
+        fputs(" youth on probation in the counties that responded</div>\n", out);
+    } else {
+        fputs("<div>Estimated number of such youth among all youth on probation", out);
+        if (e->youth_total > 0) {
+            snprintf(base, sizeof base, "%ld", e->youth_total);
+            fputs(" (", out);
+            rep_html_count(out, base);
+            fputs(")", out);
+        }
+        fputs("</div>\n", out);
+    }
     if (s->marks.total == REP_MARK_SHOW) {
-        fprintf(out, "<div class=\"big\" id=\"headline-total\">%s</div>", s->cell[REP_PUB_TOTAL]);
-        fprintf(out, "<div class=\"ci\">%.0f%% confidence interval ", in->level * 100);
-        rep_html_text(out, s->cell[REP_PUB_TOTAL_CI_LOW]);
+        fputs("<div class=\"big\" id=\"headline-total\">", out);
+        rep_html_count(out, s->cell[REP_PUB_TOTAL]);
+        fprintf(out, "</div><div class=\"ci\">%.0f%% confidence interval ", in->level * 100);
+        rep_html_count(out, s->cell[REP_PUB_TOTAL_CI_LOW]);
         fputs(" to ", out);
-        rep_html_text(out, s->cell[REP_PUB_TOTAL_CI_HIGH]);
+        rep_html_count(out, s->cell[REP_PUB_TOTAL_CI_HIGH]);
         fputs("</div>", out);
     } else if (s->marks.total == REP_MARK_NA) {
         fputs("<div class=\"big\">-</div><div class=\"ci\">no survey frame for the year: "
@@ -312,7 +473,126 @@ static void write_headline(FILE *out, const struct rep_report_input *in,
         rep_html_text(out, s->cell[REP_PUB_TOTAL]);
         fputs("</div><div class=\"ci\">hidden to protect small numbers</div>", out);
     }
-    fputs("\n</div>\n</section>\n", out);
+    fputs("\n</div>\n", out);
+    if (nmissing > 0) {
+        /* The number is never extrapolated to a county that sent nothing. */
+        fputs("<p class=\"coverage-note\" id=\"headline-coverage\">No responses were received "
+              "from ", out);
+        rep_html_text(out, missing);
+        if (partial)
+            fprintf(out, ". These figures describe only the youth on probation in the %zu "
+                         "counties that responded (%.0f%% of all youth on probation in the "
+                         "state); they are not an estimate for ",
+                    in->ncounties - nmissing, floor(e->coverage_youth * 100));
+        else
+            fputs(". These figures describe only the counties that responded; they are not "
+                  "an estimate for ", out);
+        rep_html_text(out, missing);
+        fputs(".</p>\n", out);
+    }
+    fputs("</section>\n", out);
+}
+
+/* "Key findings": three to five sentences for a reader who reads nothing
+ * else, written from the published cells only (no number the tables do
+ * not print). */
+static void write_key_findings(FILE *out, const struct rep_report_input *in,
+                               const struct rep_pub_table *t,
+                               const struct rep_report_trend *trend)
+{
+    const struct rep_pub_row *s = &t->row[t->nrows - 1];
+    const struct an_estimate_row *e = &in->rows[t->nrows - 1];
+    size_t shown = 0, small = 0, uncertain = 0, nodata = 0, nc = t->nrows - 1;
+    char missing[400], reason[96];
+    size_t nmissing = missing_counties(in, missing, sizeof missing);
+
+    for (size_t i = 0; i < nc; i++) {
+        const struct rep_pub_row *r = &t->row[i];
+        if (r->plotted)
+            shown++;
+        else if (r->notes[REP_NOTE_NO_DATA])
+            nodata++;
+        else if (r->notes[REP_NOTE_SMALL] || r->notes[REP_NOTE_PROTECT])
+            small++;
+        else
+            uncertain++;
+    }
+    fputs("<section id=\"key-findings\" class=\"key-findings\">\n<h3>Key findings</h3>\n<ul>\n",
+          out);
+    fputs("<li>", out);
+    if (e->low_coverage) {
+        an_coverage_reason(e->coverage_youth, reason, sizeof reason);
+        fputs("There is no statewide estimate this year: ", out);
+        rep_html_text(out, reason);
+        fputs(".", out);
+    } else if (s->plotted) {
+        fprintf(out, "An estimated %s%% of youth on juvenile probation%s are ",
+                s->cell[REP_PUB_ESTIMATE], nmissing > 0 ? " in the counties that responded" : "");
+        rep_html_text(out, measure_words(in->measure));
+        fprintf(out, " (%.0f%% confidence interval %s%% to %s%%)", in->level * 100,
+                s->cell[REP_PUB_CI_LOW], s->cell[REP_PUB_CI_HIGH]);
+        if (s->marks.total == REP_MARK_SHOW) {
+            fputs(": about ", out);
+            rep_html_count(out, s->cell[REP_PUB_TOTAL]);
+            fputs(" youth (", out);
+            rep_html_count(out, s->cell[REP_PUB_TOTAL_CI_LOW]);
+            fputs(" to ", out);
+            rep_html_count(out, s->cell[REP_PUB_TOTAL_CI_HIGH]);
+            fputs(")", out);
+        }
+        fputs(".", out);
+    } else {
+        fputs("The statewide estimate is not shown this year: it is too uncertain or would "
+              "reveal small numbers.", out);
+    }
+    fputs("</li>\n", out);
+    fprintf(out, "<li>Estimates can be shown for %zu of the %zu counties", shown, nc);
+    if (small + uncertain + nodata > 0) {
+        bool first = true;
+        fputs("; ", out);
+        if (small > 0) {
+            fprintf(out, "%zu %s hidden to protect small numbers", small,
+                    small == 1 ? "is" : "are");
+            first = false;
+        }
+        if (uncertain > 0) {
+            fprintf(out, "%s%zu %s too uncertain to publish", first ? "" : ", ", uncertain,
+                    uncertain == 1 ? "is" : "are");
+            first = false;
+        }
+        if (nodata > 0)
+            fprintf(out, "%s%zu sent no responses", first ? "" : ", ", nodata);
+    }
+    fputs(".</li>\n", out);
+    if (trend != NULL) {
+        char change[32];
+        bool marked;
+        int from = trend->trend->years[trend->trend->nyears - 2];
+        rep_report_change_cell(trend, nc, change, sizeof change, &marked);
+        if (marked)
+            fprintf(out, "<li>Since %d the statewide estimate has %s by %.1f percentage "
+                         "points, more than chance alone would explain.</li>\n", from,
+                    change[0] == '-' ? "fallen" : "risen", fabs(strtod(change, NULL)));
+        else if (strcmp(change, "-") != 0)
+            fprintf(out, "<li>The statewide estimate has not changed significantly since "
+                         "%d.</li>\n", from);
+    }
+    fputs("<li>", out);
+    rep_html_count(out, s->cell[REP_PUB_RESPONDENTS]);
+    fputs(" of ", out);
+    rep_html_count(out, s->cell[REP_PUB_OFFICERS]);
+    fputs(" juvenile probation officers", out);
+    if (strcmp(s->cell[REP_PUB_COVERAGE], "-") != 0)
+        fprintf(out, " (%s%%)", s->cell[REP_PUB_COVERAGE]);
+    fputs(" answered the survey; ", out);
+    if (nmissing == 0) {
+        fprintf(out, "all %zu counties responded.", nc);
+    } else {
+        fputs("no responses came from ", out);
+        rep_html_text(out, missing);
+        fputs(", so the figures do not cover their youth.", out);
+    }
+    fputs("</li>\n</ul>\n</section>\n", out);
 }
 
 static void write_officers(FILE *out, const struct rep_report_input *in,
@@ -328,7 +608,7 @@ static void write_officers(FILE *out, const struct rep_report_input *in,
           out);
     rate_sentence(out, s, in->level, "officer-estimate");
     fputs("</div></div>\n", out);
-    write_table(out, t, "officer-table", in->level, NULL);
+    write_table(out, t, "officer-table", in->level);
     fputs("</section>\n", out);
 }
 
@@ -440,8 +720,11 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", out);
     fprintf(out, "<title>Minor victims of sex trafficking on juvenile probation, Arizona %d"
-                 "</title>\n<style>\n%s</style>\n</head>\n<body>\n", in->survey_year, css);
+                 "</title>\n<style>\n%s", in->survey_year, css);
+    print_rules(out, in->survey_year);
+    fputs("</style>\n</head>\n<body>\n", out);
     write_header(out, in, main);
+    write_key_findings(out, in, main, with_trend ? &trend : NULL);
     write_headline(out, in, main);
 
     fputs("<section id=\"counties\">\n<h2>By county</h2>\n<p>", out);
@@ -449,8 +732,12 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
     rep_html_text(out, measure_words(in->measure));
     fputs(", with the estimated number among all youth on probation in the county.</p>\n", out);
     rep_sae_write_intro_html(out, in);
-    write_table(out, main, "county-table", in->level, with_trend ? &trend : NULL);
+    write_table(out, main, "county-table", in->level);
     fputs("</section>\n", out);
+    if (main->has_sae)
+        write_model_table(out, main, in->level);
+    if (with_trend)
+        write_change_table(out, main, in->level, &trend);
 
     fputs("<section id=\"forest-plot\">\n<h2>Estimates and their uncertainty</h2>\n<figure>\n",
           out);

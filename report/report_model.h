@@ -39,6 +39,7 @@ struct rep_report_input {
     enum an_lonely_psu lonely;
     long min_cell;
     long protection;                  /* --protection: candidates every hidden count keeps */
+    double min_coverage;              /* --min-coverage: the statewide coverage rule */
     bool has_frame;
     /* rows: the measure, counties in fips order then the state;
      * officer_rows: AN_MEASURE_OFFICER_ANY in the same order. */
@@ -259,5 +260,9 @@ const char *rep_design_method_description(enum an_design_method m);
 /* Write text escaped for HTML or SVG (element text and quoted attribute
  * values): & < > " (html_text.c). */
 void rep_html_text(FILE *out, const char *s);
+/* A published count with thousands separators ("1,277"); other cells as
+ * they are. rep_html_count escapes and prints it. */
+void rep_thousands(const char *cell, char *buf, size_t size);
+void rep_html_count(FILE *out, const char *cell);
 
 #endif

@@ -206,7 +206,8 @@ static int load_trend(PGconn *conn, const struct rep_report_options *opt,
                       struct rep_report_data *d, struct prev_error *err)
 {
     struct an_estimate_options eo = {opt->survey_year, opt->measure, opt->method, opt->level,
-                                     opt->lonely, false, AN_DEFF_CAP_DEFAULT};
+                                     opt->lonely, false, AN_DEFF_CAP_DEFAULT,
+                                     opt->min_coverage};
     PGresult *res = query(conn, first_year_sql, opt->survey_year, 1, "first survey year", err);
     long first = 0;
     int rc = 0;
@@ -277,7 +278,7 @@ int rep_report_load(PGconn *conn, const struct rep_report_options *opt,
     }
     eo = (struct an_estimate_options){opt->survey_year, opt->measure, opt->method,
                                       opt->level, opt->lonely, has_frame,
-                                      AN_DEFF_CAP_DEFAULT};
+                                      AN_DEFF_CAP_DEFAULT, opt->min_coverage};
     if ((rc = an_estimate_rows(counties, n, &eo, d->rows, err)) != 0)
         goto done;
     eo.measure = AN_MEASURE_OFFICER_ANY;
@@ -304,6 +305,7 @@ int rep_report_load(PGconn *conn, const struct rep_report_options *opt,
     d->in.lonely = opt->lonely;
     d->in.min_cell = opt->min_cell;
     d->in.protection = opt->protection;
+    d->in.min_coverage = opt->min_coverage;
     d->in.has_frame = has_frame;
     d->in.rows = d->rows;
     d->in.officer_rows = d->officer_rows;

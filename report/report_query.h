@@ -24,6 +24,7 @@ struct rep_report_options {
     enum an_lonely_psu lonely;
     long min_cell;
     long protection;                /* report, publish: --protection (disclosure_audit.h) */
+    double min_coverage;            /* --min-coverage: the state row's coverage rule */
     bool with_microdata;            /* export: also read responses and frame */
     bool with_trend;                /* report: also every earlier survey year */
     const char *trend_counties;     /* --trend-counties: "Arizona,Pima,..." or NULL */

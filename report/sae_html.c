@@ -10,7 +10,8 @@ void rep_sae_write_intro_html(FILE *out, const struct rep_report_input *in)
 {
     if (!in->sae.on)
         return;
-    fputs("<p class=\"model-intro\">Columns marked <em>model-based</em> come from a "
+    fputs("<p class=\"model-intro\">The table <em>Model-based estimates</em> below comes "
+          "from a "
           "small-area model that combines each county's own answers with the pattern "
           "across all counties (see Methods, \"Model-based estimates\"). They are "
           "estimates of a rate, not counts from the survey, and are shown where they are "

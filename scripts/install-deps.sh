@@ -19,8 +19,8 @@ packages=(
     r-cran-survey r-cran-nlme chromium valgrind clang libclang-rt-14-dev
     # tests of the web service: Selenium with chromedriver, HTTP checks
     chromium-driver python3-selenium python3-requests
-    # tests' helpers
-    iproute2 procps python3
+    # tests' helpers; pdftotext and pdftoppm for the printed report (report --pdf)
+    iproute2 procps python3 poppler-utils
     # tests: an independent .xlsx reader and writer
     python3-openpyxl
     # the disclosure suite's independent attacker (tests/report/attacker.py)

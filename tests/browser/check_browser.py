@@ -14,6 +14,9 @@
   a legend naming both kinds; the map dots exactly the counties where the
   model-based estimate stands in for a hidden direct one;
 - the headline and the county table are visible;
+- no table is wider than its container, nor the page than the window, at
+  1280 px on screen and in print emulation at the printable width of US
+  Letter and A4 portrait;
 - a full-page screenshot is saved to SCREENSHOT.png;
 - with --trend (a report over several survey years): the trend chart has
   exactly one line per series named, in that order, each drawn with a
@@ -151,13 +154,51 @@ PROBE = r"""
       points: e.parentNode.querySelectorAll('circle.trend-point').length,
       drawn: e.getAttribute('d') === '' || box(e) || e.getAttribute('d').indexOf('L') < 0,
     })),
-    changeCells: table ? table.querySelectorAll('tbody td.change').length : 0,
+    changeCells: document.querySelectorAll('#change-table tbody td.change').length,
     tableVisible: table ? rect(table) : false,
     width: document.documentElement.scrollWidth,
     height: document.documentElement.scrollHeight,
   };
 })()
 """
+
+
+# Every table against its container, and the page against the window: a
+# table wider than the column it sits in scrolls sideways on screen and is
+# cut off on paper.
+LAYOUT = r"""
+(() => {
+  const out = [];
+  for (const t of document.querySelectorAll('table')) {
+    const c = t.parentElement;
+    const right = t.getBoundingClientRect().right, limit = c.getBoundingClientRect().right;
+    if (t.scrollWidth > c.clientWidth + 1 || right > limit + 1)
+      out.push(`${t.id || 'a table'}: ${Math.round(t.scrollWidth)} px in ${c.clientWidth} px`);
+  }
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth + 1)
+    out.push(`the page: ${doc.scrollWidth} px in a ${doc.clientWidth} px window`);
+  return out;
+})()
+"""
+
+# Screen at 1280 px, and print (the @page margins of report.html, 15 mm):
+# US Letter portrait 8.5 in - 30 mm = 703 px, A4 portrait 210 - 30 mm = 680 px.
+LAYOUTS = [('screen at 1280 px', 'screen', 1280), ('print, US Letter portrait', 'print', 703),
+           ('print, A4 portrait', 'print', 680)]
+
+
+def check_layouts(browser, sid, failures):
+    for name, media, width in LAYOUTS:
+        browser.call('Emulation.setEmulatedMedia', {'media': media}, session=sid)
+        browser.call('Emulation.setDeviceMetricsOverride',
+                     {'width': width, 'height': 1000, 'deviceScaleFactor': 1, 'mobile': False},
+                     session=sid)
+        over = browser.call('Runtime.evaluate', {'expression': LAYOUT, 'returnByValue': True},
+                            session=sid)['result']['value']
+        for o in over:
+            failures.append(f'{name}: overflows: {o}')
+    browser.call('Emulation.setEmulatedMedia', {'media': ''}, session=sid)
 
 
 def main():
@@ -191,14 +232,15 @@ def main():
         for domain in ('Runtime', 'Log', 'Page', 'Network'):
             browser.call(domain + '.enable', session=sid)
         browser.call('Emulation.setDeviceMetricsOverride',
-                     {'width': 1200, 'height': 900, 'deviceScaleFactor': 1, 'mobile': False},
+                     {'width': 1280, 'height': 900, 'deviceScaleFactor': 1, 'mobile': False},
                      session=sid)
         browser.call('Page.navigate', {'url': url}, session=sid)
         browser.wait_event('Page.loadEventFired')
         probe = browser.call('Runtime.evaluate', {'expression': PROBE, 'returnByValue': True},
                              session=sid)['result']['value']
+        check_layouts(browser, sid, failures)
         browser.call('Emulation.setDeviceMetricsOverride',
-                     {'width': 1200, 'height': int(probe['height']), 'deviceScaleFactor': 1,
+                     {'width': 1280, 'height': int(probe['height']), 'deviceScaleFactor': 1,
                       'mobile': False}, session=sid)
         png = browser.call('Page.captureScreenshot', {'format': 'png', 'captureBeyondViewport': True},
                            session=sid)['data']
@@ -271,7 +313,7 @@ def main():
                                 f'want {ncounties + 1}')
         elif probe['trendLines'] or probe['changeCells']:
             failures.append('a report of one survey year has a trend chart or change column')
-        if probe['width'] > 1200:
+        if probe['width'] > 1280:
             failures.append(f'the page is wider than the window ({probe["width"]} px)')
     if failures:
         for f in failures:

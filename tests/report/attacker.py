@@ -354,14 +354,21 @@ def attack_folder(folder, m, protection):
         find('report.html: "Data behind this report" names the loaded files')
     state_bounds = []
     figure_channels(page, state_bounds)
-    ym = re.search(r'among all youth on probation \((\d+)\)', page)
-    youth_total = int(ym.group(1)) if ym else None
     county = read_csv(os.path.join(folder, 'tables', 'county_estimates.csv'))
     officers = read_csv(os.path.join(folder, 'tables', 'officer_measure.csv'))
+    # The statewide total's base, as the headline prints it: all youth on
+    # probation, or (some counties sent nothing) the youth of the counties
+    # that responded; thousands separated.
+    ym = re.search(r'among (?:all youth on probation \(([\d,]+)\)|the ([\d,]+) youth on '
+                   r'probation in the counties that responded)', page)
+    youth_total = int((ym.group(1) or ym.group(2)).replace(',', '')) if ym else None
+    # The officers' total likewise covers the responding counties only.
+    officer_base = sum(num(r['officers_total']) or 0 for r in officers[:-1]
+                       if num(r['respondents']))
     attack_table('county table', county, reasons_of(page, 'county-table'), level, m,
                  protection, zero_small, state_bounds, youth_total)
     attack_table('officer table', officers, reasons_of(page, 'officer-table'), level, m,
-                 protection, zero_small, [], num(officers[-1]['officers_total']))
+                 protection, zero_small, [], officer_base)
 
 
 def main():

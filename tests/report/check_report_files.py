@@ -149,7 +149,7 @@ def check_model_cells(where, c, e, m):
         fail(f'{where}: model-based cells {cells}')
 
 
-def check_agreement(name, rows_csv, md_rows, html_rows, est, m):
+def check_agreement(name, rows_csv, md_rows, html_rows, est, m, model_rows=None):
     """One published table against its estimate rows (same order)."""
     if len(rows_csv) != len(est):
         fail(f'{name}.csv: {len(rows_csv)} rows, estimates.json has {len(est)}')
@@ -234,28 +234,35 @@ def check_agreement(name, rows_csv, md_rows, html_rows, est, m):
         for head, col in pairs:
             if md.get(head) != c[col]:
                 fail(f'{name}.md row {c["county"]}: {head} {md.get(head)!r}, CSV {c[col]!r}')
-        # HTML: the same cells, joined for people.
-        h = html_rows[i + 1]
-        exp = [c['county'], f'{c["respondents"]} / {c["officers_total"]}',
-               c['coverage_pct'] + ('%' if is_int(c['coverage_pct']) else '')]
+        # HTML: the same cells, joined for people: each interval under its
+        # estimate, counts with thousands separators (compared without).
+        h = [x.replace(',', '') for x in html_rows[i + 1]]
+        exp = [c['county'], f'{c["respondents"]} of {c["officers_total"]}' +
+               (f' ({c["coverage_pct"]}%)' if is_int(c['coverage_pct']) else '')]
         if not officers:
             exp.append(c['youth_n'])
         exp.append(c['cases'])
         if is_int(c['estimate_pct'].replace('.', '')):
-            exp += [c['estimate_pct'] + '%', f'{c["ci_low_pct"]}% to {c["ci_high_pct"]}%']
+            exp.append(f'{c["estimate_pct"]}% ({c["ci_low_pct"]}% to {c["ci_high_pct"]}%)')
         else:
-            exp += [c['estimate_pct'], c['ci_low_pct']]
-        if 'sae_estimate_pct' in c:
-            if is_pct(c['sae_estimate_pct']):
-                exp += [c['sae_estimate_pct'] + '%',
-                        f'{c["sae_ci_low_pct"]}% to {c["sae_ci_high_pct"]}%']
-            else:
-                exp += [c['sae_estimate_pct'], c['sae_ci_low_pct']]
-            exp.append(c['sae_flag'])
-        exp.append(c['total_estimate'])
-        exp.append(f'{c["total_ci_low"]} to {c["total_ci_high"]}' if is_int(c['total_estimate'])
-                   else c['total_ci_low'])
-        exp.append(c['flag'])
+            exp.append(c['estimate_pct'])
+        exp.append(f'{c["total_estimate"]} ({c["total_ci_low"]} to {c["total_ci_high"]})'
+                   if is_int(c['total_estimate']) else c['total_estimate'])
+        # The flag in words on the page (the CSV keeps the code).
+        exp.append({'present': 'reliable', 'review': 'use with caution',
+                    'suppress': 'not shown: too uncertain', 'hidden': 'not shown: small numbers',
+                    'no data': 'no responses'}.get(c['flag'], c['flag']))
+        if 'sae_estimate_pct' in c and (not model_rows or len(model_rows) != len(rows_csv) + 1):
+            fail(f'report.html: the model-based table has {len(model_rows or []) - 1} rows')
+        elif 'sae_estimate_pct' in c and model_rows is not None:
+            m_row = model_rows[i + 1]
+            m_exp = [c['county'],
+                     f'{c["sae_estimate_pct"]}% ({c["sae_ci_low_pct"]}% to {c["sae_ci_high_pct"]}%)'
+                     if is_pct(c['sae_estimate_pct']) else c['sae_estimate_pct'],
+                     c['sae_flag']]
+            if m_row != m_exp:
+                fail(f'report.html model-table row {c["county"]}: {m_row} but the CSV gives '
+                     f'{m_exp}')
         if h != exp:
             fail(f'report.html {name} row {c["county"]}: {h} but the CSV gives {exp}')
 
@@ -331,7 +338,8 @@ def main():
                              ('officer_measure', 'officer_any', 'officer-table')):
         rows_csv = read_csv(os.path.join(folder, 'tables', name + '.csv'))
         md_rows = read_md(os.path.join(folder, 'tables', name + '.md'))
-        check_agreement(name, rows_csv, md_rows, parser.tables.get(table, []), est[key], m)
+        check_agreement(name, rows_csv, md_rows, parser.tables.get(table, []), est[key], m,
+                        parser.tables.get('model-table') if table == 'county-table' else None)
         check_protection(name, rows_csv, m, est[key][:-1])
     county = read_csv(os.path.join(folder, 'tables', 'county_estimates.csv'))
     state = county[-1]
@@ -339,8 +347,26 @@ def main():
         if parser.ids.get('headline-estimate') != state['estimate_pct'] + '%':
             fail(f'headline {parser.ids.get("headline-estimate")!r}, table '
                  f'{state["estimate_pct"]}%')
-    if is_int(state['total_estimate']) and parser.ids.get('headline-total') != state['total_estimate']:
+    if is_int(state['total_estimate']) and \
+            (parser.ids.get('headline-total') or '').replace(',', '') != state['total_estimate']:
         fail(f'headline total {parser.ids.get("headline-total")!r}, table {state["total_estimate"]}')
+    # Key findings come first and repeat the published statewide cells.
+    kf = re.search(r'<section id="key-findings".*?</section>', page, re.S)
+    if not kf or page.index('id="key-findings"') > page.index('id="headline"'):
+        fail('report.html: no "Key findings" box before the headline')
+    else:
+        text = re.sub(r'<[^>]+>', '', kf.group(0)).replace(',', '')
+        n = len(re.findall(r'<li>', kf.group(0)))
+        if not 3 <= n <= 5:
+            fail(f'Key findings: {n} sentences, want 3 to 5')
+        if is_int(state['estimate_pct'].replace('.', '')) and \
+                f"{state['estimate_pct']}% of youth" not in text:
+            fail(f'Key findings do not give the statewide {state["estimate_pct"]}%')
+        if is_int(state['total_estimate']) and f"about {state['total_estimate']} youth" not in text:
+            fail(f'Key findings do not give the statewide total {state["total_estimate"]}')
+        shown = sum(1 for r in county[:-1] if is_int(r['estimate_pct'].replace('.', '')))
+        if f'shown for {shown} of the {len(county) - 1} counties' not in text:
+            fail(f'Key findings do not say {shown} of {len(county) - 1} counties are shown')
     # Figures draw exactly the published rates.
     shown = {r['fips'] for r in county[:-1] if is_int(r['estimate_pct'].replace('.', ''))}
     forest = set(re.findall(r'<g class="ci" data-fips="(\d+)"', page))

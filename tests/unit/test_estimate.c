@@ -463,6 +463,60 @@ static void test_estimate_no_youth_on_caseloads(void **state)
     assert_true(rows[4].has_estimate && rows[4].estimate == 0.0);
 }
 
+/* The coverage rule (docs/methods.md, "Coverage of the statewide
+ * figures"): Graham sent nothing in set a. The state's total is over the
+ * responding counties' youth; coverage_youth is their share of the frame;
+ * a --min-coverage above it flags the state suppress, reason first. */
+static void test_estimate_coverage_rule(void **state)
+{
+    static struct est_dataset d;
+    struct an_estimate_row rows[NROWS];
+    struct an_estimate_options opt;
+    struct prev_error err;
+    long youth = 0, covered = 0, officers = 0, officers_cov = 0;
+    const struct an_estimate_row *az = &rows[EST_NCOUNTIES];
+    char reason[96];
+
+    (void)state;
+    assert_int_equal(est_load_dataset("estimate_a", &d), 0);
+    for (size_t i = 0; i < EST_NCOUNTIES; i++) {
+        youth += d.c[i].youth_total;
+        officers += d.c[i].officers_total;
+        covered += d.c[i].respondents > 0 ? d.c[i].youth_total : 0;
+        officers_cov += d.c[i].respondents > 0 ? d.c[i].officers_total : 0;
+    }
+    assert_true(covered < youth);
+    opt = options(&d, AN_MEASURE_CONFIRMED);
+    assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), 0);
+    assert_int_equal(az->youth_total, youth);
+    assert_int_equal(az->youth_covered, covered);
+    assert_close(az->coverage_youth, (double)covered / (double)youth, 1e-15, "coverage_youth");
+    assert_close(az->coverage_officers, (double)officers_cov / (double)officers, 1e-15,
+                 "coverage_officers");
+    assert_close(az->total_estimate, (double)covered * az->estimate, 1e-9, "state total");
+    assert_true(isnan(rows[0].coverage_youth));
+    assert_false(az->low_coverage);          /* min_coverage 0: the rule is off */
+    assert_int_equal(az->flag, AN_FLAG_PRESENT);
+
+    opt.min_coverage = az->coverage_youth + 0.001;
+    assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), 0);
+    assert_true(az->low_coverage);
+    assert_int_equal(az->flag, AN_FLAG_SUPPRESS);
+    an_coverage_reason(az->coverage_youth, reason, sizeof reason);
+    assert_int_equal(strncmp(az->reasons, reason, strlen(reason)), 0);
+    assert_non_null(strstr(az->reasons, "responding counties cover only"));
+    /* Counties are untouched by the rule. */
+    assert_int_equal(rows[0].flag, AN_FLAG_PRESENT);
+
+    opt.min_coverage = az->coverage_youth - 0.001;
+    assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), 0);
+    assert_false(az->low_coverage);
+    assert_int_equal(az->flag, AN_FLAG_PRESENT);
+    /* Rounded down: 79.6% never reads as 80%. */
+    an_coverage_reason(0.796, reason, sizeof reason);
+    assert_string_equal(reason, "responding counties cover only 79% of youth on probation");
+}
+
 /* officer_any: n is respondents and the total counts officers. */
 static void test_estimate_officer_any_counts_and_totals(void **state)
 {
@@ -479,17 +533,23 @@ static void test_estimate_officer_any_counts_and_totals(void **state)
         if (!rows[i].has_estimate)
             continue;
         assert_int_equal(rows[i].youth_n, rows[i].respondents);
-        assert_close(rows[i].total_estimate, rows[i].officers_total * rows[i].estimate, 1e-9,
-                     "officers total");
+        /* The state's total is over the responding counties' officers. */
+        assert_close(rows[i].total_estimate,
+                     (i + 1 == NROWS ? rows[i].officers_covered : rows[i].officers_total)
+                         * rows[i].estimate, 1e-9, "officers total");
     }
     opt.measure = AN_MEASURE_CONFIRMED;
     assert_int_equal(an_estimate_rows(d.c, EST_NCOUNTIES, &opt, rows, &err), 0);
     for (size_t i = 0; i < NROWS; i++) {
         if (!rows[i].has_estimate)
             continue;
-        assert_close(rows[i].total_estimate, rows[i].youth_total * rows[i].estimate, 1e-9,
+        assert_close(rows[i].total_estimate,
+                     (i + 1 == NROWS ? rows[i].youth_covered : rows[i].youth_total)
+                         * rows[i].estimate, 1e-9,
                      "youth total");
-        assert_close(rows[i].total_ci_low, rows[i].youth_total * rows[i].ci_low, 1e-9,
+        assert_close(rows[i].total_ci_low,
+                     (i + 1 == NROWS ? rows[i].youth_covered : rows[i].youth_total)
+                         * rows[i].ci_low, 1e-9,
                      "youth total low");
     }
     /* the state's frame totals add the counties' */
@@ -570,11 +630,11 @@ static void test_estimate_output_csv(void **state)
     assert_string_equal(line, "survey_year,county,fips,measure,method,level,respondents,"
                               "officers_total,youth_n,cases,estimate,se,ci_low,ci_high,df,"
                               "deff,n_eff,total_estimate,total_ci_low,total_ci_high,flag,"
-                              "reasons");
+                              "reasons,coverage_youth,coverage_officers");
     while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
         lines++;
         if (strncmp(line, "2024,Graham,04009,confirmed,korn-graubard,0.95,0,", 49) == 0) {
-            assert_non_null(strstr(line, ",0,0,,,,,,,,,,,suppress,no data"));
+            assert_non_null(strstr(line, ",0,0,,,,,,,,,,,suppress,no data,,"));
             saw_empty = true;
         }
         if (strncmp(line, "2024,Apache,04001,confirmed,", 28) == 0)
@@ -607,10 +667,14 @@ static void test_estimate_output_json(void **state)
         const char *key;
         json_t *v;
         json_object_foreach(row, key, v) {
+            if (rep_estimate_columns[k] == NULL)
+                break;
             assert_string_equal(key, rep_estimate_columns[k]);
             k++;
         }
         assert_null(rep_estimate_columns[k]);
+        assert_non_null(json_object_get(row, "coverage_youth"));
+        assert_non_null(json_object_get(row, "coverage_officers"));
     }
     row = json_array_get(rows, 4);   /* Graham */
     assert_string_equal(json_string_value(json_object_get(row, "county")), "Graham");
@@ -679,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_estimate_p0_and_p1),
         cmocka_unit_test(test_estimate_no_youth_on_caseloads),
         cmocka_unit_test(test_estimate_officer_any_counts_and_totals),
+        cmocka_unit_test(test_estimate_coverage_rule),
         cmocka_unit_test(test_estimate_names_parse),
         cmocka_unit_test(test_estimate_output_csv),
         cmocka_unit_test(test_estimate_output_json),

@@ -260,8 +260,10 @@ static void test_report_page_with_and_without_trend(void **state)
     assert_int_equal(count(buf, "<td class=\"change"), NC + 1);
     assert_non_null(strstr(buf, "<td class=\"change marked\">+2.0 \u25b2</td>"));
     assert_non_null(strstr(buf, "<section id=\"trend\">"));
-    /* The officer table has no change column. */
-    assert_int_equal(count(buf, "Change since"), 1);
+    /* The change has a table of its own (heading and column); the officer
+     * table has none. */
+    assert_non_null(strstr(buf, "<table id=\"change-table\">"));
+    assert_int_equal(count(buf, "Change since"), 2);
     free(buf);
 
     f->in.trend = NULL;
