@@ -260,7 +260,7 @@ static bool enough(const struct rep_audit_problem *p, const struct rep_audit_var
     return (size_t)n >= need;
 }
 
-int rep_audit_run(const struct rep_audit_problem *p, struct rep_audit_finding *f)
+static int audit_run(const struct rep_audit_problem *p, struct rep_audit_finding *f)
 {
     long vals[8];
 
@@ -341,4 +341,16 @@ int rep_audit_run(const struct rep_audit_problem *p, struct rep_audit_finding *f
         return 0;
     }
     return 0;
+}
+
+int rep_audit_run(const struct rep_audit_problem *p, struct rep_audit_finding *f)
+{
+    int rc = audit_run(p, f);
+
+    /* GLPK keeps an environment per thread, made by the first call and
+     * kept until glp_free_env(): free it here (every problem of this run
+     * is deleted by now), or each worker thread of the web service keeps,
+     * and at exit leaks, its own. */
+    glp_free_env();
+    return rc;
 }

@@ -85,6 +85,10 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        if self.proc.returncode not in (0, -sig):
+            # say why (a sanitizer's report goes to this log)
+            with open(self.log.name, encoding='utf-8', errors='replace') as f:
+                print(f'server log ({self.log.name}), last lines:\n' + ''.join(f.readlines()[-40:]))
         return self.proc.returncode
 
 
