@@ -44,6 +44,7 @@ int cmd_export(int argc, char **argv)
     static const struct cli_command self = {"export", "", NULL, cmd_export_help};
     struct report_args a;
     struct rep_report_data *d = NULL;
+    struct report_sae_fit *fit = NULL;
     struct rep_outfiles *set = NULL;
     struct rep_export_input ex;
     struct prev_error err;
@@ -52,8 +53,21 @@ int cmd_export(int argc, char **argv)
     prev_error_clear(&err);
     if ((rc = report_args_parse(argc, argv, &self, false, &a)) != 0)
         return rc == CLI_OPT_HELP ? 0 : rc;
+    /* Everything the report publishes: earlier years for the changes and
+     * the trend, and the report's default model (its options are the
+     * report's own; the bundle reproduces the default). */
     a.opt.with_microdata = true;
+    a.opt.with_trend = true;
     if ((rc = report_data_load(&a, &d, &err)) != 0)
+        goto done;
+    sae_args_init(&a.sae, true);
+    if ((rc = sae_args_finish("export", &a.sae)) != 0)
+        goto done;
+    if ((fit = calloc(1, sizeof *fit)) == NULL) {
+        rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
+        goto done;
+    }
+    if ((rc = report_sae_fit(&a, d, fit, &err)) != 0)
         goto done;
     if ((set = calloc(1, sizeof *set)) == NULL) {
         rc = prev_fail(&err, PREV_EX_SOFTWARE, "", "out of memory");
@@ -72,6 +86,8 @@ done:
     if (set != NULL)
         rep_outfiles_free(set);
     free(set);
+    report_sae_fit_free(fit);
+    free(fit);
     report_data_free(d);
     return rc != 0 ? cli_report(&err) : 0;
 }
