@@ -698,7 +698,181 @@ if (!is.null(tab_main)) {
   compare_table("officer_measure", pub_off, tab_off, FALSE)
 }
 
-#@@TREND@@
+# ---- changes and the trend (docs/methods.md, "Change and trend") -----------
+# One design over every year (strata county x year, as `prevalence trend`
+# and Korn & Graubard 1999): svyby() over the years of a domain with its
+# joint covariance, the difference and the log ratio by svycontrast(), and
+# the slope as svycontrast() with the weighted least-squares coefficients
+# c_t = w_t (t - tbar) / sum w (t - tbar)^2, w_t = 1/se_t^2. The df are
+# Welch-Satterthwaite's from the years' variances and degf() (our rule; R's
+# degf of the combined domain is printed beside it); flags: the worse of
+# the years'. The published "change since" cell: shown where both years'
+# rates are published in their own year's table (each protected by the
+# rules above) and the change is not suppressed; marked where its interval
+# excludes 0.
+satt <- function(v, df) {
+  keep <- v > 0
+  if (!any(keep)) return(NA)
+  sum(v[keep])^2 / sum(v[keep]^2 / df[keep])
+}
+exp_changes <- read("expected/changes.csv", colClasses = c(county = "character",
+                                                          fips = "character",
+                                                          published = "character"))
+exp_slopes <- read("expected/slopes.csv", colClasses = c(county = "character",
+                                                        fips = "character"))
+if (!is.null(exp_changes)) {
+  all <- resp_all
+  if (!is.null(frame_all) && nrow(frame_all) > 0)
+    all <- merge(all, frame_all[, c("survey_year", "county", "officers_total")],
+                 by = c("survey_year", "county"))
+  all$stratum <- interaction(all$county, all$survey_year, drop = TRUE)
+  all$psu <- paste(all$survey_year, all$respondent_id)
+  tdes <- if ("officers_total" %in% names(all))
+    svydesign(ids = ~psu, strata = ~stratum, fpc = ~officers_total, data = all)
+  else suppressWarnings(svydesign(ids = ~psu, strata = ~stratum, data = all))
+  num <- as.formula(paste0("~", measure))
+  den <- if (measure == "officer_any") ~one else ~caseload
+  lv <- 1 - alpha
+  yearly <- r_est[r_est$measure == measure, ]
+  flag_words <- function(y, o) {
+    if (nrow(o) == 0) return(list(flag = "suppress", why = sprintf("no data in %d", y)))
+    if (o$flag == "suppress") return(list(flag = "suppress",
+                                          why = sprintf("%d estimate suppressed", y)))
+    if (o$flag == "review") return(list(flag = "review",
+                                        why = sprintf("%d estimate flagged for review", y)))
+    list(flag = "present", why = character(0))
+  }
+  worst <- function(f) if ("suppress" %in% f) "suppress" else if ("review" %in% f) "review"
+    else "present"
+  # Each year's table, protected on its own under the same min_cell.
+  published_rate <- lapply(years, function(y) {
+    fy <- if (is.null(frame_all)) NULL else frame_all[frame_all$survey_year == y, ]
+    pub <- publish_table(yearly[yearly$survey_year == y, ], ids, fy, min_cell)
+    setNames(sapply(pub, function(r) r$marks$rate == "show"), ids$county)
+  })
+  names(published_rate) <- years
+  # What this year's table hides beyond its own rules (the audit's state).
+  if (!is.null(tab_main) && identical(tab_main$estimate_pct[tab_main$county == "Arizona"], "x"))
+    published_rate[[as.character(survey_year)]]["Arizona"] <- FALSE
+  for (cty in ids$county) {
+    d <- if (cty == "Arizona") tdes else subset(tdes, county == cty)
+    yr <- yearly[yearly$county == cty, ]
+    yr <- yr[order(yr$survey_year), ]
+    by <- if (nrow(yr) > 0) suppressWarnings(svyby(num, ~survey_year, d, svyratio,
+                                                   denominator = den, covmat = TRUE)) else NULL
+    ylab <- as.character(yr$survey_year)
+    # R's own per-year se from the combined design (equal to the year's).
+    for (k in seq_len(nrow(yr))) {
+      if (!same_num(as.numeric(SE(by))[k], yr$se[k]) && yr$se[k] > 0)
+        count("changes", FALSE, sprintf("%s %s: the combined design's se differs", cty, ylab[k]))
+    }
+    ech <- exp_changes[exp_changes$county == cty, ]
+    for (i in seq_len(nrow(ech))) {
+      e <- ech[i, ]
+      a <- as.character(e$from_year); b <- as.character(e$to_year)
+      where <- sprintf("%s %s-%s", cty, a, b)
+      oa <- yr[yr$survey_year == e$from_year, ]; ob <- yr[yr$survey_year == e$to_year, ]
+      fa <- flag_words(e$from_year, oa); fb <- flag_words(e$to_year, ob)
+      why <- c(fa$why, fb$why)
+      r <- list(estimate_from = NA, estimate_to = NA, difference = NA, se = NA, df = NA,
+                ci_low = NA, ci_high = NA, ratio = NA, ratio_ci_low = NA, ratio_ci_high = NA,
+                p_value = NA)
+      if (nrow(oa) == 1 && nrow(ob) == 1) {
+        con <- svycontrast(by, setNames(c(-1, 1), c(a, b)))
+        r$estimate_from <- oa$estimate; r$estimate_to <- ob$estimate
+        r$difference <- as.numeric(coef(con))
+        se <- as.numeric(SE(con))
+        if (se < 1e-12) se <- 0
+        r$se <- se
+        r$df <- satt(c(oa$se^2, ob$se^2), c(oa$df, ob$df))
+        r_degf <- degf(subset(d, survey_year %in% c(e$from_year, e$to_year)))
+        exact <- oa$census && ob$census
+        tq <- NA
+        if (se > 0 && !is.na(r$df) && r$df >= 1) {
+          tq <- qt(1 - alpha / 2, r$df)
+          r$ci_low <- r$difference - tq * se; r$ci_high <- r$difference + tq * se
+          r$p_value <- min(1, 2 * pt(-abs(r$difference / se), r$df))
+          if (!same_num(r$df, r_degf))
+            rule_note("change-df", where, r$df, r_degf)
+        } else if (se > 0) {
+          why <- c(why, "no interval or p-value: fewer than 1 degree of freedom")
+        } else if (exact) {
+          r$ci_low <- r$ci_high <- r$difference
+          why <- c(why, "no p-value: both years are a census, the change is exact")
+        } else {
+          why <- c(why, paste("no interval or p-value: standard error 0 in both years",
+                              "(no cases or a lonely PSU) but not a census"))
+        }
+        if (oa$estimate > 0 && ob$estimate > 0) {
+          lr <- svycontrast(by, eval(bquote(quote(log(.(as.name(b)) / .(as.name(a)))))))
+          r$ratio <- exp(as.numeric(coef(lr)))
+          if (!is.na(tq)) {
+            r$ratio_ci_low <- exp(as.numeric(coef(lr)) - tq * as.numeric(SE(lr)))
+            r$ratio_ci_high <- exp(as.numeric(coef(lr)) + tq * as.numeric(SE(lr)))
+          } else if (exact) r$ratio_ci_low <- r$ratio_ci_high <- r$ratio
+        } else {
+          why <- c(why, sprintf("ratio undefined: %s estimate is 0",
+                                if (oa$estimate == 0) a else b))
+        }
+      }
+      flag <- worst(c(fa$flag, fb$flag))
+      for (col in names(r)) cmp_num("changes", where, col, e[[col]], r[[col]])
+      cmp_txt("changes", where, "flag", e$flag, flag)
+      cmp_txt("changes", where, "reasons", e$reasons, paste(why, collapse = "; "))
+      # The report's cell, for the change since the last survey.
+      last <- e$to_year == years[length(years)] && e$from_year == years[length(years) - 1]
+      cell <- ""
+      if (last) {
+        cell <- "-"
+        if (!is.na(r$difference) && flag != "suppress" &&
+            published_rate[[a]][[cty]] && published_rate[[b]][[cty]]) {
+          marked <- !is.na(r$ci_low) && (r$ci_low > 0 || r$ci_high < 0)
+          cell <- paste0(sprintf("%+.1f", 100 * r$difference + 0),
+                         if (!marked) "" else if (r$difference > 0) " \u25b2" else " \u25bc")
+        }
+      }
+      cmp_txt("changes", where, "published", e$published, cell)
+    }
+    # The slope.
+    es <- exp_slopes[exp_slopes$county == cty, ]
+    for (i in seq_len(nrow(es))) {
+      e <- es[i, ]
+      where <- sprintf("%s %d-%d", cty, e$first_year, e$last_year)
+      fl <- lapply(years, function(y) flag_words(y, yr[yr$survey_year == y, ]))
+      why <- unlist(lapply(fl, `[[`, "why"))
+      flag <- worst(sapply(fl, `[[`, "flag"))
+      s <- list(slope = NA, se = NA, df = NA, ci_low = NA, ci_high = NA, p_value = NA)
+      if (nrow(yr) < 3) {
+        why <- c(why, sprintf("no slope: %d year%s with an estimate, 3 needed", nrow(yr),
+                              if (nrow(yr) == 1) "" else "s"))
+        flag <- "suppress"
+      } else if (any(yr$se == 0)) {
+        why <- c(why, sprintf("no slope: standard error 0 in %s",
+                              paste(yr$survey_year[yr$se == 0], collapse = ", ")))
+        flag <- "suppress"
+      } else {
+        t <- yr$survey_year - yr$survey_year[1]
+        w <- 1 / yr$se^2
+        tbar <- sum(w * t) / sum(w)
+        cc <- w * (t - tbar) / sum(w * (t - tbar)^2)
+        con <- svycontrast(by, setNames(cc, ylab))
+        s$slope <- as.numeric(coef(con))
+        s$se <- as.numeric(SE(con))
+        s$df <- satt(cc^2 * yr$se^2, yr$df)
+        rule_note("slope-df", where, s$df, degf(d))
+        if (!is.na(s$df) && s$df >= 1) {
+          tq <- qt(1 - alpha / 2, s$df)
+          s$ci_low <- s$slope - tq * s$se; s$ci_high <- s$slope + tq * s$se
+          s$p_value <- min(1, 2 * pt(-abs(s$slope / s$se), s$df))
+        } else why <- c(why, "no interval or p-value: fewer than 1 degree of freedom")
+      }
+      for (col in names(s)) cmp_num("slopes", where, col, e[[col]], s[[col]])
+      cmp_num("slopes", where, "years", e$years, nrow(yr))
+      cmp_txt("slopes", where, "flag", e$flag, flag)
+      cmp_txt("slopes", where, "reasons", e$reasons, paste(why, collapse = "; "))
+    }
+  }
+}
 
 
 # ---- summary ---------------------------------------------------------------
