@@ -105,9 +105,13 @@ wilson45 <- function(p, n_eff, df) {
   c((p + t * t / (2 * n_eff) - t / (2 * n_eff) * root) / denom,
     (p + t * t / (2 * n_eff) + t / (2 * n_eff) * root) / denom)
 }
-r_ciprop <- function(var, d, how, lev = level) {
+# df: the design's degf() on officer rows. On the youth rows, degf() leaves
+# out the weight-0 rows of officers with an empty caseload, which are PSUs
+# of the design all the same; svyciprop's df argument takes the right one
+# (its "beta" method calls degf() itself: see the rule empty-caseloads).
+r_ciprop <- function(var, d, how, df, lev = level) {
   r <- tryCatch(suppressWarnings(svyciprop(as.formula(paste0("~", var)), d, method = how,
-                                           level = lev)),
+                                           level = lev, df = df)),
                 error = function(e) NULL)
   if (is.null(r)) c(NA, NA) else as.vector(confint(r))
 }
@@ -120,14 +124,14 @@ interval <- function(p, se, n, df, census, dx, var, how = method) {
     if (se == 0 || p == 0 || p == 1) return(list(ci = cp(p, n), rule = "edge"))
     n_eff <- p * (1 - p) / se^2 * (qt(alpha / 2, n - 1) / qt(alpha / 2, df))^2
     if (n_eff > n) return(list(ci = cp(p, n), rule = "kg-cap"))
-    if (nrow(dx) != n)   # weight-0 rows of officers with an empty caseload
+    if (nrow(dx) != n || degf(dx) != df)   # weight-0 rows: officers with an empty caseload
       return(list(ci = cp(p, n_eff), rule = "empty-caseloads"))
-    list(ci = r_ciprop(var, dx, "beta"), rule = "svyciprop")
+    list(ci = r_ciprop(var, dx, "beta", df), rule = "svyciprop")
   }
   r_method <- c("korn-graubard" = "beta", logit = "xlogit", wald = "mean", wilson = NA)[[how]]
   r <- if (is.na(r_method)) {
     if (df >= 1 && se > 0 && p > 0 && p < 1) wilson45(p, p * (1 - p) / se^2, df) else c(NA, NA)
-  } else r_ciprop(var, dx, r_method)
+  } else r_ciprop(var, dx, r_method, df)
   out <- if (census) list(ci = c(p, p), rule = "census")
   else if (how == "korn-graubard") kg_how()
   else if (how == "wilson") {
@@ -300,8 +304,10 @@ rule_words <- c(
   "kg-cap" = "NCHS: Korn-Graubard effective sample size capped at n (svyciprop has no cap)",
   clamp = "Wald limits clamped to [0, 1] (svyciprop does not clamp)",
   df0 = "wilson with 0 df: korn-graubard's interval (R has no t(0))",
-  "empty-caseloads" = paste("officers with caseload 0 are PSUs; svyciprop(beta) counts their",
-                            "weight-0 rows in nrow(design) - 1, we count youth only"),
+  "empty-caseloads" = paste("officers with caseload 0 are PSUs; on the youth rows",
+                            "svyciprop(beta) counts their weight-0 rows in nrow(design) - 1",
+                            "and leaves them out of degf(); we count youth for n and every",
+                            "PSU for df (the beta formula with those, as svyciprop writes it)"),
   lonely = "a single respondent: SE exactly 0 here, rounding noise in R",
   "change-df" = "Welch-Satterthwaite df for a change (R's degf of the two-year design beside)",
   "slope-df" = "Welch-Satterthwaite df for a slope (R's degf of the combined design beside)",
