@@ -96,15 +96,16 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
                                        "fail, not '%s'", optarg);
             break;
         case OPT_MIN_CELL:
-            /* The bundle is unprotected microdata: no cell to protect. */
-            if (!publishes)
-                return cli_usage_error(cmd, "--min-cell applies to 'report' only");
+            /* The bundle reproduces the tables of a report made with it. */
+            if (!publishes && strcmp(cmd, "export") != 0)
+                return cli_usage_error(cmd, "--min-cell applies to 'report' and 'export'");
             if (!cli_long_arg(cmd, "--min-cell", optarg, 1, 1000000, &a->opt.min_cell))
                 return PREV_EX_USAGE;
             break;
         case OPT_PROTECTION:
-            if (!publishes)
-                return cli_usage_error(cmd, "--protection applies to 'report' and 'publish'");
+            if (!publishes && strcmp(cmd, "export") != 0)
+                return cli_usage_error(cmd, "--protection applies to 'report', 'publish' "
+                                       "and 'export'");
             if (!cli_long_arg(cmd, "--protection", optarg, 2, 8, &a->opt.protection))
                 return PREV_EX_USAGE;
             break;

@@ -12,6 +12,7 @@
  * MANIFEST.sha256. Pure: builds the files in memory (outdir.h). */
 
 struct rep_export_response {
+    int survey_year;
     char fips[8];                 /* for ordering only; not exported */
     char county[32];
     char respondent_id[72];       /* the stored code; replaced in the bundle */
@@ -20,6 +21,7 @@ struct rep_export_response {
 };
 
 struct rep_export_frame {
+    int survey_year;
     char county[32];
     long officers_total, youth_total;
 };

@@ -633,8 +633,14 @@ static void write_methods(FILE *out, const struct rep_report_input *in,
               "cannot be given. ", out);
     fputs("The youth-level prevalence is a ratio estimator (weighted victims over weighted "
           "caseloads) with a Taylor-linearized standard error, as R's <code>survey</code> "
-          "package computes it (<code>svyratio</code>); the partner bundle from "
-          "<code>prevalence export</code> reproduces every number in R.</p>\n", out);
+          "package computes it (<code>svyratio</code>). The partner bundle from "
+          "<code>prevalence export</code> recomputes in R every number this report "
+          "publishes: the direct estimates with their intervals and reliability flags, "
+          "both published tables cell for cell, the changes since earlier surveys and the "
+          "trend slopes, and the model-based estimates with their error and intervals; it "
+          "names each rule where these figures deliberately differ from R's "
+          "<code>survey</code> package. The disclosure checks' decisions are checked "
+          "against R's rules, not recomputed.</p>\n", out);
     fputs("<h3>Intervals</h3>\n<p>", out);
     fprintf(out, "%.0f%% confidence intervals by the ", in->level * 100);
     rep_html_text(out, rep_design_method_description(in->method));

@@ -23,19 +23,22 @@ static const char batches_sql[] =
     "                       WHERE active AND survey_year = $1::integer)\n"
     " ORDER BY b.batch_id";
 
-/* Codebook columns only; ordered by county then stored code, the order in
- * which the bundle numbers its respondents. */
+/* Codebook columns only, of this year and every earlier one (the bundle
+ * recomputes the changes and the trend the report publishes); ordered by
+ * year, county and stored code, the order in which the bundle numbers its
+ * respondents. */
 static const char responses_sql[] =
-    "SELECT r.fips, k.name, r.respondent_id, r.role, r.caseload, r.confirmed, r.suspected\n"
+    "SELECT r.fips, k.name, r.respondent_id, r.role, r.caseload, r.confirmed, r.suspected,\n"
+    "       r.survey_year\n"
     "  FROM responses r JOIN counties k ON k.fips = r.fips\n"
-    " WHERE r.active AND r.survey_year = $1::integer\n"
-    " ORDER BY r.fips, r.respondent_id COLLATE \"C\"";
+    " WHERE r.active AND r.survey_year <= $1::integer\n"
+    " ORDER BY r.survey_year, r.fips, r.respondent_id COLLATE \"C\"";
 
 static const char frames_sql[] =
-    "SELECT k.name, f.officers_total, f.youth_total\n"
+    "SELECT k.name, f.officers_total, f.youth_total, f.survey_year\n"
     "  FROM frames f JOIN counties k ON k.fips = f.fips\n"
-    " WHERE f.active AND f.survey_year = $1::integer\n"
-    " ORDER BY f.fips";
+    " WHERE f.active AND f.survey_year <= $1::integer\n"
+    " ORDER BY f.survey_year, f.fips";
 
 static bool get_long(const PGresult *res, int row, int col, long *out)
 {
@@ -108,7 +111,9 @@ static int load_microdata(PGconn *conn, int year, struct rep_report_data *d,
     PGresult *res = NULL;
     int n, rc = 0;
 
-    if ((res = query(conn, responses_sql, year, 7, "responses query", err)) == NULL)
+    long y;
+
+    if ((res = query(conn, responses_sql, year, 8, "responses query", err)) == NULL)
         return err->code;
     n = PQntuples(res);
     if (n > 0 && (d->responses = calloc((size_t)n, sizeof *d->responses)) == NULL) {
@@ -122,15 +127,16 @@ static int load_microdata(PGconn *conn, int year, struct rep_report_data *d,
         copy(r->respondent_id, sizeof r->respondent_id, res, i, 2);
         copy(r->role, sizeof r->role, res, i, 3);
         if (!get_long(res, i, 4, &r->caseload) || !get_long(res, i, 5, &r->confirmed) ||
-            !get_long(res, i, 6, &r->suspected)) {
+            !get_long(res, i, 6, &r->suspected) || !get_long(res, i, 7, &y)) {
             rc = prev_fail(err, PREV_EX_SOFTWARE, "", "responses query: bad number");
             goto done;
         }
+        r->survey_year = (int)y;
     }
     d->nresponses = (size_t)n;
     PQclear(res);
 
-    if ((res = query(conn, frames_sql, year, 3, "frame query", err)) == NULL)
+    if ((res = query(conn, frames_sql, year, 4, "frame query", err)) == NULL)
         return err->code;
     n = PQntuples(res);
     if (n > 0 && (d->frames = calloc((size_t)n, sizeof *d->frames)) == NULL) {
@@ -140,10 +146,12 @@ static int load_microdata(PGconn *conn, int year, struct rep_report_data *d,
     for (int i = 0; i < n; i++) {
         struct rep_export_frame *f = &d->frames[i];
         copy(f->county, sizeof f->county, res, i, 0);
-        if (!get_long(res, i, 1, &f->officers_total) || !get_long(res, i, 2, &f->youth_total)) {
+        if (!get_long(res, i, 1, &f->officers_total) || !get_long(res, i, 2, &f->youth_total)
+            || !get_long(res, i, 3, &y)) {
             rc = prev_fail(err, PREV_EX_SOFTWARE, "", "frame query: bad number");
             goto done;
         }
+        f->survey_year = (int)y;
     }
     d->nframes = (size_t)n;
 done:

@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """compare_r.py BUNDLE: r_estimates.csv (written by reproduce.R) against
-expected.csv (this tool), to 1e-6 on every number, row for row."""
+expected/estimates.csv (this tool), to 1e-6 on every number, row for row,
+independently of the script's own check."""
 import csv
 import math
 import os
 import sys
 
 folder = sys.argv[1]
-with open(os.path.join(folder, 'expected.csv'), newline='') as f:
+with open(os.path.join(folder, 'expected', 'estimates.csv'), newline='') as f:
     expected = [r for r in csv.DictReader(f) if r['estimate'] != '']
 with open(os.path.join(folder, 'r_estimates.csv'), newline='') as f:
-    got = {(r['county'], r['measure']): r for r in csv.DictReader(f)}
+    got = {(r['survey_year'], r['county'], r['measure']): r for r in csv.DictReader(f)}
 bad = []
 for e in expected:
-    r = got.pop((e['county'], e['measure']), None)
+    r = got.pop((e['survey_year'], e['county'], e['measure']), None)
     if r is None:
         bad.append(f'{e["county"]}/{e["measure"]}: no R estimate')
         continue
