@@ -80,7 +80,7 @@ static int write_frame(FILE *out, const struct ctx *c)
 static int write_script(FILE *out, const struct ctx *c)
 {
     const struct rep_report_input *e = c->in->est;
-    char level[32];
+    char level[32], coverage[32];
 
     fprintf(out, "# Written by prevalence %s for survey year %d: the parameters of this "
                  "bundle.\n", e->tool_version, e->survey_year);
@@ -88,10 +88,12 @@ static int write_script(FILE *out, const struct ctx *c)
      * the level the tool used. */
     fprintf(out, "survey_year <- %dL\nmeasure <- \"%s\"\nmethod <- \"%s\"\nlevel <- %s\n"
                  "lonely_psu <- \"%s\"\nmin_cell <- %ldL\n"
+                 "min_coverage <- %s   # the statewide coverage rule (0: off)\n"
                  "small_area <- %s   # the report's model: REML, untransformed, intercept only\n\n",
             e->survey_year, an_measure_name(e->measure), an_design_method_name(e->method),
             prev_fmt_double(level, sizeof level, e->level), an_lonely_psu_name(e->lonely),
-            e->min_cell, e->sae.on ? "TRUE" : "FALSE");
+            e->min_cell, prev_fmt_double(coverage, sizeof coverage, e->min_coverage),
+            e->sae.on ? "TRUE" : "FALSE");
     fputs(rep_reproduce_r, out);
     return ferror(out) ? -1 : 0;
 }

@@ -244,8 +244,21 @@ estimate_year <- function(y, measures) {
       fl <- nchs(p, se, n, df, n_eff)
       base <- NA
       if (yd$has_frame) {
-        f <- if (state) fr else fr[fr$county == dom, ]
+        # The statewide number is for the responding counties' youth (or
+        # officers) only, never extrapolated to counties without responses.
+        responding <- fr$county %in% unique(resp$county)
+        f <- if (state) fr[responding, ] else fr[fr$county == dom, ]
         base <- if (m == "officer_any") sum(f$officers_total) else sum(f$youth_total)
+        # The coverage rule (docs/methods.md, "Coverage of the statewide
+        # figures"): below min_coverage of the frame's youth the statewide
+        # row is suppressed, its reason first.
+        coverage_youth <- sum(fr$youth_total[responding]) / sum(fr$youth_total)
+        if (state && min_coverage > 0 && coverage_youth < min_coverage) {
+          why <- sprintf("responding counties cover only %.0f%% of youth on probation",
+                         floor(coverage_youth * 100))
+          fl$flag <- "suppress"
+          fl$reasons <- if (nzchar(fl$reasons)) paste0(why, "; ", fl$reasons) else why
+        }
       }
       rows[[length(rows) + 1]] <- data.frame(
         survey_year = y, county = dom, measure = m, respondents = nrow(sub), youth_n = n,

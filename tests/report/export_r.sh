@@ -78,6 +78,15 @@ bundle b2031 "$all" --year 2031
 grep -q "Cochise has a single respondent" "$work/b2031/README.md" \
     || { echo "FAIL: b2031 has no lonely-PSU county"; status=1; }
 grep -q "^- census: " "$work/b2031.out" || { echo "FAIL: b2031: no census county"; status=1; }
+# Maricopa sent nothing in 2025: the statewide coverage rule (the state's
+# rows suppressed, the total only for the responding counties' youth) must
+# be reproduced too.
+"$PREVALENCE_BIN" -q db psql -q -v ON_ERROR_STOP=1 \
+    -c "DELETE FROM responses WHERE survey_year = 2025 AND fips = '04013'" >/dev/null \
+    || { echo "FAIL: cannot remove Maricopa 2025"; exit 1; }
+bundle b2025nomari "$all" --year 2025
+grep -q "responding counties cover only" "$work/b2025nomari/expected/estimates.csv" \
+    || { echo "FAIL: b2025nomari: the coverage rule did not apply"; status=1; }
 # Without a frame: equal weights, no fpc, no totals.
 drop_frame 2023 || { echo "FAIL: cannot drop the 2023 frame"; exit 1; }
 bundle b2023nf "estimates flags tables model" --year 2023
