@@ -36,6 +36,8 @@ opts.add_experimental_option('prefs', {'download.default_directory': downloads,
                                        'download.prompt_for_download': False})
 driver = webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=opts)
 driver.set_page_load_timeout(60)
+# a loaded machine renders late: look for an element for up to 15 s
+driver.implicitly_wait(15)
 
 
 def submit(by, what):
