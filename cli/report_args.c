@@ -14,7 +14,8 @@
 #include "prev_git.h"
 
 enum { OPT_YEAR = 1, OPT_OUT, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_MIN_CELL,
-       OPT_TREND_COUNTIES, OPT_PROTECTION, OPT_INTERNAL, OPT_MIN_COVERAGE, OPT_PDF };
+       OPT_TREND_COUNTIES, OPT_PROTECTION, OPT_INTERNAL, OPT_MIN_COVERAGE, OPT_PDF,
+       OPT_CONTACT };
 
 int report_args_parse(int argc, char **argv, const struct cli_command *self,
                       bool publishes, struct report_args *a)
@@ -32,6 +33,7 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         {"internal", required_argument, NULL, OPT_INTERNAL},
         {"min-coverage", required_argument, NULL, OPT_MIN_COVERAGE},
         {"pdf", no_argument, NULL, OPT_PDF},
+        {"contact", required_argument, NULL, OPT_CONTACT},
         SAE_ARGS_LONGOPTS,
         SAE_ARGS_LONGOPT_OFF,
         {NULL, 0, NULL, 0},
@@ -114,6 +116,13 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
                 return cli_usage_error(cmd, "--min-coverage applies to 'report' and 'publish'");
             if (!cli_double_arg(cmd, "--min-coverage", optarg, 0.0, 1.0, &a->opt.min_coverage))
                 return PREV_EX_USAGE;
+            break;
+        case OPT_CONTACT:
+            if (strcmp(cmd, "report") != 0)
+                return cli_usage_error(cmd, "--contact applies to 'report' only");
+            if (optarg[0] == '\0' || strlen(optarg) > 250)
+                return cli_usage_error(cmd, "--contact needs a line of 1 to 250 characters");
+            a->contact = optarg;
             break;
         case OPT_PDF:
             if (strcmp(cmd, "report") != 0)
@@ -203,6 +212,8 @@ int report_data_load(const struct report_args *a, struct rep_report_data **d,
             fprintf(stderr, "prevalence %s: note: %s\n", a->cmd, missing);
     }
     snprintf((*d)->in.tool_version, sizeof (*d)->in.tool_version, "%s", PREV_VERSION);
+    if (a->contact != NULL)
+        snprintf((*d)->in.contact, sizeof (*d)->in.contact, "%s", a->contact);
     snprintf((*d)->in.git_commit, sizeof (*d)->in.git_commit, "%s", PREV_GIT_DESCRIBE);
     generation_time((*d)->in.generated_at, sizeof (*d)->in.generated_at);
 done:

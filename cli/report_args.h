@@ -15,6 +15,7 @@ struct report_args {
     const char *out_dir;
     const char *internal_dir;       /* report --internal: estimates.json goes there */
     bool pdf;                       /* report --pdf: also report.pdf (Chromium) */
+    const char *contact;            /* report --contact: the page's contact line */
     struct sae_args sae;            /* report only: on unless --no-small-area */
 };
 

@@ -706,6 +706,46 @@ static void write_methods(FILE *out, const struct rep_report_input *in,
     fputs("</tbody></table>\n</section>\n", out);
 }
 
+/* What a reader needs to use the numbers without a statistician: what is
+ * counted (the federal definition, in its words), when, how to cite the
+ * page and whom to ask. Words only: no number here that the tables do not
+ * already publish. */
+static void write_about(FILE *out, const struct rep_report_input *in)
+{
+    fputs("<section id=\"about\">\n<h2>What is counted, and how to cite this report</h2>\n"
+          "<h3>Definitions</h3>\n<dl>\n"
+          "<dt>Minor victim of sex trafficking</dt><dd>A person under 18 who is recruited, "
+          "harbored, transported, provided, obtained, patronized, or solicited for the "
+          "purpose of a commercial sex act (federal definition, 22 U.S.C. 7102). For a "
+          "minor, no force, fraud or coercion has to be shown. A commercial sex act is any "
+          "sex act on account of which anything of value is given to or received by any "
+          "person.</dd>\n"
+          "<dt>Confirmed victims</dt><dd>Youth on an officer's caseload whom the officer "
+          "reports as identified victims on the survey date.</dd>\n"
+          "<dt>Suspected victims</dt><dd>Youth on the caseload whom the officer suspects "
+          "are victims but who have not been identified as such; each youth is counted "
+          "once, as confirmed or as suspected, never both.</dd>\n"
+          "<dt>Youth on probation</dt><dd>The youth on the caseloads of the juvenile "
+          "probation officers, supervisors and other staff who answered; the county "
+          "totals come from the survey frame each county reports.</dd>\n</dl>\n", out);
+    fprintf(out, "<h3>Reference date</h3>\n<p>Officers reported their caseloads as they "
+                 "stood on the survey date of survey year %d.</p>\n", in->survey_year);
+    fputs("<h3>Suggested citation</h3>\n<p class=\"citation\">Arizona Supreme Court, "
+          "Administrative Office of the Courts, Juvenile Justice Services Division. "
+          "<cite>Minor victims of sex trafficking among youth on juvenile probation in "
+          "Arizona, survey year ", out);
+    fprintf(out, "%d</cite>. Report of ", in->survey_year);
+    date_words(out, in->generated_at);
+    fputs(", prepared for the Arizona Human Trafficking Council.</p>\n"
+          "<h3>Contact</h3>\n<p class=\"contact\">", out);
+    if (in->contact[0] != '\0')
+        rep_html_text(out, in->contact);
+    else
+        fputs("Questions about these numbers: the Juvenile Justice Services Division of "
+              "the Arizona courts.", out);
+    fputs("</p>\n</section>\n", out);
+}
+
 int rep_write_report_html(FILE *out, const struct rep_report_input *in,
                          const struct rep_pub_table *main, const struct rep_pub_table *officers)
 {
@@ -776,6 +816,7 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
     fputs("</figcaption>\n</figure>\n</section>\n", out);
 
     write_officers(out, in, officers);
+    write_about(out, in);
     write_methods(out, in, main);
     fputs("<footer>Files next to this page: <code>tables/</code> (the same tables as CSV and "
           "Markdown) and <code>published.json</code> (the same published cells, with the "

@@ -51,6 +51,7 @@ struct rep_report_input {
     char data_as_of[40];              /* latest loaded_at of the batches used */
     char generated_at[40];            /* ISO 8601, UTC */
     char tool_version[32];
+    char contact[256];                /* --contact: who answers questions; "": JJSD */
     char git_commit[64];              /* "" when unknown */
     size_t nnotes;                    /* caveats from the estimate (no frame, lonely PSU) */
     char notes[REP_REPORT_MAX_NOTES][200];

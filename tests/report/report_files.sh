@@ -119,5 +119,24 @@ if [ $rc -ne 65 ] || ! grep -q "2 counties with respondents" "$work/ask.err"; th
     status=1
 fi
 
+# What is counted and how to cite it: the federal definition, confirmed and
+# suspected, the reference date, the citation and the contact line (as
+# text: --contact is never markup).
+"$PREVALENCE_BIN" -q report --year 2025 --out "$work/r2025about" \
+    --contact 'JJSD research <jjsd@example.org> & partners' ||
+    { echo "FAIL: report --contact exited $?"; status=1; }
+page=$work/r2025about/report.html
+for want in 'id="about"' '22 U.S.C. 7102' '<dt>Confirmed victims</dt>' \
+            '<dt>Suspected victims</dt>' 'survey date of survey year 2025' \
+            'Suggested citation' 'survey year 2025</cite>' \
+            'JJSD research &lt;jjsd@example.org&gt; &amp; partners'; do
+    grep -qF -- "$want" "$page" || { echo "FAIL: the page lacks: $want"; status=1; }
+done
+grep -qF '<jjsd@example.org>' "$page" && { echo "FAIL: --contact printed as markup"; status=1; }
+grep -qF 'the Juvenile Justice Services Division of the Arizona courts.' \
+    "$work/r2025/report.html" || { echo "FAIL: no default contact line"; status=1; }
+out=$("$PREVALENCE_BIN" -q publish --year 2025 --contact x 2>&1)
+[ $? -eq 64 ] || { echo "FAIL: publish accepted --contact: $out"; status=1; }
+
 [ $status -eq 0 ] && echo "report files: all checks passed"
 exit $status
