@@ -213,3 +213,27 @@ const char *sec_source_path(const char *rel)
     snprintf(p, sizeof buf[0], "%s/%s", src, rel);
     return p;
 }
+
+const char *sec_sample_path(const char *rel)
+{
+    char buf[1200];
+
+    /* sec_source_path copies into a buffer of its own */
+    snprintf(buf, sizeof buf, "sample-data/%s", rel);
+    return sec_source_path(buf);
+}
+
+void sec_run_as(struct sec_run *r, const char *scratch, const char *base, const char *user,
+                const char *const *args)
+{
+    const char *argv[40];
+    int n = 0;
+
+    argv[n++] = "--db";
+    argv[n++] = sec_conninfo_as(base, user);
+    argv[n++] = "--quiet";
+    for (; *args != NULL && n < 39; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    sec_run(r, scratch, argv);
+}

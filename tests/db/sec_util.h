@@ -60,5 +60,11 @@ const char *sec_db_fingerprint(PGconn *conn);
 
 /* PREVALENCE_SOURCE_DIR/rel */
 const char *sec_source_path(const char *rel);
+/* PREVALENCE_SOURCE_DIR/sample-data/REL, in one of sec_source_path's buffers. */
+const char *sec_sample_path(const char *rel);
+
+/* `prevalence --db BASE-as-USER --quiet ARGS...` run in scratch, into r. */
+void sec_run_as(struct sec_run *r, const char *scratch, const char *base, const char *user,
+                const char *const *args);
 
 #endif

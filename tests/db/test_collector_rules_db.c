@@ -54,27 +54,9 @@ static int teardown(void **state)
 /* `prevalence --db CONNINFO-as-USER --quiet args...` */
 static void run_as(const char *user, const char *const *args)
 {
-    const char *argv[40];
-    int n = 0;
-
-    argv[n++] = "--db";
-    argv[n++] = sec_conninfo_as(conninfo, user);
-    argv[n++] = "--quiet";
-    for (; *args != NULL && n < 39; args++)
-        argv[n++] = *args;
-    argv[n] = NULL;
-    sec_run(&run, dir, argv);
+    sec_run_as(&run, dir, conninfo, user, args);
 }
 #define RUN_AS(user, ...) run_as((user), SEC_ARGS(__VA_ARGS__))
-
-static const char *sample(const char *rel)
-{
-    static char buf[4][1200];
-    static int which;
-    char *p = buf[which++ % 4];
-    snprintf(p, sizeof buf[0], "sample-data/%s", rel);
-    return sec_source_path(p);
-}
 
 static void load_sample(const char *user, const char *year)
 {
@@ -82,11 +64,11 @@ static void load_sample(const char *user, const char *year)
 
     for (size_t i = 0; i < NCOUNTY_FILES; i++) {
         snprintf(rel, sizeof rel, "%s/responses-%s.csv", year, county_files[i]);
-        RUN_AS(user, "load", "responses", sample(rel));
+        RUN_AS(user, "load", "responses", sec_sample_path(rel));
         sec_expect_status(&run, 0);
     }
     snprintf(rel, sizeof rel, "%s/frame.csv", year);
-    RUN_AS(user, "load", "frame", sample(rel));
+    RUN_AS(user, "load", "frame", sec_sample_path(rel));
     sec_expect_status(&run, 0);
 }
 
@@ -376,7 +358,7 @@ static void test_only_loaders_take_the_load_lock(void **state)
     holder = sec_connect_as(conninfo, "t_reader");
     pg_harness_exec_ok(holder, "SELECT pg_advisory_lock(4242002, 2025)");
     setenv("PGOPTIONS", "-c lock_timeout=5s", 1);
-    RUN_AS("t_collector", "load", "responses", sample("2025/responses-pima.csv"));
+    RUN_AS("t_collector", "load", "responses", sec_sample_path("2025/responses-pima.csv"));
     unsetenv("PGOPTIONS");
     sec_expect_status(&run, 0);
     PQfinish(holder);
@@ -389,13 +371,13 @@ static void test_only_loaders_take_the_load_lock(void **state)
     pg_harness_exec_ok(col, "SELECT prevalence_lock_load_years('{2025}')");
     assert_string_equal(sec_text(col, "SHOW lock_timeout"), "0");
     setenv("PGOPTIONS", "-c lock_timeout=1s", 1);
-    RUN_AS("t_collector", "load", "responses", sample("2025/responses-pinal.csv"));
+    RUN_AS("t_collector", "load", "responses", sec_sample_path("2025/responses-pinal.csv"));
     unsetenv("PGOPTIONS");
     sec_expect_status(&run, 69);
     sec_expect_err(&run, "another load of year 2025 is running; try again");
     sec_expect_err(&run, "SQLSTATE 55P03");
     pg_harness_exec_ok(col, "ROLLBACK");
-    RUN_AS("t_collector", "load", "responses", sample("2025/responses-pinal.csv"));
+    RUN_AS("t_collector", "load", "responses", sec_sample_path("2025/responses-pinal.csv"));
     sec_expect_status(&run, 0);
     assert_int_equal(sec_long(db, "SELECT count(*) FROM batches"), 2);
     PQfinish(col);
@@ -505,7 +487,7 @@ static void test_loads_replace_and_concurrent_loads_still_work(void **state)
 
     /* --replace: a corrected Pima file, and a corrected frame. */
     snprintf(path, sizeof path, "%s/responses-pima.csv", dir);
-    assert_non_null(in = fopen(sample("2025/responses-pima.csv"), "r"));
+    assert_non_null(in = fopen(sec_sample_path("2025/responses-pima.csv"), "r"));
     assert_non_null(out = fopen(path, "w"));
     while (fgets(line, sizeof line, in) != NULL) {
         if (++n == 2)
@@ -517,7 +499,7 @@ static void test_loads_replace_and_concurrent_loads_still_work(void **state)
     RUN_AS("t_collector", "load", "--replace", "responses", path);
     sec_expect_status(&run, 0);
     snprintf(path, sizeof path, "%s/frame.csv", dir);
-    assert_non_null(in = fopen(sample("2025/frame.csv"), "r"));
+    assert_non_null(in = fopen(sec_sample_path("2025/frame.csv"), "r"));
     assert_non_null(out = fopen(path, "w"));
     while (fgets(line, sizeof line, in) != NULL) {
         if (strncmp(line, "2025,Pima,", 10) == 0)
@@ -538,13 +520,13 @@ static void test_loads_replace_and_concurrent_loads_still_work(void **state)
         snprintf(rel, sizeof rel, "2024/responses-%s.csv", county_files[i]);
         snprintf(tag, sizeof tag, "load%zu", i);
         pids[i] = sec_spawn(dir, tag, SEC_ARGS("--db", sec_conninfo_as(conninfo, "t_collector"),
-                                               "-q", "load", "responses", sample(rel)));
+                                               "-q", "load", "responses", sec_sample_path(rel)));
     }
     for (size_t i = 0; i < 2; i++) {
         snprintf(tag, sizeof tag, "frame%zu", i);
         pids[NCOUNTY_FILES + i] = sec_spawn(dir, tag, SEC_ARGS("--db",
                                             sec_conninfo_as(conninfo, "t_collector"), "-q",
-                                            "load", "frame", sample("2024/frame.csv")));
+                                            "load", "frame", sec_sample_path("2024/frame.csv")));
     }
     for (size_t i = 0; i < NCOUNTY_FILES + 2; i++) {
         if (i < NCOUNTY_FILES)

@@ -67,15 +67,6 @@ static void sleep_ms(long ms)
         ;
 }
 
-static const char *sample(const char *rel)
-{
-    static char buf[2][1200];
-    static int which;
-    char *p = buf[which++ % 2];
-    snprintf(p, sizeof buf[0], "sample-data/%s", rel);
-    return sec_source_path(p);
-}
-
 /* The embedded database's conninfo, as `prevalence db url` prints it. */
 static const char *embedded_url(void)
 {
@@ -284,11 +275,11 @@ static void load_sample_2025(void)
     for (size_t i = 0; i < sizeof counties / sizeof counties[0]; i++) {
         char rel[64];
         snprintf(rel, sizeof rel, "2025/responses-%s.csv", counties[i]);
-        RUN("--quiet", "load", "responses", sample(rel));
+        RUN("--quiet", "load", "responses", sec_sample_path(rel));
         if (run.status != 0 && strstr(run.err, "already loaded") == NULL)
             sec_expect_status(&run, 0);
     }
-    RUN("--quiet", "load", "frame", sample("2025/frame.csv"));
+    RUN("--quiet", "load", "frame", sec_sample_path("2025/frame.csv"));
 }
 
 static void test_fault_full_disk_outputs(void **state)
@@ -348,7 +339,7 @@ static void test_fault_read_only_outputs(void **state)
 
     /* The rejects file is opened before anything is loaded: nothing is. */
     snprintf(path, sizeof path, "%s/rejects.csv", ro);
-    RUN("load", "--rejects", path, "responses", sample("2024/responses-pima.csv"));
+    RUN("load", "--rejects", path, "responses", sec_sample_path("2024/responses-pima.csv"));
     sec_expect_status(&run, 73);
     sec_expect_err(&run, "rejects.csv: cannot create: Read-only file system");
     assert_string_equal(sec_db_fingerprint(conn), before);
@@ -405,16 +396,16 @@ static void test_fault_device_outputs(void **state)
     (void)state;
     load_sample_2025();
     RUN("check", "--offline", "--rejects", "/dev/full", "responses",
-        sample("bad/ragged-row.csv"));
+        sec_sample_path("bad/ragged-row.csv"));
     sec_expect_status(&run, 65);
     sec_expect_err(&run, "/dev/full: cannot write: No space left on device");
     RUN("check", "--offline", "--rejects", "/dev/null", "responses",
-        sample("bad/ragged-row.csv"));
+        sec_sample_path("bad/ragged-row.csv"));
     sec_expect_status(&run, 65);
     if (strstr(run.err, "/dev/null:") != NULL)
         fail_msg("writing the rejects to /dev/null failed:\n%s", run.err);
     RUN("--quiet", "load", "--rejects", "/dev/full", "responses",
-        sample("2024/responses-yuma.csv"));
+        sec_sample_path("2024/responses-yuma.csv"));
     sec_expect_status(&run, 74);
     assert_int_equal(stat("/dev/null", &st), 0);
     assert_true(S_ISCHR(st.st_mode));

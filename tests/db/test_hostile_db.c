@@ -83,13 +83,6 @@ static void expect_exit(int want, const char *what)
         fail_msg("%s: exit %d, want %d:\n%s", what, run.status, want, run.err);
 }
 
-static const char *sample(const char *rel)
-{
-    static char buf[1200];
-    snprintf(buf, sizeof buf, "sample-data/%s", rel);
-    return sec_source_path(buf);
-}
-
 /* Copy src to dir/name (name may hold any byte but '/' and NUL). */
 static const char *copy_as(const char *src, const char *name)
 {
@@ -145,10 +138,10 @@ static void load_sample_2025(void)
     for (size_t i = 0; i < NCOUNTIES; i++) {
         char rel[64];
         snprintf(rel, sizeof rel, "2025/responses-%s.csv", counties[i]);
-        RUN("--quiet", "load", "responses", sample(rel));
+        RUN("--quiet", "load", "responses", sec_sample_path(rel));
         expect_exit(0, rel);
     }
-    RUN("--quiet", "load", "frame", sample("2025/frame.csv"));
+    RUN("--quiet", "load", "frame", sec_sample_path("2025/frame.csv"));
     expect_exit(0, "frame");
 }
 
@@ -185,7 +178,7 @@ static void test_hostile_file_names_are_stored_as_given(void **state)
         const char *want = cases[i].stored != NULL ? cases[i].stored : cases[i].name;
         const char *got;
         snprintf(rel, sizeof rel, "2025/responses-%s.csv", counties[i]);
-        RUN("--quiet", "load", "responses", copy_as(sample(rel), cases[i].name));
+        RUN("--quiet", "load", "responses", copy_as(sec_sample_path(rel), cases[i].name));
         expect_exit(0, cases[i].name);
         got = value_where("SELECT file_name FROM batches WHERE file_name = $1", want);
         if (got == NULL)
@@ -374,7 +367,7 @@ static void test_hostile_conninfo_is_a_connection_error(void **state)
     for (size_t i = 0; i < sizeof infos / sizeof infos[0]; i++) {
         const char *info = infos[i] != NULL ? infos[i] : big;
         sec_run(&run, dir, SEC_ARGS("--db", info, "load", "responses",
-                                    sample("2025/responses-pima.csv")));
+                                    sec_sample_path("2025/responses-pima.csv")));
         expect_exit(69, info[0] == 'a' ? "10 KB conninfo" : info);
         sec_expect_err(&run, "prevalence: --db: cannot connect to the database");
         /* A password typed into --db is never repeated. */
@@ -495,7 +488,7 @@ static void test_hostile_covariates_and_ignore_column(void **state)
     expect_exit(65, "hostile covariate");
     assert_string_equal(sec_db_fingerprint(db), before);
     RUN("--quiet", "load", "--ignore-column", "x'; DROP TABLE responses; --",
-        "--ignore-column", "\\\"", "responses", sample("2024/responses-pima.csv"));
+        "--ignore-column", "\\\"", "responses", sec_sample_path("2024/responses-pima.csv"));
     expect_exit(0, "--ignore-column");
     /* That load added a batch; nothing else changed. */
     assert_int_equal(sec_long(db, "SELECT count(*) FROM batches"), 17);
@@ -518,7 +511,7 @@ static void test_hostile_output_paths(void **state)
     assert_int_equal(stat(path, &st), 0);
     snprintf(rejects, sizeof rejects, "%s/rej;ects'--.csv", sub);
     RUN("--quiet", "load", "--rejects", rejects, "responses",
-        sample("bad/confirmed-gt-caseload.csv"));
+        sec_sample_path("bad/confirmed-gt-caseload.csv"));
     expect_exit(65, "--rejects");
     assert_int_equal(stat(rejects, &st), 0);
     assert_int_equal(sec_long(db, "SELECT count(*) FROM batches"), 16);
@@ -542,7 +535,7 @@ static void test_hostile_identifying_values_never_logged(void **state)
     load_sample_2025();
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
         snprintf(rejects, sizeof rejects, "%s/rejects-%zu.csv", dir, f);
-        RUN("load", "--rejects", rejects, "responses", sample(files[f]));
+        RUN("load", "--rejects", rejects, "responses", sec_sample_path(files[f]));
         expect_exit(65, files[f]);
         assert_non_null(fp = fopen(rejects, "r"));
         rejects_text[fread(rejects_text, 1, sizeof rejects_text - 1, fp)] = '\0';

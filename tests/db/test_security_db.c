@@ -47,30 +47,12 @@ static int teardown(void **state)
     return 0;
 }
 
-/* `prevalence --db CONNINFO-as-USER args...` */
+/* `prevalence --db CONNINFO-as-USER --quiet args...` */
 static void run_as(const char *user, const char *const *args)
 {
-    const char *argv[40];
-    int n = 0;
-
-    argv[n++] = "--db";
-    argv[n++] = sec_conninfo_as(conninfo, user);
-    argv[n++] = "--quiet";
-    for (; *args != NULL && n < 39; args++)
-        argv[n++] = *args;
-    argv[n] = NULL;
-    sec_run(&run, dir, argv);
+    sec_run_as(&run, dir, conninfo, user, args);
 }
 #define RUN_AS(user, ...) run_as((user), SEC_ARGS(__VA_ARGS__))
-
-static const char *sample(const char *rel)
-{
-    static char buf[4][1200];
-    static int which;
-    char *p = buf[which++ % 4];
-    snprintf(p, sizeof buf[0], "sample-data/%s", rel);
-    return sec_source_path(p);
-}
 
 /* The 2025 sample data, loaded by the collector's login. */
 static void load_sample_2025(void)
@@ -78,10 +60,10 @@ static void load_sample_2025(void)
     for (size_t i = 0; i < NCOUNTY_FILES; i++) {
         char rel[64];
         snprintf(rel, sizeof rel, "2025/responses-%s.csv", county_files[i]);
-        RUN_AS("t_collector", "load", "responses", sample(rel));
+        RUN_AS("t_collector", "load", "responses", sec_sample_path(rel));
         sec_expect_status(&run, 0);
     }
-    RUN_AS("t_collector", "load", "frame", sample("2025/frame.csv"));
+    RUN_AS("t_collector", "load", "frame", sec_sample_path("2025/frame.csv"));
     sec_expect_status(&run, 0);
 }
 
@@ -94,7 +76,7 @@ static const char *corrected_pima(void)
     int n = 0;
 
     snprintf(path, sizeof path, "%s/responses-pima-corrected.csv", dir);
-    assert_non_null(in = fopen(sample("2025/responses-pima.csv"), "r"));
+    assert_non_null(in = fopen(sec_sample_path("2025/responses-pima.csv"), "r"));
     assert_non_null(out = fopen(path, "w"));
     while (fgets(line, sizeof line, in) != NULL) {
         if (++n == 2) {
@@ -381,9 +363,9 @@ static void test_analyst_reads_and_writes_nothing(void **state)
     sec_expect_status(&run, 0);
     RUN_AS("t_analyst", "status", "--year", "2025");
     sec_expect_status(&run, 0);
-    RUN_AS("t_analyst", "check", "responses", sample("2024/responses-pima.csv"));
+    RUN_AS("t_analyst", "check", "responses", sec_sample_path("2024/responses-pima.csv"));
     sec_expect_status(&run, 0);
-    RUN_AS("t_analyst", "load", "responses", sample("2024/responses-pima.csv"));
+    RUN_AS("t_analyst", "load", "responses", sec_sample_path("2024/responses-pima.csv"));
     sec_expect_status(&run, 77);
     sec_expect_err(&run, "SQLSTATE 42501");
     RUN_AS("t_analyst", "publish", "--year", "2025");
@@ -483,17 +465,17 @@ static void test_collector_county_scope(void **state)
     pg_harness_exec_ok(db, "INSERT INTO collector_counties VALUES ('t_pima', '04019')");
     assert_int_equal(sec_long(db, "SELECT count(*) FROM pg_trigger"
                                   " WHERE tgname LIKE '%county_scope'"), 3);
-    RUN_AS("t_pima", "load", "responses", sample("2025/responses-pima.csv"));
+    RUN_AS("t_pima", "load", "responses", sec_sample_path("2025/responses-pima.csv"));
     sec_expect_status(&run, 0);
     snprintf(before, sizeof before, "%s", sec_db_fingerprint(db));
-    RUN_AS("t_pima", "load", "responses", sample("2025/responses-maricopa.csv"));
+    RUN_AS("t_pima", "load", "responses", sec_sample_path("2025/responses-maricopa.csv"));
     sec_expect_status(&run, 77);
     sec_expect_err(&run, "t_pima may load only counties 04019, not 04013");
-    RUN_AS("t_pima", "load", "frame", sample("2025/frame.csv"));
+    RUN_AS("t_pima", "load", "frame", sec_sample_path("2025/frame.csv"));
     sec_expect_status(&run, 77);
     assert_string_equal(sec_db_fingerprint(db), before);
     /* An unscoped collector loads any county. */
-    RUN_AS("t_collector", "load", "responses", sample("2025/responses-maricopa.csv"));
+    RUN_AS("t_collector", "load", "responses", sec_sample_path("2025/responses-maricopa.csv"));
     sec_expect_status(&run, 0);
     /* Only the owner changes the scopes; the last one gone, so are the checks. */
     {
