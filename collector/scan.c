@@ -617,48 +617,6 @@ static void on_progress(void *ctx, uint64_t bytes, uint64_t rows)
         col_progress_update(sc->progress, bytes, rows);
 }
 
-/* The workbook's bytes, whole: libzip needs to seek, and the compressed
- * file is small next to its sheet (a 200,000-row sheet is some 5 MB). */
-static int slurp(FILE *fp, const unsigned char *head, size_t nhead, const char *name,
-                 unsigned char **out, size_t *size, struct prev_error *err)
-{
-    size_t cap = 1 << 20, n = nhead;
-    unsigned char *buf = malloc(cap), *grown;
-
-    if (buf == NULL)
-        return prev_fail(err, PREV_EX_SOFTWARE, name, "out of memory");
-    memcpy(buf, head, nhead);
-    for (;;) {
-        size_t got;
-        if (n == cap) {
-            if (cap >= COL_XLSX_MAX_BYTES) {
-                free(buf);
-                return prev_fail(err, PREV_EX_DATA, name, "the workbook is larger than %llu "
-                                 "bytes, the most accepted",
-                                 (unsigned long long)COL_XLSX_MAX_BYTES);
-            }
-            if ((grown = realloc(buf, cap * 2)) == NULL) {
-                free(buf);
-                return prev_fail(err, PREV_EX_SOFTWARE, name, "out of memory");
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        got = fread(buf + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(fp)) {
-        free(buf);
-        return prev_fail(err, PREV_EX_IOERR, name, "cannot read: %s",
-                         strerror(errno != 0 ? errno : EIO));
-    }
-    *out = buf;
-    *size = n;
-    return 0;
-}
-
 static bool utf16(const unsigned char *h, size_t n)
 {
     if (n >= 2 && ((h[0] == 0xFF && h[1] == 0xFE) || (h[0] == 0xFE && h[1] == 0xFF)))
@@ -670,8 +628,8 @@ static bool utf16(const unsigned char *h, size_t n)
 
 int col_scan_run(struct col_scan *sc, FILE *fp, struct prev_error *err)
 {
-    unsigned char head[4], *book = NULL;
-    size_t nhead, nbook = 0;
+    unsigned char head[4];
+    size_t nhead;
     int rc;
 
     sc->sink_err = err;
@@ -687,9 +645,8 @@ int col_scan_run(struct col_scan *sc, FILE *fp, struct prev_error *err)
     if (col_xlsx_sniff(head, nhead)) {
         sc->xlsx = true;
         sc->diag->sheet = sc->stats.sheet;
-        if ((rc = slurp(fp, head, nhead, sc->name, &book, &nbook, err)) == 0)
-            rc = col_xlsx_read(book, nbook, sc->name, sc->kind, on_row, sc, &sc->stats, err);
-        free(book);
+        rc = col_xlsx_read_stream(fp, head, nhead, sc->name, sc->kind, on_row, sc, &sc->stats,
+                                  err);
     } else {
         rc = col_csv_read_prefixed(head, nhead, fp, sc->name, on_row, on_progress, sc,
                                    &sc->stats, err);

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include "sha256.h"
@@ -815,6 +817,32 @@ static bool sheet_is(const char *name, const char *want)
     return strcasecmp(name, want) == 0;
 }
 
+static struct book *book_new(const char *name, enum col_kind kind, col_csv_row_fn on_row,
+                             void *ctx, struct col_csv_stats *stats, struct prev_error *err)
+{
+    struct book *b = calloc(1, sizeof *b);
+
+    if (b == NULL)
+        return NULL;
+    b->name = name;
+    b->kind = kind;
+    b->err = err;
+    b->stats = stats;
+    b->on_row = on_row;
+    b->ctx = ctx;
+    b->max_rows = kind == COL_KIND_FRAME ? 100000 : COL_XLSX_MAX_ROWS;
+    return b;
+}
+
+static void unreadable(struct book *b, zip_error_t *ze)
+{
+    fail(b, PREV_EX_DATA, 0, "this file starts like an Excel workbook but is not a "
+         "readable one (%s); save it again from Excel as 'Excel Workbook (.xlsx)' or as "
+         "'CSV UTF-8'", zip_error_strerror(ze));
+}
+
+static int read_book(struct book *b);
+
 int col_xlsx_read(const void *data, size_t size, const char *name, enum col_kind kind,
                   col_csv_row_fn on_row, void *ctx, struct col_csv_stats *stats,
                   struct prev_error *err)
@@ -823,9 +851,6 @@ int col_xlsx_read(const void *data, size_t size, const char *name, enum col_kind
     struct col_csv_stats local;
     zip_source_t *src = NULL;
     zip_error_t ze;
-    const struct sheet_ref *chosen = NULL;
-    const char *want = kind == COL_KIND_FRAME ? "Frame" : "Responses";
-    int rc = 0;
 
     if (stats == NULL)
         stats = &local;
@@ -837,30 +862,163 @@ int col_xlsx_read(const void *data, size_t size, const char *name, enum col_kind
         if ((sha != NULL && prev_sha256_final(sha, stats->sha256) != 0) || bad)
             return prev_fail(err, PREV_EX_SOFTWARE, name, "sha256 failed");
     }
-    if ((b = calloc(1, sizeof *b)) == NULL)
+    if ((b = book_new(name, kind, on_row, ctx, stats, err)) == NULL)
         return prev_fail(err, PREV_EX_SOFTWARE, name, "out of memory");
-    b->name = name;
-    b->kind = kind;
-    b->err = err;
-    b->stats = stats;
-    b->on_row = on_row;
-    b->ctx = ctx;
-    b->max_rows = kind == COL_KIND_FRAME ? 100000 : COL_XLSX_MAX_ROWS;
     zip_error_init(&ze);
     if (size > COL_XLSX_MAX_BYTES) {
         fail(b, PREV_EX_DATA, 0, "the workbook is larger than %llu bytes, the most accepted",
              (unsigned long long)COL_XLSX_MAX_BYTES);
-        goto done;
-    }
-    if ((src = zip_source_buffer_create(data, size, 0, &ze)) == NULL
-        || (b->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze)) == NULL) {
-        fail(b, PREV_EX_DATA, 0, "this file starts like an Excel workbook but is not a "
-             "readable one (%s); save it again from Excel as 'Excel Workbook (.xlsx)' or as "
-             "'CSV UTF-8'", zip_error_strerror(&ze));
+    } else if ((src = zip_source_buffer_create(data, size, 0, &ze)) == NULL
+               || (b->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze)) == NULL) {
+        unreadable(b, &ze);
         if (src != NULL)
             zip_source_free(src);
-        goto done;
     }
+    zip_error_fini(&ze);
+    return read_book(b);
+}
+
+/* A copy of a stream that cannot seek (a pipe), in an unnamed temporary
+ * file, so that the archive can be read from disk. */
+static FILE *spill(FILE *fp, const unsigned char *head, size_t nhead, const char *name,
+                   struct prev_error *err)
+{
+    unsigned char buf[CHUNK];
+    uint64_t total = nhead;
+    size_t got;
+    FILE *tmp = tmpfile();
+
+    if (tmp == NULL) {
+        prev_fail(err, PREV_EX_CANTCREAT, name, "cannot make a temporary file to read the "
+                  "workbook: %s (set TMPDIR to a writable folder)", strerror(errno));
+        return NULL;
+    }
+    if (fwrite(head, 1, nhead, tmp) != nhead)
+        goto write_failed;
+    while ((got = fread(buf, 1, sizeof buf, fp)) > 0) {
+        total += got;
+        if (total > COL_XLSX_MAX_BYTES) {
+            fclose(tmp);
+            prev_fail(err, PREV_EX_DATA, name, "the workbook is larger than %llu bytes, the "
+                      "most accepted", (unsigned long long)COL_XLSX_MAX_BYTES);
+            return NULL;
+        }
+        if (fwrite(buf, 1, got, tmp) != got)
+            goto write_failed;
+    }
+    if (ferror(fp)) {
+        fclose(tmp);
+        prev_fail(err, PREV_EX_IOERR, name, "cannot read: %s",
+                  strerror(errno != 0 ? errno : EIO));
+        return NULL;
+    }
+    if (fflush(tmp) != 0)
+        goto write_failed;
+    return tmp;
+write_failed:
+    prev_fail(err, PREV_EX_IOERR, name, "cannot write the temporary copy of the workbook: %s "
+              "(set TMPDIR to a folder with space)", strerror(errno != 0 ? errno : EIO));
+    fclose(tmp);
+    return NULL;
+}
+
+/* The sha256 and size of a seekable stream's whole content, read in
+ * chunks from its start. */
+static int hash_stream(FILE *fp, const char *name, struct col_csv_stats *stats,
+                       struct prev_error *err)
+{
+    unsigned char buf[CHUNK];
+    struct prev_sha256 *sha = prev_sha256_new();
+    uint64_t total = 0;
+    size_t got;
+    int bad = sha == NULL;
+
+    if (fseeko(fp, 0, SEEK_SET) != 0) {
+        if (sha != NULL)
+            prev_sha256_final(sha, stats->sha256);
+        return prev_fail(err, PREV_EX_IOERR, name, "cannot read: %s", strerror(errno));
+    }
+    while (!bad && (got = fread(buf, 1, sizeof buf, fp)) > 0) {
+        total += got;
+        bad = prev_sha256_update(sha, buf, got) != 0;
+    }
+    if ((sha != NULL && prev_sha256_final(sha, stats->sha256) != 0) || bad)
+        return prev_fail(err, PREV_EX_SOFTWARE, name, "sha256 failed");
+    if (ferror(fp))
+        return prev_fail(err, PREV_EX_IOERR, name, "cannot read: %s",
+                         strerror(errno != 0 ? errno : EIO));
+    stats->bytes = total;
+    return 0;
+}
+
+int col_xlsx_read_stream(FILE *fp, const void *head, size_t nhead, const char *name,
+                         enum col_kind kind, col_csv_row_fn on_row, void *ctx,
+                         struct col_csv_stats *stats, struct prev_error *err)
+{
+    struct book *b = NULL;
+    struct col_csv_stats local;
+    zip_error_t ze;
+    FILE *own = NULL, *in = fp;
+    struct stat st;
+    int fd, rc;
+
+    if (stats == NULL)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)
+        || fseeko(fp, (off_t)nhead, SEEK_SET) != 0) {
+        if ((own = spill(fp, head, nhead, name, err)) == NULL)
+            return err->code;
+        in = own;
+    }
+    if ((rc = hash_stream(in, name, stats, err)) != 0) {
+        if (own != NULL)
+            fclose(own);
+        return rc;
+    }
+    if ((b = book_new(name, kind, on_row, ctx, stats, err)) == NULL) {
+        if (own != NULL)
+            fclose(own);
+        return prev_fail(err, PREV_EX_SOFTWARE, name, "out of memory");
+    }
+    zip_error_init(&ze);
+    /* libzip closes the descriptor it is given with the archive: give it
+     * its own, and read the archive from disk a part at a time. */
+    if (stats->bytes > COL_XLSX_MAX_BYTES) {
+        fail(b, PREV_EX_DATA, 0, "the workbook is larger than %llu bytes, the most accepted",
+             (unsigned long long)COL_XLSX_MAX_BYTES);
+    } else if ((fd = dup(fileno(in))) < 0) {
+        fail(b, PREV_EX_SOFTWARE, 0, "cannot read the workbook: %s", strerror(errno));
+    } else if (lseek(fd, 0, SEEK_SET) != 0) {
+        fail(b, PREV_EX_IOERR, 0, "cannot read the workbook: %s", strerror(errno));
+        close(fd);
+    } else {
+        int zerr = 0;
+        if ((b->za = zip_fdopen(fd, ZIP_RDONLY | ZIP_CHECKCONS, &zerr)) == NULL) {
+            close(fd);
+            zip_error_init_with_code(&ze, zerr);
+            unreadable(b, &ze);
+        }
+    }
+    zip_error_fini(&ze);
+    rc = read_book(b);
+    if (own != NULL)
+        fclose(own);
+    return rc;
+}
+
+/* Read the opened archive b->za (or report b's failure to open it), then
+ * free b. */
+static int read_book(struct book *b)
+{
+    const struct sheet_ref *chosen = NULL;
+    enum col_kind kind = b->kind;
+    struct col_csv_stats *stats = b->stats;
+    const char *want = kind == COL_KIND_FRAME ? "Frame" : "Responses";
+    int rc = 0;
+
+    if (b->failed)
+        goto done;
     if (zip_get_num_entries(b->za, 0) > COL_XLSX_MAX_ENTRIES) {
         fail(b, PREV_EX_DATA, 0, "the archive holds more than %d parts; a survey workbook "
              "has a dozen", COL_XLSX_MAX_ENTRIES);

@@ -21,7 +21,8 @@
  * entry name is only ever looked up inside the archive, never used as a
  * path, and a DOCTYPE (entity expansion) refuses the workbook. */
 
-/* Compressed workbook: held in memory while read. */
+/* Compressed workbook: read from disk a part at a time (in memory only
+ * through col_xlsx_read, the fuzzer's door). */
 #define COL_XLSX_MAX_BYTES (UINT64_C(256) << 20)
 #define COL_XLSX_MAX_ENTRIES 10000
 /* Uncompressed: the sheet, any other part, and all parts read. */
@@ -55,6 +56,14 @@ bool col_xlsx_sniff(const void *buf, size_t n);
 int col_xlsx_read(const void *data, size_t size, const char *name, enum col_kind kind,
                   col_csv_row_fn on_row, void *ctx, struct col_csv_stats *stats,
                   struct prev_error *err);
+
+/* The same, for a workbook read from fp, whose first nhead bytes
+ * (head) were already read: a regular file is read in place, a pipe is
+ * first copied to an unnamed temporary file, so that memory does not
+ * grow with the workbook's size. stats->sha256 is of the whole stream. */
+int col_xlsx_read_stream(FILE *fp, const void *head, size_t nhead, const char *name,
+                         enum col_kind kind, col_csv_row_fn on_row, void *ctx,
+                         struct col_csv_stats *stats, struct prev_error *err);
 
 /* "C" for field 2, "AA" for 26: out must hold 4 bytes. */
 void col_xlsx_column_letters(size_t field, char out[4]);
