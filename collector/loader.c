@@ -89,7 +89,8 @@ static int flush(struct col_loader *l, struct prev_error *err)
     if (l->len == 0)
         return 0;
     if (PQputCopyData(l->conn, l->buf, (int)l->len) != 1)
-        return db_fail(err, PREV_EX_UNAVAILABLE, l->conn, NULL, "sending rows");
+        return db_fail(err, PREV_EX_UNAVAILABLE, l->conn, NULL,
+                       "sending rows (not committed: nothing of the file is kept)");
     l->len = 0;
     return 0;
 }

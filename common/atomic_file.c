@@ -1,11 +1,13 @@
 #include "atomic_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,11 +53,54 @@ int prev_output_check(const char *out, const char *const *inputs, size_t n,
     return 0;
 }
 
+static const char temp_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/* Is entry ".NAME.XXXXXX" for af's NAME? */
+static bool is_temp_of(const struct prev_atomic_file *af, const char *entry)
+{
+    size_t n = strlen(af->base);
+
+    if (entry[0] != '.' || strncmp(entry + 1, af->base, n) != 0 || entry[1 + n] != '.'
+        || strlen(entry + n + 2) != 6)
+        return false;
+    return strspn(entry + n + 2, temp_chars) == 6;
+}
+
+/* Remove the temporaries of NAME that a killed writer left: regular
+ * files of ours that no writer holds locked. Best effort: what cannot be
+ * examined is left alone. */
+static void sweep_stale(struct prev_atomic_file *af)
+{
+    int dfd = dup(af->dirfd);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    struct dirent *de;
+
+    if (d == NULL) {
+        if (dfd >= 0)
+            close(dfd);
+        return;
+    }
+    while ((de = readdir(d)) != NULL) {
+        struct stat st;
+        int fd;
+        if (!is_temp_of(af, de->d_name))
+            continue;
+        fd = openat(af->dirfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid()
+            && flock(fd, LOCK_EX | LOCK_NB) == 0)
+            unlinkat(af->dirfd, de->d_name, 0);
+        close(fd);
+    }
+    closedir(d);
+}
+
 /* ".NAME.XXXXXX" in dirfd, created exclusively: an existing file or link
  * of that name (planted or left over) is never opened. */
 static int open_temp(struct prev_atomic_file *af)
 {
-    static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     uint64_t seed = (uint64_t)getpid() ^ (uint64_t)(uintptr_t)af;
 
     for (int attempt = 0; attempt < 100; attempt++) {
@@ -68,12 +113,25 @@ static int open_temp(struct prev_atomic_file *af)
             memcpy(rnd, &seed, sizeof rnd);
         }
         for (int i = 0; i < 6; i++)
-            suffix[i] = chars[rnd[i] % (sizeof chars - 1)];
+            suffix[i] = temp_chars[rnd[i] % (sizeof temp_chars - 1)];
         suffix[6] = '\0';
         snprintf(af->tmp_base, sizeof af->tmp_base, ".%s.%s", af->base, suffix);
         fd = openat(af->dirfd, af->tmp_base,
                     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd >= 0 || errno != EEXIST)
+        if (fd >= 0) {
+            /* held through a second descriptor until the rename: fclose
+             * must not release it before */
+            if (flock(fd, LOCK_EX | LOCK_NB) != 0 || (af->lockfd = dup(fd)) < 0) {
+                int saved = errno;
+                af->lockfd = 0;
+                unlinkat(af->dirfd, af->tmp_base, 0);
+                close(fd);
+                errno = saved;
+                return -1;
+            }
+            return fd;
+        }
+        if (errno != EEXIST)
             return fd;
     }
     errno = EEXIST;
@@ -127,6 +185,7 @@ int prev_atomic_open(struct prev_atomic_file *af, const char *path,
         return prev_fail(err, PREV_EX_CANTCREAT, path, "is not a file name");
     if ((af->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return prev_fail(err, PREV_EX_CANTCREAT, path, "cannot create: %s", strerror(errno));
+    sweep_stale(af);
     if ((fd = open_temp(af)) < 0) {
         rc = prev_fail(err, PREV_EX_CANTCREAT, path, "cannot create: %s", strerror(errno));
         goto done;
@@ -198,6 +257,9 @@ void prev_atomic_abort(struct prev_atomic_file *af)
             unlinkat(af->dirfd, af->tmp_base, 0);
         af->tmp_path[0] = '\0';
     }
+    if (af->lockfd > 0)
+        close(af->lockfd);
+    af->lockfd = 0;
     /* 0 is what a zeroed struct holds, never a folder we opened (it is
      * standard input) */
     if (af->dirfd > 0)

@@ -23,7 +23,14 @@
  * A path that names a device or a pipe (/dev/null, /dev/full, /dev/stdout,
  * a FIFO) is written directly instead: there is no "whole or nothing" for
  * a stream, and renaming a regular file over /dev/null would replace the
- * device for everyone (as root). */
+ * device for everyone (as root).
+ *
+ * A writer holds an exclusive flock on its temporary until the rename. A
+ * temporary ".NAME.XXXXXX" of the same NAME that nobody holds, owned by
+ * this user, was left by a writer that was killed (SIGKILL, power loss):
+ * the next prev_atomic_open of NAME removes it, so an interrupted output
+ * leaves neither a file that looks complete nor, once written again, any
+ * debris. */
 struct prev_atomic_file {
     FILE *fp;
     char path[4096];        /* as given, for messages */
@@ -32,6 +39,7 @@ struct prev_atomic_file {
     char tmp_base[1100];    /* .NAME.XXXXXX, relative to dirfd */
     int dirfd;              /* the destination folder, -1 when closed */
     int direct;             /* writing to a device or pipe, no rename */
+    int lockfd;             /* holds the temporary's flock until renamed, else 0 */
 };
 
 /* Open a temporary file next to path (or path itself, see above). On

@@ -167,6 +167,7 @@ int db_connect(const char *opt_db, bool quiet, bool need_schema, PGconn **out,
             return rc;
         if ((rc = db_embedded_start(&em, quiet, &started, err)) != 0)
             return rc;
+        db_error_server_log(em.log_path, em.data_dir);
         db_embedded_conninfo(&em, DB_EMBEDDED_DBNAME, conninfo, sizeof conninfo);
     }
     if ((src == DB_SOURCE_OPTION || src == DB_SOURCE_DATABASE_URL)

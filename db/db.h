@@ -41,6 +41,11 @@ int db_fail(struct prev_error *err, int code, PGconn *conn, const PGresult *res,
 /* Run a statement that returns no rows; fill err on failure. */
 int db_exec(PGconn *conn, const char *sql, struct prev_error *err);
 
+/* The embedded cluster this process talks to (db_connect sets it): when
+ * its server dies under a statement, db_fail reads the end of its log to
+ * say why, e.g. that its disk is full. */
+void db_error_server_log(const char *log_path, const char *data_dir);
+
 /* ---- embedded cluster (db/embedded.c) ------------------------------------ */
 
 struct db_embedded {

@@ -8,7 +8,8 @@
 #  - a truncated, altered or re-signed-but-wrong backup is refused before
 #    anything is written (the target stays empty), and a restore whose rows
 #    differ from the manifest leaves the target marked unusable
-#  - an interrupted backup leaves no file that looks complete
+#  - an interrupted backup leaves no file that looks complete, and the
+#    next backup to the same name removes its temporary
 # Runs under with-cluster.sh (a fresh data home).
 set -u
 : "${PREVALENCE_BIN:?}" "${PREVALENCE_SOURCE_DIR:?}" "${PREVALENCE_TEST_TMP:?}"
@@ -173,10 +174,20 @@ EOF
 chmod +x "$T/fakebin/pg_dump"
 PREVALENCE_PG_BINDIR=$T/fakebin "$P" db backup --out "$T/interrupted.backup" >/dev/null 2>&1
 [ -e "$T/interrupted.backup" ] && fail "an interrupted backup left the named file"
+left=0
 for f in "$T"/.interrupted.backup.*; do
     [ -e "$f" ] || continue
+    left=$((left + 1))
     expect_rc 65 "restore of an interrupted backup's temporary" "$P" db restore --force "$f"
 done
+[ $left -ge 1 ] || fail "the killed backup left no temporary: the clean-up below tests nothing"
+# The next backup to the same name writes it whole and removes what the
+# killed one left (nobody holds its lock any more).
+expect_rc 0 "backup after an interrupted one" "$P" -q db backup --out "$T/interrupted.backup"
+for f in "$T"/.interrupted.backup.*; do
+    [ -e "$f" ] && fail "the interrupted backup's temporary $f is still there"
+done
+expect_rc 0 "the backup after an interrupted one restores" "$P" db restore --force "$T/interrupted.backup"
 
 [ $fails -eq 0 ] && echo "backup_restore: all checks passed"
 exit $((fails > 0))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -337,6 +338,60 @@ static void test_sha256_known_vector(void **state)
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* A temporary left by a killed writer (nobody holds its lock) is removed
+ * by the next open of the same name; one a live writer holds, another
+ * name's, and a look-alike that is not a temporary name stay. */
+static void test_atomic_file_sweeps_stale_temporaries(void **state)
+{
+    char dir[] = "/tmp/prev-atomic-stale.XXXXXX";
+    char stale[256], held[256], other[256], alike[256], path[256];
+    struct prev_atomic_file af;
+    struct prev_error err = {0};
+    int held_fd;
+    (void)state;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(stale, sizeof stale, "%s/.out.csv.Ab3dE9", dir);
+    snprintf(held, sizeof held, "%s/.out.csv.ZZZZZZ", dir);
+    snprintf(other, sizeof other, "%s/.other.csv.Ab3dE9", dir);
+    snprintf(alike, sizeof alike, "%s/.out.csv.notmine", dir);
+    snprintf(path, sizeof path, "%s/out.csv", dir);
+    for (int i = 0; i < 4; i++) {
+        const char *p = i == 0 ? stale : i == 1 ? held : i == 2 ? other : alike;
+        int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, "partial", 7), 7);
+        close(fd);
+    }
+    held_fd = open(held, O_RDONLY);
+    assert_true(held_fd >= 0);
+    assert_int_equal(flock(held_fd, LOCK_EX), 0);     /* a writer still at work */
+
+    assert_int_equal(prev_atomic_open(&af, path, &err), 0);
+    /* our own temporary is locked while we write: another open of the
+     * same name leaves it alone */
+    {
+        struct prev_atomic_file second;
+        assert_int_equal(prev_atomic_open(&second, path, &err), 0);
+        assert_int_equal(access(af.tmp_path, F_OK), 0);
+        prev_atomic_abort(&second);
+    }
+    fputs("whole\n", af.fp);
+    assert_int_equal(prev_atomic_commit(&af, &err), 0);
+
+    assert_int_equal(access(stale, F_OK), -1);
+    assert_int_equal(access(held, F_OK), 0);
+    assert_int_equal(access(other, F_OK), 0);
+    assert_int_equal(access(alike, F_OK), 0);
+    assert_int_equal(access(path, F_OK), 0);
+    close(held_fd);
+    unlink(held);
+    unlink(other);
+    unlink(alike);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_atomic_file_commit_and_abort),
         cmocka_unit_test(test_atomic_file_device_written_in_place),
         cmocka_unit_test(test_atomic_file_refuses_a_link),
+        cmocka_unit_test(test_atomic_file_sweeps_stale_temporaries),
         cmocka_unit_test(test_output_check_same_file),
         cmocka_unit_test(test_input_caps),
         cmocka_unit_test(test_input_fifo_without_writer_times_out),
