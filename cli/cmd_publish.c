@@ -18,7 +18,7 @@ const char cmd_publish_help[] =
     "           [--diagnostics]\n"
     "\n"
     "Store the two published tables of the Council report for YEAR (the cells of\n"
-    "tables/county_estimates.csv and tables/officer_measure.csv that 'prevalence\n"
+    "tables/county_estimates_YEAR.csv and tables/officer_measure_YEAR.csv that 'prevalence\n"
     "report' writes with the same options, small cells protected) in the database,\n"
     "where the role prevalence_reader reads them through the view\n"
     "published_county_estimates. Nothing else reaches that role. A new\n"

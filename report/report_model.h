@@ -157,6 +157,26 @@ void rep_fmt_pct(char *buf, size_t size, double p);
 
 /* tables/NAME.csv: the header rep_pub_col_names, one line per row, RFC 4180. */
 int rep_write_table_csv(FILE *out, const struct rep_pub_table *t);
+/* What a table file says of itself when it must stand alone. */
+struct rep_table_about {
+    int survey_year;
+    double level;
+};
+/* The same with survey_year, measure and level columns appended (the
+ * report's tables/NAME_YEAR.csv). */
+int rep_write_table_csv_about(FILE *out, const struct rep_pub_table *t,
+                              const struct rep_table_about *a);
+/* tables/notes_YEAR.csv: table,code,meaning for every note code the
+ * tables use (names[k] is tables[k]'s file name), the flag values, the
+ * level and the measures. */
+int rep_write_notes_csv(FILE *out, const struct rep_pub_table *const *tables,
+                        const char *const *names, size_t ntables);
+/* tables/tables_YEAR.xlsx (tables_xlsx.c): one sheet per CSV text given
+ * (the header row bold, numbers as numbers, every other cell text), and a
+ * sheet About from in. Returns 0 or an exit code. */
+int rep_write_tables_xlsx(FILE *out, const struct rep_report_input *in,
+                          const char *const *sheet_names, const char *const *csv_texts,
+                          const size_t *csv_lens, size_t nsheets);
 /* tables/NAME.md: a Markdown table with its footnotes. */
 int rep_write_table_md(FILE *out, const struct rep_pub_table *t, const char *title);
 
@@ -242,6 +262,12 @@ void rep_report_trend_free(struct rep_report_trend *t);
 /* Hide in t what this year's main table hides beyond its own rules (a
  * statewide rate the disclosure audit hid). */
 void rep_report_trend_follow(struct rep_report_trend *t, const struct rep_pub_table *main);
+
+/* tables/change_YEAR.csv: the page's change column as a table (the same
+ * cells: "-" where either year's rate is not published), with
+ * significant = yes/no where the change's interval excludes zero. */
+int rep_write_change_csv(FILE *out, const struct rep_pub_table *t,
+                         const struct rep_report_trend *trend, const struct rep_table_about *a);
 
 /* The "change since last survey" cell of row i of this year's table, as
  * text: "+1.2" percentage points with " ▲" or " ▼" where the

@@ -6,8 +6,18 @@
 #include <string.h>
 
 
-int rep_write_table_csv(FILE *out, const struct rep_pub_table *t)
+/* The columns a stand-alone table adds after all others (appended, so
+ * the contract's positions hold): which year, measure and level. */
+static const char *const standalone_cols[] = {"survey_year", "measure", "level"};
+
+static int write_csv(FILE *out, const struct rep_pub_table *t, const struct rep_table_about *a)
 {
+    char year[16] = "", level[16] = "";
+
+    if (a != NULL) {
+        snprintf(year, sizeof year, "%d", a->survey_year);
+        snprintf(level, sizeof level, "%g", a->level);
+    }
     for (int c = 0; c < REP_PUB_NCOLS; c++) {
         fputs(c > 0 ? "," : "", out);
         prev_csv_field(out, rep_pub_col_names[c]);
@@ -17,6 +27,10 @@ int rep_write_table_csv(FILE *out, const struct rep_pub_table *t)
     for (int c = 0; t->has_sae && c < REP_PUB_SAE_NCOLS; c++) {
         fputc(',', out);
         prev_csv_field(out, rep_pub_sae_col_names[c]);
+    }
+    for (size_t c = 0; a != NULL && c < sizeof standalone_cols / sizeof *standalone_cols; c++) {
+        fputc(',', out);
+        prev_csv_field(out, standalone_cols[c]);
     }
     fputs("\r\n", out);
     for (size_t i = 0; i < t->nrows; i++) {
@@ -28,7 +42,94 @@ int rep_write_table_csv(FILE *out, const struct rep_pub_table *t)
             fputc(',', out);
             prev_csv_field(out, t->sae[i].cell[c]);
         }
+        if (a != NULL) {
+            fprintf(out, ",%s,", year);
+            prev_csv_field(out, an_measure_name(t->measure));
+            fprintf(out, ",%s", level);
+        }
         fputs("\r\n", out);
+    }
+    return ferror(out) ? PREV_EX_IOERR : 0;
+}
+
+int rep_write_table_csv(FILE *out, const struct rep_pub_table *t)
+{
+    return write_csv(out, t, NULL);
+}
+
+int rep_write_table_csv_about(FILE *out, const struct rep_pub_table *t,
+                              const struct rep_table_about *a)
+{
+    return write_csv(out, t, a);
+}
+
+/* What each flag value means, for readers of the files alone. */
+static const char *const flag_words[][2] = {
+    {"present", "reliable: shown without reservation under the NCHS standard"},
+    {"review", "shown, use with caution: the NCHS standard asks for a statistical review"},
+    {"suppress", "not shown: too few responses or too wide an interval (NCHS standard)"},
+    {"hidden", "not shown: small-count protection (a count below the threshold, or one "
+               "that would give such a count back)"},
+    {"no data", "no officer in the county answered this year"},
+};
+
+int rep_write_notes_csv(FILE *out, const struct rep_pub_table *const *tables,
+                        const char *const *names, size_t ntables)
+{
+    char text[600];
+
+    fputs("table,code,meaning\r\n", out);
+    for (size_t k = 0; k < ntables; k++) {
+        const struct rep_pub_table *t = tables[k];
+        for (int n = 0; n < REP_NOTE_N; n++) {
+            if (!t->used[n])
+                continue;
+            rep_note_text((enum rep_note)n, t, text, sizeof text);
+            prev_csv_field(out, names[k]);
+            fputc(',', out);
+            prev_csv_field(out, rep_note_key((enum rep_note)n));
+            fputc(',', out);
+            prev_csv_field(out, text);
+            fputs("\r\n", out);
+        }
+    }
+    for (size_t i = 0; i < sizeof flag_words / sizeof *flag_words; i++) {
+        char code[40];
+        snprintf(code, sizeof code, "flag=%s", flag_words[i][0]);
+        fputs("all,", out);
+        prev_csv_field(out, code);
+        fputc(',', out);
+        prev_csv_field(out, flag_words[i][1]);
+        fputs("\r\n", out);
+    }
+    fputs("all,level,\"the confidence level of every interval (0.95: 95%)\"\r\n", out);
+    fputs("all,measure,\"confirmed: share of youth on probation who are confirmed victims; any: "
+          "confirmed or suspected victims; officer_any: share of officers with at least "
+          "one confirmed victim on their caseload\"\r\n", out);
+    return ferror(out) ? PREV_EX_IOERR : 0;
+}
+
+int rep_write_change_csv(FILE *out, const struct rep_pub_table *t,
+                         const struct rep_report_trend *trend, const struct rep_table_about *a)
+{
+    const struct an_trend_result *tr = trend->trend;
+    int from = tr->years[tr->nyears - 2];
+
+    fputs("county,fips,from_year,survey_year,measure,level,change_pp,significant\r\n", out);
+    for (size_t i = 0; i < t->nrows; i++) {
+        char cell[32], *mark;
+        bool marked;
+        /* the page's cell: "-" where either year's rate is not published */
+        rep_report_change_cell(trend, i, cell, sizeof cell, &marked);
+        if ((mark = strchr(cell, ' ')) != NULL)
+            *mark = '\0';
+        prev_csv_field(out, t->row[i].cell[REP_PUB_COUNTY]);
+        fputc(',', out);
+        prev_csv_field(out, t->row[i].cell[REP_PUB_FIPS]);
+        fprintf(out, ",%d,%d,", from, a->survey_year);
+        prev_csv_field(out, an_measure_name(t->measure));
+        fprintf(out, ",%g,%s,%s\r\n", a->level, cell,
+                strcmp(cell, "-") == 0 ? "" : marked ? "yes" : "no");
     }
     return ferror(out) ? PREV_EX_IOERR : 0;
 }

@@ -86,6 +86,7 @@ void web_page_download(struct web_request *r, PGconn *db, struct web_reply *rep)
     const char *what = r->url + strlen("/download/");
     bool bundle = strcmp(what, "export.tar.gz") == 0;
     const char *want = NULL;
+    char table_path[64];
     struct rep_report_options opt;
     struct rep_report_data *d = NULL;
     struct rep_outfiles *set = NULL;
@@ -98,11 +99,12 @@ void web_page_download(struct web_request *r, PGconn *db, struct web_reply *rep)
     prev_error_clear(&err);
     if (strcmp(what, "report.html") == 0)
         want = "report.html";
-    else if (strcmp(what, "county_estimates.csv") == 0)
-        want = "tables/county_estimates.csv";
-    else if (strcmp(what, "officer_measure.csv") == 0)
-        want = "tables/officer_measure.csv";
-    else if (!bundle) {
+    else if (strcmp(what, "county_estimates.csv") == 0 || strcmp(what, "officer_measure.csv") == 0) {
+        /* the report names its tables with the year: NAME_YEAR.csv */
+        snprintf(table_path, sizeof table_path, "tables/%.*s_%d.csv",
+                 (int)(strlen(what) - 4), what, year);
+        want = table_path;
+    } else if (!bundle) {
         web_error_page(r, rep, MHD_HTTP_NOT_FOUND, "No such page.");
         return;
     }
@@ -168,15 +170,13 @@ void web_page_download(struct web_request *r, PGconn *db, struct web_reply *rep)
         len = f->len;
         rep->content_type = strstr(want, ".csv") != NULL ? "text/csv; charset=utf-8"
                                                          : "text/html; charset=utf-8";
-        snprintf(rep->disposition, sizeof rep->disposition,
-                 "attachment; filename=\"%s-%d%s\"",
-                 strstr(want, ".csv") != NULL ? strchr(want, '/') + 1 : "report", year,
-                 strstr(want, ".csv") != NULL ? "" : ".html");
         if (strstr(want, ".csv") != NULL)
-            /* county_estimates.csv-2025 reads badly: name-YEAR.csv */
+            /* the file's own name, which holds the year */
             snprintf(rep->disposition, sizeof rep->disposition,
-                     "attachment; filename=\"%.*s-%d.csv\"",
-                     (int)(strlen(strchr(want, '/') + 1) - 4), strchr(want, '/') + 1, year);
+                     "attachment; filename=\"%s\"", strchr(want, '/') + 1);
+        else
+            snprintf(rep->disposition, sizeof rep->disposition,
+                     "attachment; filename=\"report-%d.html\"", year);
     }
     rep->file_data = data;
     rep->file_len = len;

@@ -8,7 +8,7 @@
   outside request (it must need nothing but itself);
 - the map has one shape per county (15), each drawn with a visible size;
 - the forest plot has one interval per county whose rate the table
-  publishes (tables/county_estimates.csv), plus the state's, and one
+  publishes (tables/county_estimates_YEAR.csv), plus the state's, and one
   model-based interval mark (open diamond, dashed line) per county whose
   model-based estimate the table publishes, each drawn with a size, with
   a legend naming both kinds; the map dots exactly the counties where the
@@ -215,7 +215,9 @@ def main():
         trend = sys.argv[4].split(',')
     page = os.path.abspath(os.path.join(folder, 'report.html'))
     url = 'file://' + page
-    with open(os.path.join(folder, 'tables', 'county_estimates.csv'), newline='') as f:
+    table = [f for f in os.listdir(os.path.join(folder, 'tables'))
+             if re.fullmatch(r'county_estimates_\d{4}\.csv', f)]
+    with open(os.path.join(folder, 'tables', table[0]), newline='') as f:
         rows = list(csv.DictReader(f))
     published = sorted(r['fips'] for r in rows[:-1] if re.fullmatch(r'\d+\.\d', r['estimate_pct']))
     model = sorted(r['fips'] for r in rows[:-1]

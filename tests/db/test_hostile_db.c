@@ -507,7 +507,7 @@ static void test_hostile_output_paths(void **state)
     snprintf(out_dir, sizeof out_dir, "%s/report \"$HOME\" `id` \xf0\x9f\x98\x80", sub);
     RUN("--quiet", "report", "--year", "2025", "--out", out_dir);
     expect_exit(0, "report --out");
-    snprintf(path, sizeof path, "%s/tables/county_estimates.csv", out_dir);
+    snprintf(path, sizeof path, "%s/tables/county_estimates_2025.csv", out_dir);
     assert_int_equal(stat(path, &st), 0);
     snprintf(rejects, sizeof rejects, "%s/rej;ects'--.csv", sub);
     RUN("--quiet", "load", "--rejects", rejects, "responses",

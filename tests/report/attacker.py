@@ -40,6 +40,15 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
+def table_file(folder, name):
+    """tables/NAME_YEAR.csv (the report puts the year in the name)."""
+    d = os.path.join(folder, 'tables')
+    found = [f for f in os.listdir(d) if re.fullmatch(re.escape(name) + r'_\d{4}\.csv', f)]
+    if len(found) != 1:
+        raise SystemExit(f'attacker: expected one tables/{name}_YEAR.csv, found {found}')
+    return os.path.join(d, found[0])
+
+
 def num(s):
     try:
         return int(s)
@@ -354,8 +363,8 @@ def attack_folder(folder, m, protection):
         find('report.html: "Data behind this report" names the loaded files')
     state_bounds = []
     figure_channels(page, state_bounds)
-    county = read_csv(os.path.join(folder, 'tables', 'county_estimates.csv'))
-    officers = read_csv(os.path.join(folder, 'tables', 'officer_measure.csv'))
+    county = read_csv(table_file(folder, 'county_estimates'))
+    officers = read_csv(table_file(folder, 'officer_measure'))
     # The statewide total's base, as the headline prints it: all youth on
     # probation, or (some counties sent nothing) the youth of the counties
     # that responded; thousands separated.

@@ -57,6 +57,35 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
+STANDALONE = ('survey_year', 'measure', 'level')
+
+
+def table_path(folder, name, ext='csv'):
+    """tables/NAME_YEAR.EXT: exactly one, the year in its name."""
+    found = [f for f in os.listdir(os.path.join(folder, 'tables'))
+             if re.fullmatch(re.escape(name) + r'_(\d{4})\.' + ext, f)]
+    if len(found) != 1:
+        fail(f'tables/{name}_YEAR.{ext}: found {found}')
+        sys.exit(1)
+    return os.path.join(folder, 'tables', found[0])
+
+
+def read_table(folder, name):
+    """A published table's rows without the stand-alone columns (checked
+    here: the file's year, one measure, one level on every row)."""
+    path = table_path(folder, name)
+    year = re.search(r'_(\d{4})\.csv$', path).group(1)
+    rows = read_csv(path)
+    for r in rows:
+        if any(k not in r for k in STANDALONE):
+            fail(f'{path}: no {STANDALONE} columns')
+            return rows
+        if r['survey_year'] != year or r['level'] != rows[0]['level'] \
+                or r['measure'] != rows[0]['measure']:
+            fail(f'{path}: survey_year/measure/level not constant or not the file name\'s year')
+    return [{k: v for k, v in r.items() if k not in STANDALONE} for r in rows]
+
+
 def read_md(path):
     """The table rows of a Markdown file as lists of unescaped cells."""
     rows = []
@@ -316,6 +345,75 @@ def check_protection(name, rows_csv, m, est=None):
             fail(f'{name}: the hidden counties\' {col} add up to {rest}')
 
 
+def check_standalone(folder, page, m):
+    """Point 7 of issue #15: the tables stand alone. notes_YEAR.csv explains
+    every note code the tables use; change_YEAR.csv has the page's change
+    cells; tables_YEAR.xlsx holds the CSVs' cells, read back by openpyxl
+    (an independent reader): numbers as numbers, everything else as text."""
+    import openpyxl
+    tables = {n: read_csv(table_path(folder, n))
+              for n in ('county_estimates', 'officer_measure')}
+    year = tables['county_estimates'][0]['survey_year']
+    notes = read_csv(os.path.join(folder, 'tables', f'notes_{year}.csv'))
+    explained = {(r['table'], r['code']) for r in notes}
+    for n, rows in tables.items():
+        for r in rows:
+            for code in r['notes'].split():
+                if (f'{n}_{year}.csv', code) not in explained:
+                    fail(f'notes_{year}.csv does not explain note {code!r} of {n}')
+            if ('all', 'flag=' + r['flag']) not in explained:
+                fail(f'notes_{year}.csv does not explain the flag {r["flag"]!r}')
+    change_path = os.path.join(folder, 'tables', f'change_{year}.csv')
+    sheets = [('County estimates', table_path(folder, 'county_estimates')),
+              ('Officer measure', table_path(folder, 'officer_measure'))]
+    block = re.search(r'<table id="change-table">(.*?)</table>', page, re.S)
+    page_change = re.findall(r'<td class="change(?: marked)?">(.*?)</td>', block.group(1)) \
+        if block else None
+    if os.path.exists(change_path):
+        change = read_csv(change_path)
+        if not page_change:
+            fail('change_YEAR.csv without a change table on the page')
+        else:
+            cells = [c.replace(' \u25b2', '').replace(' \u25bc', '') for c in page_change]
+            if [r['change_pp'] for r in change] != cells:
+                fail(f'change_{year}.csv {[r["change_pp"] for r in change]} is not the page\'s '
+                     f'change column {cells}')
+        for r in change:
+            hidden = r['change_pp'] == '-'
+            if hidden != (r['significant'] == ''):
+                fail(f'change_{year}.csv: significant {r["significant"]!r} for {r["change_pp"]}')
+        sheets.append(('Change', change_path))
+    elif page_change:
+        fail('the page shows a change table but no change_YEAR.csv was written')
+    sheets.append(('Notes', os.path.join(folder, 'tables', f'notes_{year}.csv')))
+    wb = openpyxl.load_workbook(os.path.join(folder, 'tables', f'tables_{year}.xlsx'))
+    if wb.sheetnames != [s for s, _ in sheets] + ['About']:
+        fail(f'tables_{year}.xlsx sheets {wb.sheetnames}')
+        return
+    for sheet, path in sheets:
+        with open(path, newline='', encoding='utf-8') as f:
+            want = list(csv.reader(f))
+        got = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
+        if len(got) != len(want):
+            fail(f'{sheet}: {len(got)} rows, the CSV has {len(want)}')
+            continue
+        for i, (g, w) in enumerate(zip(got, want)):
+            g = g + [None] * (len(w) - len(g))
+            for j, (gc, wc) in enumerate(zip(g, w)):
+                if re.fullmatch(r'[+-]?\d+(\.\d+)?', wc) and want[0][j] != 'fips' and i > 0:
+                    ok = isinstance(gc, (int, float)) and not isinstance(gc, bool) \
+                        and abs(gc - float(wc)) < 1e-12
+                else:
+                    ok = (gc if gc is not None else '') == wc and not isinstance(gc, (int, float))
+                if not ok:
+                    fail(f'{sheet}!{openpyxl.utils.get_column_letter(j + 1)}{i + 1}: '
+                         f'{gc!r}, the CSV has {wc!r}')
+    about = {r[0]: r[1] for r in wb['About'].iter_rows(values_only=True)}
+    if about.get('Survey year') != year or f'from 1 to {m - 1}' not in about.get(
+            'Suppression threshold', '') or not about.get('Tool version'):
+        fail(f'tables_{year}.xlsx About: {about}')
+
+
 def main():
     folder, m, internal = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if os.path.exists(os.path.join(folder, 'estimates.json')):
@@ -325,8 +423,8 @@ def main():
     with open(os.path.join(folder, 'published.json'), encoding='utf-8') as f:
         pub = json.load(f)
     for name in ('county_estimates', 'officer_measure'):
-        if pub.get(name) != read_csv(os.path.join(folder, 'tables', name + '.csv')):
-            fail(f'published.json: {name} differs from tables/{name}.csv')
+        if pub.get(name) != read_table(folder, name):
+            fail(f'published.json: {name} differs from tables/{name}_YEAR.csv')
     if 'file_name' in json.dumps(pub):
         fail('published.json names a file')
     measure = doc['manifest']['parameters']['measure']
@@ -336,12 +434,12 @@ def main():
     parser.feed(page)
     for name, key, table in (('county_estimates', measure, 'county-table'),
                              ('officer_measure', 'officer_any', 'officer-table')):
-        rows_csv = read_csv(os.path.join(folder, 'tables', name + '.csv'))
-        md_rows = read_md(os.path.join(folder, 'tables', name + '.md'))
+        rows_csv = read_table(folder, name)
+        md_rows = read_md(table_path(folder, name, 'md'))
         check_agreement(name, rows_csv, md_rows, parser.tables.get(table, []), est[key], m,
                         parser.tables.get('model-table') if table == 'county-table' else None)
         check_protection(name, rows_csv, m, est[key][:-1])
-    county = read_csv(os.path.join(folder, 'tables', 'county_estimates.csv'))
+    county = read_table(folder, 'county_estimates')
     state = county[-1]
     if is_int(state['estimate_pct'].replace('.', '')):
         if parser.ids.get('headline-estimate') != state['estimate_pct'] + '%':
@@ -393,6 +491,7 @@ def main():
         fail(f'manifest: small-area parameters missing: {params}')
     if has_model and 'sae_estimate' not in doc['rows'][0]:
         fail('estimates.json: no sae_* fields although the tables have model-based columns')
+    check_standalone(folder, page, m)
     # Nothing from elsewhere.
     if parser.refs or re.search(r'url\((?!#)|@import|<script|<link|<img', page):
         fail(f'report.html refers to outside resources: {parser.refs}')

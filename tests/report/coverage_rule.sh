@@ -68,7 +68,7 @@ grep -q 'they are not an estimate for Maricopa' <<<"$head" ||
     fail "partial headline does not name Maricopa"
 /usr/bin/python3 - "$work/part" <<'PY' || status=1
 import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1] + '/tables/county_estimates.csv')))
+rows = list(csv.DictReader(open(sys.argv[1] + '/tables/county_estimates_2025.csv')))
 az = rows[-1]
 # 6.1% of the responding counties' 1669 youth, not of the state's.
 if az['total_estimate'] != '102':

@@ -16,7 +16,7 @@ check() {   # check NAME MIN_CELL REPORT-ARGS...
         status=1
         return
     fi
-    python3 "$report_tests/check_report_files.py" "$work/$name" "$m" "$work/$name.internal" ||
+    /usr/bin/python3 "$report_tests/check_report_files.py" "$work/$name" "$m" "$work/$name.internal" ||
         status=1
 }
 
@@ -61,7 +61,7 @@ if p.get('sae_covariates') != ['metro'] or p.get('sae_covariates_file') != want:
              f'{p.get("sae_covariates_file")}, want ["metro"] {want}')
 PY
 check r2025off 10 --year 2025 --no-small-area
-if grep -q "sae_" "$work/r2025off/tables/county_estimates.csv" "$work/r2025off/published.json" "$work/r2025off.internal/estimates.json" ||
+if grep -q "sae_" "$work/r2025off/tables/county_estimates_2025.csv" "$work/r2025off/published.json" "$work/r2025off.internal/estimates.json" ||
    grep -q "ci-model\|Model-based" "$work/r2025off/report.html"; then
     echo "FAIL: --no-small-area still shows model-based estimates"
     status=1
@@ -110,7 +110,7 @@ grep -q '"small_area_note"' "$work/r2024two.internal/estimates.json" ||
     { echo "FAIL: the manifest does not say why there is no model"; status=1; }
 grep -q "were asked for but not made" "$work/r2024two/report.html" ||
     { echo "FAIL: the page does not say why there is no model"; status=1; }
-python3 "$report_tests/check_report_files.py" "$work/r2024two" 10 "$work/r2024two.internal" ||
+/usr/bin/python3 "$report_tests/check_report_files.py" "$work/r2024two" 10 "$work/r2024two.internal" ||
     status=1
 "$PREVALENCE_BIN" -q report --year 2024 --out "$work/r2024ask" --small-area 2>"$work/ask.err"
 rc=$?

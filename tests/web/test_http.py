@@ -167,7 +167,9 @@ try:
     r = keep(ana.get(B + '/download/county_estimates.csv?year=2025'))
     cli_out = os.path.join(TMP, 'cli-report')
     run('report', '--year', '2025', '--out', cli_out)
-    with open(os.path.join(cli_out, 'tables', 'county_estimates.csv'), encoding='utf-8',
+    check(r.headers.get('Content-Disposition', '').endswith('filename="county_estimates_2025.csv"'),
+          'the downloaded table keeps its file name, with the year')
+    with open(os.path.join(cli_out, 'tables', 'county_estimates_2025.csv'), encoding='utf-8',
               newline='') as f:
         cli_table = f.read()
     check(r.text == cli_table and 'sae_estimate_pct' in r.text,
