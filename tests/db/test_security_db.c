@@ -257,13 +257,20 @@ static void test_reader_sees_only_the_published_tables(void **state)
     sec_expect_status(&run, 0);
     for (int t = 0; t < 2; t++) {
         static const char *const tables[] = {"county_estimates", "officer_measure"};
-        snprintf(csv, sizeof csv, "%s/tables/%s.csv", out_dir, tables[t]);
+        snprintf(csv, sizeof csv, "%s/tables/%s_2025.csv", out_dir, tables[t]);
         assert_non_null(fp = fopen(csv, "r"));
         assert_non_null(fgets(line, sizeof line, fp));
         rows = 0;
         while (fgets(line, sizeof line, fp) != NULL) {
             char sql[1024];
             line[strcspn(line, "\r\n")] = '\0';
+            /* the stand-alone columns survey_year, measure, level come
+             * last; the published rows hold the table's own columns */
+            for (int k = 0; k < 3; k++) {
+                char *comma = strrchr(line, ',');
+                assert_non_null(comma);
+                *comma = '\0';
+            }
             rows++;
             /* Published cells hold no quote or comma (counties and numbers);
              * concat_ws skips the model-based columns where they are NULL,
