@@ -152,13 +152,16 @@ static int read_loaded_ids(PGconn *conn, struct col_scan *sc, const struct col_d
         {
             int year = (int)strtol(buf, NULL, 10);
             char code[6] = "";
-            struct col_idset_entry *e;
+            int county;
             memcpy(code, fips, 5);
-            e = col_idset_find(sc->ids, year, id, (size_t)(id_end - id));
-            if (e != NULL) {
-                int county = col_county_by_fips(code);
-                e->loaded_batch = strtoll(batch, NULL, 10);
-                e->loaded_county = (uint8_t)(county >= 0 ? county : 0);
+            county = col_county_by_fips(code);
+            if (col_idset_mark_loaded(sc->ids, year, id, (size_t)(id_end - id),
+                                      strtoll(batch, NULL, 10),
+                                      (uint8_t)(county >= 0 ? county : 0)) != 0) {
+                PQfreemem(buf);
+                buf = NULL;
+                rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
+                goto drain;
             }
         }
         PQfreemem(buf);
@@ -394,45 +397,52 @@ static void report_frame_cell(struct col_scan *sc, const struct col_dbcheck *dc,
 }
 
 static void report_respondent(struct col_scan *sc, const struct col_dbcheck *dc,
-                              struct col_idset_entry *e, int year, const char *id, size_t len)
+                              const struct col_idset_loaded *l)
 {
-    char code[COL_RESPONDENT_ID_MAX + 1], msg[400], y[8], caseload[8], confirmed[8],
-        suspected[8];
-    const char *values[COL_NCOLUMNS] = {NULL};
-    const char *loaded_in = col_counties[e->loaded_county].name;
+    char code[COL_RESPONDENT_ID_MAX + 1], msg[400];
+    const char *loaded_in = col_counties[l->loaded_county].name;
 
-    memcpy(code, id, len);
-    code[len] = '\0';
+    memcpy(code, l->id, l->len);
+    code[l->len] = '\0';
     if (!dc->replace)
         snprintf(msg, sizeof msg, "respondent '%s' is already loaded for %d (%s, batch %lld); "
-                 "if this file corrects that batch, load it with --replace", code, year,
-                 loaded_in, (long long)e->loaded_batch);
+                 "if this file corrects that batch, load it with --replace", code, l->year,
+                 loaded_in, (long long)l->loaded_batch);
     else
         snprintf(msg, sizeof msg, "respondent '%s' is already loaded for %s %d (batch %lld), "
                  "which --replace leaves alone because this file has no %s %d rows", code,
-                 loaded_in, year, (long long)e->loaded_batch, loaded_in, year);
-    col_diag_emit(sc->diag, e->line, "respondent_id", false, "%s", msg);
-    /* a row with problems of its own is already in the rejects file */
-    if (sc->rejects == NULL || e->rejected)
+                 loaded_in, l->year, (long long)l->loaded_batch, loaded_in, l->year);
+    col_diag_emit(sc->diag, l->line, "respondent_id", false, "%s", msg);
+    /* a row with problems of its own is already in the rejects file; the
+     * rejects file never holds a row's values (rejects.c) */
+    if (sc->rejects == NULL || l->rejected)
         return;
-    snprintf(y, sizeof y, "%d", year);
-    snprintf(caseload, sizeof caseload, "%u", e->caseload);
-    snprintf(confirmed, sizeof confirmed, "%u", e->confirmed);
-    snprintf(suspected, sizeof suspected, "%u", e->suspected);
-    values[COL_SURVEY_YEAR] = y;
-    values[COL_COUNTY] = col_counties[e->county].name;
-    values[COL_RESPONDENT_ID] = code;
-    values[COL_ROLE] = col_role_name((enum col_role)e->role);
-    values[COL_CASELOAD] = caseload;
-    values[COL_CONFIRMED] = confirmed;
-    values[COL_SUSPECTED] = suspected;
-    col_rejects_row(sc->rejects, sc->name, e->line, msg, values, NULL);
+    col_rejects_row(sc->rejects, sc->name, l->line, msg, NULL, NULL);
+}
+
+/* Respondents come in file order; county-year problems go in at their
+ * first line, so the whole report reads top to bottom. */
+struct report_ctx {
+    struct col_scan *sc;
+    const struct col_dbcheck *dc;
+    const struct cell_ref *refs;
+    size_t nrefs, next;
+};
+
+static void report_loaded(void *vctx, const struct col_idset_loaded *l)
+{
+    struct report_ctx *rc = vctx;
+
+    while (rc->next < rc->nrefs && rc->refs[rc->next].line <= l->line)
+        report_response_cell(rc->sc, &rc->refs[rc->next++]);
+    report_respondent(rc->sc, rc->dc, l);
 }
 
 void col_dbcheck_report(struct col_scan *sc, const struct col_dbcheck *dc)
 {
     struct cell_ref *refs = NULL;
-    size_t nrefs = 0, next = 0, nids;
+    struct report_ctx rctx;
+    size_t nrefs = 0, next = 0;
 
     refs = calloc((size_t)COL_NYEARS * COL_NCOUNTIES, sizeof *refs);
     if (refs == NULL)
@@ -450,19 +460,11 @@ void col_dbcheck_report(struct col_scan *sc, const struct col_dbcheck *dc)
         free(refs);
         return;
     }
-    /* Respondents come in file order; county-year problems go in at
-     * their first line, so the whole report reads top to bottom. */
-    nids = col_idset_count(sc->ids);
-    for (size_t i = 0; i < nids; i++) {
-        int year;
-        const char *id;
-        size_t len;
-        struct col_idset_entry *e = col_idset_at(sc->ids, i, &year, &id, &len);
-        while (next < nrefs && refs[next].line <= e->line)
-            report_response_cell(sc, &refs[next++]);
-        if (e->loaded_batch > 0)
-            report_respondent(sc, dc, e, year, id, len);
-    }
+    rctx = (struct report_ctx){sc, dc, refs, nrefs, 0};
+    if (col_idset_each_loaded(sc->ids, report_loaded, &rctx) != 0)
+        col_diag_emit(sc->diag, 0, NULL, false, "cannot read back the respondent spill file "
+                      "in $TMPDIR; the respondents already loaded are not all listed");
+    next = rctx.next;
     while (next < nrefs)
         report_response_cell(sc, &refs[next++]);
     free(refs);
