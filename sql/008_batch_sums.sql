@@ -241,6 +241,84 @@ $$;
 -- The batches loaded before this migration: their sums now, from the rows.
 INSERT INTO batch_sums SELECT * FROM prevalence_batch_sums_from_rows(NULL);
 
+-- ---- a batch's rows without reading the others ------------------------------------
+-- prevalence_finish_batch takes the new batch's content digest (006) with
+-- `WHERE p_batches IS NULL OR batch_id = ANY (p_batches)`: no index on
+-- batch_id (002 dropped the B-tree, 2 s per 10^6 rows of COPY), so every
+-- load read the whole table, 0.06 s per 10^6 rows already loaded whatever
+-- its own size (docs/scaling.md). A BRIN index costs COPY nothing
+-- measurable (one summary per 128 pages, written by autovacuum): batch_ids
+-- grow with the load order and a batch's rows are appended together, so a
+-- batch is a few block ranges. The function is 006's, with the batches
+-- joined so that the planner can use it; its rows, and so its digests, are
+-- the same. The planner cannot tell, when it plans the query, how few rows
+-- the batches match (with one big batch loaded it guesses all of them):
+-- when the batches asked for hold less than a quarter of the table (their
+-- scope against pg_class.reltuples), sequential scans are turned off for
+-- the one query, planned afresh (EXECUTE); a batch that is most of the
+-- table (the first big load) keeps the parallel sequential scan, which is
+-- faster than reading every block range through the index. JIT is off: the
+-- guess would switch it on for a 10 ms query.
+CREATE INDEX responses_batch_brin ON responses USING brin (batch_id)
+    WITH (autosummarize = on);
+CREATE INDEX frames_batch_brin ON frames USING brin (batch_id)
+    WITH (autosummarize = on);
+
+CREATE OR REPLACE FUNCTION prevalence_content_digests(p_batches bigint[])
+    RETURNS TABLE (batch_id bigint, row_count bigint, content_sha256 text)
+    LANGUAGE plpgsql
+    STABLE
+    SET search_path = pg_catalog, pg_temp
+    SET jit = off
+AS $$
+DECLARE
+    old text := current_setting('enable_seqscan');
+    few boolean := false;
+BEGIN
+    IF p_batches IS NOT NULL THEN
+        SELECT coalesce(sum(s.row_count), 0) * 4
+               < greatest((SELECT c.reltuples FROM pg_catalog.pg_class c
+                            WHERE c.oid = 'public.responses'::regclass), 0)
+          INTO few
+          FROM public.batch_scope s
+         WHERE s.batch_id = ANY (p_batches);
+    END IF;
+    IF few THEN
+        PERFORM set_config('enable_seqscan', 'off', true);
+    END IF;
+    RETURN QUERY EXECUTE $q$
+    SELECT t.batch_id, count(*),
+           encode(sha256(convert_to(string_agg(t.line, E'\n' ORDER BY t.line COLLATE "C"),
+                                    'UTF8')), 'hex')
+      FROM (SELECT r.batch_id,
+                   ROW(r.survey_year, r.fips, r.respondent_id, r.role, r.caseload,
+                       r.confirmed, r.suspected)::text AS line
+              FROM public.responses r
+             WHERE $1 IS NULL
+            UNION ALL
+            SELECT r.batch_id,
+                   ROW(r.survey_year, r.fips, r.respondent_id, r.role, r.caseload,
+                       r.confirmed, r.suspected)::text
+              FROM (SELECT DISTINCT u FROM unnest($1) u) b
+              JOIN public.responses r ON r.batch_id = b.u
+            UNION ALL
+            SELECT f.batch_id,
+                   ROW(f.survey_year, f.fips, f.officers_total, f.youth_total)::text
+              FROM public.frames f
+             WHERE $1 IS NULL
+            UNION ALL
+            SELECT f.batch_id,
+                   ROW(f.survey_year, f.fips, f.officers_total, f.youth_total)::text
+              FROM (SELECT DISTINCT u FROM unnest($1) u) b
+              JOIN public.frames f ON f.batch_id = b.u) t
+     GROUP BY t.batch_id
+    $q$ USING p_batches;
+    IF few THEN
+        PERFORM set_config('enable_seqscan', old, true);
+    END IF;
+END
+$$;
+
 -- ---- status --verify: 004's view, plus the sums ------------------------------------
 -- One more kind of problem: a batch's stored sums for a county-year differ
 -- from what its rows add up to (someone wrote batch_sums, or rows changed
@@ -324,6 +402,7 @@ ALTER FUNCTION prevalence_batch_sums_add(batch_sums[]) OWNER TO prevalence_owner
 ALTER FUNCTION prevalence_rows_check() OWNER TO prevalence_owner;
 ALTER FUNCTION prevalence_batch_sums_change() OWNER TO prevalence_owner;
 ALTER FUNCTION prevalence_batch_sums_refresh(bigint) OWNER TO prevalence_owner;
+ALTER FUNCTION prevalence_content_digests(bigint[]) OWNER TO prevalence_owner;
 REVOKE ALL ON batch_sums FROM PUBLIC, prevalence_collector, prevalence_analyst,
                               prevalence_reader;
 REVOKE ALL ON FUNCTION prevalence_batch_sums_from_rows(bigint[]),
