@@ -103,12 +103,16 @@ done:
 }
 
 /* Respondent codes already loaded for the file's years: streamed with
- * COPY so that a large year costs one pass and no memory. */
+ * COPY so that a large year costs one pass and no memory. Only the active
+ * batches whose scope holds those years are read: their block ranges,
+ * through the BRIN index on batch_id (sql/008_batch_sums.sql), rather than
+ * every row of every year (docs/scaling.md). */
 static int read_loaded_ids(PGconn *conn, struct col_scan *sc, const struct col_dbcheck *dc,
-                           const bool years[COL_NYEARS], struct prev_error *err)
+                           const bool years[COL_NYEARS], const int64_t *batches,
+                           size_t nbatches, struct prev_error *err)
 {
     char *sql = NULL, *buf = NULL;
-    size_t cap = 512 + 6 * COL_NYEARS + 24 * (dc->nreplaced + 1), o = 0;
+    size_t cap = 512 + 6 * COL_NYEARS + 24 * (dc->nreplaced + 1) + 24 * nbatches, o = 0;
     PGresult *res = NULL;
     int rc = 0, n;
 
@@ -127,6 +131,10 @@ static int read_loaded_ids(PGconn *conn, struct col_scan *sc, const struct col_d
                           (long long)dc->own_batch);
     for (size_t i = 0; i < dc->nreplaced; i++)
         o += (size_t)snprintf(sql + o, cap - o, ",%lld", (long long)dc->replaced[i]);
+    o += (size_t)snprintf(sql + o, cap - o, ") AND batch_id IN (");
+    for (size_t i = 0; i < nbatches; i++)
+        o += (size_t)snprintf(sql + o, cap - o, "%s%lld", i > 0 ? "," : "",
+                              (long long)batches[i]);
     snprintf(sql + o, cap - o, ")) TO STDOUT");
 
     res = PQexec(conn, sql);
@@ -196,6 +204,8 @@ int col_dbcheck_run(PGconn *conn, struct col_scan *sc, int64_t own_batch, bool r
     size_t nscope = 0;
     bool id_years[COL_NYEARS] = {false};
     bool any_id_year = false;
+    int64_t *id_batches = NULL;
+    size_t nid_batches = 0;
     int rc;
 
     memset(dc, 0, sizeof *dc);
@@ -258,15 +268,24 @@ int col_dbcheck_run(PGconn *conn, struct col_scan *sc, int64_t own_batch, bool r
         if (sc->kind == COL_KIND_RESPONSES && sc->year_seen[s->year - COL_YEAR_MIN]) {
             id_years[s->year - COL_YEAR_MIN] = true;
             any_id_year = true;
+            if (id_batches == NULL
+                && (id_batches = calloc(nscope, sizeof *id_batches)) == NULL) {
+                rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
+                goto done;
+            }
+            if (!in_list(id_batches, nid_batches, s->batch))
+                id_batches[nid_batches++] = s->batch;
         }
     }
     if ((rc = read_frames(conn, sc, dc, err)) != 0)
         goto done;
-    if (any_id_year && (rc = read_loaded_ids(conn, sc, dc, id_years, err)) != 0)
+    if (any_id_year
+        && (rc = read_loaded_ids(conn, sc, dc, id_years, id_batches, nid_batches, err)) != 0)
         goto done;
     for (size_t i = 0; i < (size_t)COL_NYEARS * COL_NCOUNTIES; i++)
         sc->cells[i].db_known = true;
 done:
+    free(id_batches);
     free(scope);
     return rc;
 }
