@@ -66,4 +66,40 @@ grep -qx "repeat.csv,150001,respondent_id: respondent 'R0100000' appears twice f
     || { fail "the rejects file does not list the late repeat"; cat rejects.csv; }
 [ "$("$P" -q db psql -At -c "SELECT count(*) FROM batches")" = 1 ] \
     || fail "a file with a repeat left a batch"
+
+# The same rows as .xlsx workbooks (written by openpyxl, an independent
+# writer): the archive is read from the file a part at a time (issue #17),
+# so a 200,000-row workbook (some 5 MB compressed) stays within 8 MiB of a
+# 2,000-row one and within 2 MiB of the same rows as CSV, for check and for
+# load (a reader holding the compressed workbook whole adds its 5 MB).
+csv_check=$large csv_load=$loaded
+/usr/bin/python3 - small.csv large.csv <<'PY' || fail "openpyxl could not write the workbooks"
+import csv, sys, openpyxl
+for path in sys.argv[1:]:
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet('Responses')
+    with open(path, newline='') as f:
+        for i, row in enumerate(csv.reader(f)):
+            ws.append(row if i == 0 else [int(row[0]), row[1], row[2].replace('R', 'X'), row[3],
+                                          int(row[4]), int(row[5]), int(row[6])])
+    wb.save(path.replace('.csv', '.xlsx'))
+PY
+read -r rc small < <(peak_kib "$P" -q check responses small.xlsx)
+[ "$rc" = 0 ] || { fail "check of a 2,000-row workbook: exit $rc"; cat "$T/err"; }
+read -r rc large < <(peak_kib "$P" -q check responses large.xlsx)
+[ "$rc" = 0 ] || { fail "check of a 200,000-row workbook: exit $rc"; cat "$T/err"; }
+echo "check .xlsx: peak RSS $small KiB at 2,000 rows, $large KiB at 200,000"
+[ "$large" -le $((csv_check + 2048)) ] \
+    || fail "check of a 200,000-row workbook peaks at $large KiB, more than 2 MiB above the same rows as CSV ($csv_check KiB)"
+[ "$large" -le $((small + 8192)) ] \
+    || fail "check of a 200,000-row workbook peaks at $large KiB, more than 8 MiB above 2,000 rows ($small KiB)"
+read -r rc loaded < <(peak_kib "$P" -q load --replace responses large.xlsx)
+[ "$rc" = 0 ] || { fail "load of a 200,000-row workbook: exit $rc"; cat "$T/err"; }
+echo "load .xlsx: peak RSS $loaded KiB at 200,000 rows"
+[ "$loaded" -le $((csv_load + 2048)) ] \
+    || fail "load of a 200,000-row workbook peaks at $loaded KiB, more than 2 MiB above the same rows as CSV ($csv_load KiB)"
+[ "$loaded" -le $((small + 8192)) ] \
+    || fail "load of a 200,000-row workbook peaks at $loaded KiB, more than 8 MiB above a check of 2,000 rows ($small KiB)"
+[ "$("$P" -q db psql -At -c "SELECT count(*) FROM responses WHERE active AND respondent_id LIKE 'X%'")" = 200000 ] \
+    || fail "the workbook's 200,000 rows are not the active ones"
 exit $((fails > 0))
