@@ -67,11 +67,13 @@ static void page_begin(FILE *out, const char *title)
     web_page_begin(out, NULL, title);
     fputs("<style>main{max-width:36em}input[type=text],input[type=number],select{width:100%;"
           "box-sizing:border-box;font-size:1.1em}.err{color:#a00;font-weight:600}"
-          ".hint{color:#444;font-size:.95em}dl dt{font-weight:600}</style>\n", out);
+          ".hint{color:#444;font-size:.95em}dl dt{font-weight:600}h1{font-size:1.5em}</style>\n", out);
 }
 
+/* "%s": " open" on the code page; on the answer form it stays folded, so
+ * that the fields (and a field's error) come first on a phone. */
 static const char what_counts[] =
-    "<details class=\"box\" open><summary><strong>What counts</strong></summary>\n"
+    "<details class=\"box\"%s><summary><strong>What counts</strong></summary>\n"
     "<p>A <strong>minor victim of sex trafficking</strong> is a youth under 18 who was "
     "recruited, harbored, transported, provided, obtained, patronized or solicited for a "
     "commercial sex act: any sex act for which anything of value (money, food, shelter, "
@@ -112,7 +114,7 @@ static void code_form(struct web_request *r, struct web_reply *rep, const char *
         fputs(">\n", rep->out);
     }
     fputs("<p><button type=\"submit\">Continue</button></p>\n</form>\n", rep->out);
-    fputs(what_counts, rep->out);
+    fprintf(rep->out, what_counts, " open");
     fputs("</main>\n", rep->out);
     web_page_end(rep->out);
     (void)r;
@@ -165,7 +167,7 @@ static void answer_page(struct web_reply *rep, const char *code, const struct db
     if (any)
         fputs("<p class=\"err\" role=\"alert\">Please correct the answers marked below.</p>\n",
               rep->out);
-    fputs(what_counts, rep->out);
+    fprintf(rep->out, what_counts, "");
     fputs("<form method=\"post\" action=\"/r\" novalidate>\n", rep->out);
     hidden(rep->out, "step", "answer");
     hidden(rep->out, "code", code);
