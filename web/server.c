@@ -343,6 +343,14 @@ static enum MHD_Result early(struct web_request *r, unsigned status, const char 
     return ret;
 }
 
+/* The largest body a route takes: a file upload up to --max-upload; the
+ * questionnaire, open to anyone, a small form only. */
+#define WEB_SURVEY_MAX_BODY 16384
+static uint64_t body_limit(const struct web_server *s, const char *url)
+{
+    return strcmp(url, "/r") == 0 ? WEB_SURVEY_MAX_BODY : s->opt.max_upload;
+}
+
 static bool is_post_route(const char *url)
 {
     return strcmp(url, "/login") == 0 || strcmp(url, "/logout") == 0
@@ -488,7 +496,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             char *end;
             errno = 0;
             n = strtoll(len, &end, 10);
-            if (errno != 0 || *end != '\0' || n < 0 || (uint64_t)n > s->opt.max_upload) {
+            if (errno != 0 || *end != '\0' || n < 0 || (uint64_t)n > body_limit(s, url)) {
                 r->too_large = true;
                 return early(r, MHD_HTTP_CONTENT_TOO_LARGE, "The file is larger than this "
                              "service accepts.");
@@ -521,7 +529,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (r->early_response)
             return MHD_YES;
         r->body_bytes += n;
-        if (r->body_bytes > s->opt.max_upload) {
+        if (r->body_bytes > body_limit(s, r->url)) {
             r->too_large = true;
             return MHD_YES;      /* read and dropped; answered with 413 below */
         }
@@ -544,7 +552,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     web_reply_init(&rep);
     if (rep.out == NULL)
         return MHD_NO;
-    if (r->too_large) {
+    if (r->too_large && strcmp(r->url, "/r") == 0) {
+        /* the questionnaire leaves no trace of its clients: no audit line */
+        web_error_page(r, &rep, MHD_HTTP_CONTENT_TOO_LARGE,
+                       "This form is larger than the questionnaire accepts.");
+    } else if (r->too_large) {
         web_error_page(r, &rep, MHD_HTTP_CONTENT_TOO_LARGE,
                        "The file is larger than this service accepts.");
         {

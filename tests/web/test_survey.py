@@ -146,6 +146,10 @@ try:
           psql("SELECT count(*) FROM survey_codes WHERE state = 'used'") == '211',
           'the same code 20 times at once: exactly one row per code')
 
+    # the questionnaire takes a small form only, and leaves no audit line
+    r = requests.post(B + '/r', data={'step': 'code', 'code': 'x' * 20000})
+    check(r.status_code == 413, f'a body over 16 KiB on /r: 413 (got {r.status_code})')
+
     # a revoked code
     run('survey', 'revoke', pima[212])
     r = answer(B, pima[212])
