@@ -277,6 +277,32 @@ int db_survey_status(PGconn *conn, int year, PGresult **out, struct prev_error *
         1, v, NULL, NULL, out, "survey status", err);
 }
 
+/* The keyed hash of what an officer typed; *typed false (and 0) when it
+ * cannot be a code or no survey was ever opened (no key): unknown. */
+static int typed_code_hash(PGconn *conn, const char *code, unsigned char hash[32], bool *typed,
+                           struct prev_error *err)
+{
+    unsigned char key[32];
+    char norm[DB_SURVEY_CODE_LEN + 1];
+    int rc;
+
+    *typed = false;
+    if (!db_survey_code_normalize(code, norm))
+        return 0;
+    if ((rc = load_key(conn, key, err)) != 0) {
+        if (rc != PREV_EX_DATA)
+            return rc;
+        prev_error_clear(err);
+        return 0;
+    }
+    rc = code_hash(key, norm, hash);
+    memset(key, 0, sizeof key);
+    if (rc != 0)
+        return prev_fail(err, PREV_EX_SOFTWARE, "", "HMAC-SHA256 failed");
+    *typed = true;
+    return 0;
+}
+
 /* The code's row, locked: year, county, state, answer (or NULLs). */
 static int lock_code(PGconn *conn, const unsigned char hash[32], PGresult **out,
                      struct prev_error *err)
@@ -296,19 +322,15 @@ static int lock_code(PGconn *conn, const unsigned char hash[32], PGresult **out,
 int db_survey_lookup(PGconn *conn, const char *code, struct db_survey_code *c,
                      struct prev_error *err)
 {
-    unsigned char key[32], hash[32];
-    char norm[DB_SURVEY_CODE_LEN + 1];
+    unsigned char hash[32];
     PGresult *res = NULL;
+    bool typed;
     int rc;
 
     memset(c, 0, sizeof *c);
     c->verdict = DB_SURVEY_CODE_UNKNOWN;
-    if (!db_survey_code_normalize(code, norm))
-        return 0;
-    if ((rc = load_key(conn, key, err)) != 0)
-        return rc == PREV_EX_DATA ? (prev_error_clear(err), 0) : rc;
-    code_hash(key, norm, hash);
-    memset(key, 0, sizeof key);
+    if ((rc = typed_code_hash(conn, code, hash, &typed, err)) != 0 || !typed)
+        return rc;
     if ((rc = lock_code(conn, hash, &res, err)) != 0)
         return rc;
     if (PQntuples(res) == 1) {
@@ -335,19 +357,16 @@ int db_survey_lookup(PGconn *conn, const char *code, struct db_survey_code *c,
 int db_survey_submit(PGconn *conn, const char *code, const struct db_survey_answer *a,
                      struct db_survey_code *c, struct prev_error *err)
 {
-    unsigned char key[32], hash[32];
-    char norm[DB_SURVEY_CODE_LEN + 1], answer_id[24], n[3][16];
+    unsigned char hash[32];
+    char answer_id[24], n[3][16];
     PGresult *res = NULL;
+    bool typed;
     int rc;
 
     memset(c, 0, sizeof *c);
     c->verdict = DB_SURVEY_CODE_UNKNOWN;
-    if (!db_survey_code_normalize(code, norm))
-        return 0;
-    if ((rc = load_key(conn, key, err)) != 0)
-        return rc == PREV_EX_DATA ? (prev_error_clear(err), 0) : rc;
-    code_hash(key, norm, hash);
-    memset(key, 0, sizeof key);
+    if ((rc = typed_code_hash(conn, code, hash, &typed, err)) != 0 || !typed)
+        return rc;
     if ((rc = db_exec(conn, "BEGIN", err)) != 0)
         return rc;
     /* The code's row is locked until COMMIT: a second submission of the
