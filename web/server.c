@@ -3,6 +3,7 @@
  * headers on every response, and shutdown on SIGTERM after the requests
  * in flight have finished. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -596,6 +598,69 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- start and stop --------------------------------------------------- */
 
+/* Remove the folder name in parent with what it holds (an upload folder:
+ * .lock and uN/FILE), never following a link. */
+static void remove_tree(int parent, const char *name)
+{
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *de;
+
+    if (d == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+            remove_tree(dirfd(d), de->d_name);
+        else
+            unlinkat(dirfd(d), de->d_name, 0);
+    }
+    closedir(d);
+    unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+/* Upload folders of this user that a server killed with SIGKILL left in
+ * tmp: a live server holds the flock on its folder's .lock, so a folder
+ * whose .lock can be locked belongs to nobody and is removed, with any
+ * file a specialist had sent. A folder without .lock is left alone. */
+static void sweep_stale_upload_dirs(const char *tmp, bool quiet)
+{
+    int tfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
+    struct dirent *de;
+
+    if (d == NULL) {
+        if (tfd >= 0)
+            close(tfd);
+        return;
+    }
+    while ((de = readdir(d)) != NULL) {
+        struct stat st;
+        char lock[300];
+        int lfd;
+        if (strncmp(de->d_name, "prevalence-serve.", 17) != 0 || strlen(de->d_name) != 23
+            || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0
+            || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+            continue;
+        snprintf(lock, sizeof lock, "%s/.lock", de->d_name);
+        if ((lfd = openat(dirfd(d), lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+            continue;
+        if (flock(lfd, LOCK_EX | LOCK_NB) == 0) {
+            if (!quiet)
+                fprintf(stderr, "prevalence serve: removing %s/%s, left by a server that was "
+                        "killed\n", tmp, de->d_name);
+            remove_tree(dirfd(d), de->d_name);
+        }
+        close(lfd);
+    }
+    closedir(d);
+}
+
 static int read_pem(const char *path, char **out, struct prev_error *err)
 {
     FILE *fp = NULL;
@@ -642,6 +707,7 @@ int web_serve(const struct web_options *o, struct prev_error *err)
     if ((s = calloc(1, sizeof *s)) == NULL)
         return prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
     s->opt = *o;
+    s->upload_lock = -1;
     pthread_mutex_init(&s->pool_lock, NULL);
     pthread_cond_init(&s->pool_cond, NULL);
     pthread_mutex_init(&s->pending_lock, NULL);
@@ -657,6 +723,7 @@ int web_serve(const struct web_options *o, struct prev_error *err)
         flags |= MHD_USE_TLS;
         s->tls = true;
     }
+    sweep_stale_upload_dirs(tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", o->quiet);
     snprintf(s->upload_dir, sizeof s->upload_dir, "%s/prevalence-serve.XXXXXX",
              tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
     if (mkdtemp(s->upload_dir) == NULL) {
@@ -664,6 +731,17 @@ int web_serve(const struct web_options *o, struct prev_error *err)
                        "folder: %s", strerror(errno));
         s->upload_dir[0] = '\0';
         goto done;
+    }
+    {
+        char lock[1100];
+        snprintf(lock, sizeof lock, "%s/.lock", s->upload_dir);
+        if ((s->upload_lock = open(lock, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                                   0600)) < 0
+            || flock(s->upload_lock, LOCK_EX | LOCK_NB) != 0) {
+            rc = prev_fail(err, PREV_EX_CANTCREAT, lock, "cannot create the upload folder's "
+                           "lock: %s", strerror(errno));
+            goto done;
+        }
     }
     if ((rc = web_pool_open(s, err)) != 0)
         goto done;
@@ -737,6 +815,12 @@ done:
         MHD_stop_daemon(s->daemon);
     web_pool_close(s);
     web_pending_clear(s);
+    if (s->upload_lock >= 0) {
+        char lock[1100];
+        snprintf(lock, sizeof lock, "%s/.lock", s->upload_dir);
+        unlink(lock);
+        close(s->upload_lock);
+    }
     if (s->upload_dir[0] != '\0' && rmdir(s->upload_dir) != 0 && !o->quiet)
         fprintf(stderr, "prevalence serve: %s: not empty, left in place\n", s->upload_dir);
     pthread_mutex_destroy(&s->pool_lock);

@@ -59,6 +59,7 @@ struct web_server {
     struct MHD_Daemon *daemon;
     bool tls;
     char upload_dir[1024];        /* private (0700), removed at exit */
+    int upload_lock;              /* flock on upload_dir/.lock while alive, else -1 */
     char conninfo[4096];
     /* database connections, one per worker thread */
     pthread_mutex_t pool_lock;

@@ -98,6 +98,10 @@ big = os.path.join(big_dir, '2030', 'responses.csv')
 subprocess.run([BIN, '-q', 'load', 'frame', os.path.join(big_dir, '2030', 'frame.csv')],
                check=True)
 before = psql('SELECT count(*) FROM batches'), psql('SELECT count(*) FROM responses')
+# the servers' upload folders in a folder of this test's own
+SRV_TMP = os.path.join(TMP, 'srv-tmp')
+os.makedirs(SRV_TMP, exist_ok=True)
+os.environ['TMPDIR'] = SRV_TMP
 srv = Server('--max-upload', str(256 * 1024 * 1024))
 root = login(srv.base, 'root')
 chk, _ = upload(root, srv.base, big, load=False)
@@ -144,7 +148,14 @@ for _ in range(200):
     time.sleep(0.05)
 after = psql('SELECT count(*) FROM batches'), psql('SELECT count(*) FROM responses')
 check(after == before, f'SIGKILL mid-load: no batch, no row ({before} -> {after})')
+import glob  # noqa: E402
+left = glob.glob(os.path.join(SRV_TMP, 'prevalence-serve.*'))
+check(len(left) == 1 and glob.glob(os.path.join(left[0], 'u*', '*')),
+      f'the killed server left its upload folder with the file in it ({left})')
 srv = Server('--max-upload', str(256 * 1024 * 1024))
+now = glob.glob(os.path.join(SRV_TMP, 'prevalence-serve.*'))
+check(left[0] not in now and len(now) == 1,
+      f'the next server removes the upload folder nobody holds ({left} -> {now})')
 root = login(srv.base, 'root')
 _, ld = upload(root, srv.base, big)
 check(ld is not None and 'Loaded 100000 rows' in ld.text, 'after a restart the file loads')
