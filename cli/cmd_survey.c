@@ -217,7 +217,7 @@ static int close_year(PGconn *conn, int year, struct prev_error *err)
 {
     enum db_survey_window state;
     PGresult *ans = NULL;
-    char dir[200], path[300];
+    char dir[200], path[300] = "";
     int rc, loaded = 0, failed = 0;
 
     if ((rc = db_survey_state(conn, year, &state, err)) != 0)
@@ -279,8 +279,8 @@ static int close_year(PGconn *conn, int year, struct prev_error *err)
                             res.already_loaded ? "already loaded as" : "loaded as",
                             (long long)res.batch_id);
             }
-            unlink(path);
         }
+        unlink(path);   /* written whole or in part: never left behind */
         i = j;
     }
     rmdir(dir);
