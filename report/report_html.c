@@ -93,6 +93,8 @@ static const char css[] =
     ".methods p,.methods li{font-size:.92em}\n"
     "th.model{background:#f1ecf7}td.model{color:#4a2570}.model-intro{font-size:.92em}\n"
     "code{font-size:.9em}\n"
+    ".synthetic{border:3px solid #b00020;color:#b00020;font-weight:700;font-size:1.1em;"
+    "padding:8px 12px;text-align:center;margin:0 0 1em}\n"
     "footer{margin-top:3em;font-size:.8em;color:#555;border-top:1px solid #ccc;padding-top:8px}"
     "\n"
     /* Paper: each section on a new page; never a break inside a table row,
@@ -108,8 +110,12 @@ static const char css[] =
 /* The page's print footer: survey year left, page number right. Chromium
  * (--print-to-pdf, and a reader's own print dialog) prints @page margin
  * boxes. */
-static void print_rules(FILE *out, int survey_year)
+static void print_rules(FILE *out, int survey_year, bool synthetic)
 {
+    /* Synthetic data: said at the top of every printed page too. */
+    if (synthetic)
+        fputs("@page{@top-center{content:\"" REP_SYNTHETIC_BANNER "\";font-size:10pt;"
+              "font-weight:700;color:#b00020}}\n", out);
     fprintf(out, "@page{size:auto;margin:15mm 15mm 18mm 15mm;"
                  "@bottom-left{content:\"Minor victims of sex trafficking on juvenile probation, "
                  "Arizona, survey year %d\";font-size:8pt;color:#555}"
@@ -767,8 +773,12 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", out);
     fprintf(out, "<title>Minor victims of sex trafficking on juvenile probation, Arizona %d"
                  "</title>\n<style>\n%s", in->survey_year, css);
-    print_rules(out, in->survey_year);
+    print_rules(out, in->survey_year, rep_report_synthetic(in));
     fputs("</style>\n</head>\n<body>\n", out);
+    if (rep_report_synthetic(in))
+        fputs("<p class=\"synthetic\" id=\"synthetic\" role=\"note\">" REP_SYNTHETIC_BANNER
+              ": the numbers below come from the synthetic sample data shipped with "
+              "prevalence, not from a survey.</p>\n", out);
     write_header(out, in, main);
     write_key_findings(out, in, main, with_trend ? &trend : NULL);
     write_headline(out, in, main);
