@@ -137,11 +137,12 @@ def reasons_of(page, table_id):
     m = re.search(r'<table id="%s">.*?</table></div>\s*<ul class="notes">(.*?)</ul>' % table_id,
                   page, re.S)
     out = {}
-    for key, county, text in re.findall(r'<li><sup>([bd])</sup> ([^:<]+): ([^<]*)</li>',
-                                        m.group(1) if m else ''):
-        if ', model-based' in county:
-            continue
-        out[html.unescape(county)] = [r for r in html.unescape(text).split('; ') if r]
+    # One line per kind of reason: the rule's phrase in data-reason, the
+    # counties it applies to after the last ": " (model-based lines apart).
+    for reason, text in re.findall(r'<li class="reason" data-reason="([^"]*)"><sup>[bd]</sup> '
+                                   r'([^<]*)</li>', m.group(1) if m else ''):
+        for county in html.unescape(text).rsplit(': ', 1)[-1].split(', '):
+            out.setdefault(county, []).append(html.unescape(reason))
     return out
 
 

@@ -448,6 +448,23 @@ def main():
     if is_int(state['total_estimate']) and \
             (parser.ids.get('headline-total') or '').replace(',', '') != state['total_estimate']:
         fail(f'headline total {parser.ids.get("headline-total")!r}, table {state["total_estimate"]}')
+    # Plain words (issue #15 point 4): statistical terms only in Methods,
+    # where they are explained; each kind of reason once per table and
+    # footnote, with its counties, not once per county.
+    body = page[page.index('<body'):]
+    before = re.sub(r'<[^>]+>', ' ', body[:body.find('<section id="methods"')])
+    for word in ('lonely PSU', 'PSU', 'degrees of freedom', 'relative CI width',
+                 'effective sample size', 'mean squared error', 'standardized residual'):
+        if re.search(r'\b' + re.escape(word) + r'\b', before, re.I):
+            fail(f'report.html: "{word}" outside the Methods section')
+    for table in re.findall(r'<table id="[^"]*">.*?</table></div>\s*<ul class="notes">(.*?)</ul>',
+                            page, re.S):
+        kinds = re.findall(r'<li class="(reason[^"]*)" data-reason="([^"]*)"><sup>(\w)</sup>',
+                           table)
+        for k in set(kinds):
+            if kinds.count(k) > 1:
+                fail(f'report.html: the reason {k[1]!r} ({k[2]}) is listed {kinds.count(k)} '
+                     'times under one table')
     # Key findings come first and repeat the published statewide cells.
     kf = re.search(r'<section id="key-findings".*?</section>', page, re.S)
     if not kf or page.index('id="key-findings"') > page.index('id="headline"'):
