@@ -914,15 +914,25 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
         goto done;
 
     fputs("<section id=\"county-map\">\n<h2>Map</h2>\n<figure>\n", out);
-    if ((rc = rep_write_map_svg(out, main, in->rows)) != 0)
-        goto done;
+    {
+        const struct rep_map_options mo = {
+            .model = in->map_model, .survey_year = in->survey_year,
+            .what = in->measure == AN_MEASURE_ANY ? "Confirmed or suspected victims"
+                                                  : "Confirmed victims",
+        };
+        if ((rc = rep_write_map_svg(out, main, in->rows, &mo)) != 0)
+            goto done;
+    }
     fputs("<figcaption>County boundaries: US Census Bureau cartographic boundary file "
           "(1:10,000,000, 2017), public domain, via us-atlas 3.0.1. Hatched counties have "
           "estimates that are hidden (small numbers or unreliable); grey counties had no "
           "respondents.", out);
-    if (main->has_sae)
+    if (main->has_sae && in->map_model)
         fputs(" Counties filled with dots show a model-based estimate where the direct one is "
               "hidden or missing (labelled \"model\").", out);
+    else if (main->has_sae)
+        fputs(" The map shows direct estimates only: a model-based estimate is in the table "
+              "\"Model-based estimates\", never a county's colour here.", out);
     fputs("</figcaption>\n</figure>\n</section>\n", out);
 
     write_officers(out, in, officers);

@@ -52,6 +52,8 @@ struct rep_report_input {
     char generated_at[40];            /* ISO 8601, UTC */
     char tool_version[32];
     char contact[256];                /* --contact: who answers questions; "": JJSD */
+    bool map_model;                   /* --map model: model-based values where the direct
+                                       * estimate is not shown; default direct only */
     char git_commit[64];              /* "" when unknown */
     size_t nnotes;                    /* caveats from the estimate (no frame, lonely PSU) */
     char notes[REP_REPORT_MAX_NOTES][200];
@@ -188,8 +190,14 @@ int rep_write_forest_svg(FILE *out, const struct rep_pub_table *t,
 /* SVG choropleth of Arizona: one path (class "county") per county shape,
  * filled by the plotted estimates, hatched when hidden, grey without data,
  * with a legend. */
+struct rep_map_options {
+    bool model;             /* report --map model: model-based values, dotted, where
+                             * the direct estimate is not shown */
+    int survey_year;        /* in the title and legend; 0: not said */
+    const char *what;       /* the legend's measure ("Confirmed victims"); NULL */
+};
 int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
-                     const struct an_estimate_row *rows);
+                     const struct an_estimate_row *rows, const struct rep_map_options *o);
 
 /* A round axis step (1, 2, 2.5 or 5 times a power of ten) that divides
  * 0..x (percent) into `steps` (figures.c). */

@@ -502,8 +502,23 @@ def main():
     if forest_model != model:
         fail(f'forest plot: model-based marks for {sorted(forest_model)}, the table publishes '
              f'{sorted(model)}')
-    if mapped_model != model - shown:
-        fail(f'map: model-based fill for {sorted(mapped_model)}, want {sorted(model - shown)}')
+    # By default the map shows direct estimates only (a hidden county is
+    # hatched, never coloured by its model value); with --map model, dotted
+    # model values where the direct one is not shown, and the title says so.
+    map_svg = re.search(r'<svg[^>]*class="map".*?</svg>', page, re.S).group(0)
+    map_model = 'model-based estimates (dotted)' in map_svg
+    want_model = model - shown if map_model else set()
+    if mapped_model != want_model:
+        fail(f'map: model-based fill for {sorted(mapped_model)}, want {sorted(want_model)}')
+    legend = re.sub(r'<[^>]+>', ' ', re.search(r'<g class="legend">.*?</g>', map_svg,
+                                               re.S).group(0))
+    for words in ('percent of youth on probation', str(params['survey_year']),
+                  'direct or model-based' if map_model else 'direct estimates'):
+        if words not in legend:
+            fail(f'map legend does not say {words!r}: {" ".join(legend.split())[:200]}')
+    width = re.search(r'<svg[^>]*class="map"[^>]*width="(\d+)"', page)
+    if not width or int(width.group(1)) < 600:
+        fail(f'map: {width.group(1) if width else "no"} px wide, want at least 600')
     if has_model and not all(k in params for k in ('sae_fit', 'sae_transform', 'sae_covariates')):
         fail(f'manifest: small-area parameters missing: {params}')
     if has_model and 'sae_estimate' not in doc['rows'][0]:
