@@ -10,23 +10,26 @@
 
 /* Respondents are the PSUs, so a PSU's totals are the row's own values and
  * the variance needs only per-county counts, sums, sums of squares and
- * cross products (docs/methods.md, "Variance by linearization"). Every
- * product is at most 1000 * 1000, so int arithmetic cannot overflow, and
- * sum(int) is an exact bigint. */
+ * cross products (docs/methods.md, "Variance by linearization"). The
+ * database keeps them per batch, county and role in batch_sums, equal to
+ * the rows by its triggers (sql/008_batch_sums.sql), so this reads a few
+ * rows per county whatever the number of respondents. Every sum is an
+ * exact bigint (each product is at most 1000 * 1000); sum(bigint) is a
+ * numeric, cast back. */
 static const char estimate_sql[] =
     "WITH r AS (\n"
     "  SELECT fips,\n"
-    "         count(*) AS n,\n"
-    "         sum(caseload) AS sx,\n"
-    "         sum(caseload * caseload) AS sxx,\n"
-    "         sum(confirmed) AS c,\n"
-    "         sum(confirmed * confirmed) AS cc,\n"
-    "         sum(confirmed * caseload) AS cx,\n"
-    "         sum(confirmed + suspected) AS a,\n"
-    "         sum((confirmed + suspected) * (confirmed + suspected)) AS aa,\n"
-    "         sum((confirmed + suspected) * caseload) AS ax,\n"
-    "         count(*) FILTER (WHERE confirmed > 0) AS o\n"
-    "    FROM responses\n"
+    "         sum(respondents)::bigint AS n,\n"
+    "         sum(caseload)::bigint AS sx,\n"
+    "         sum(caseload_sq)::bigint AS sxx,\n"
+    "         sum(confirmed)::bigint AS c,\n"
+    "         sum(confirmed_sq)::bigint AS cc,\n"
+    "         sum(confirmed_caseload)::bigint AS cx,\n"
+    "         sum(any_case)::bigint AS a,\n"
+    "         sum(any_sq)::bigint AS aa,\n"
+    "         sum(any_caseload)::bigint AS ax,\n"
+    "         sum(officers_confirmed)::bigint AS o\n"
+    "    FROM batch_sums\n"
     "   WHERE active AND survey_year = $1::integer\n"
     "   GROUP BY fips)\n"
     "SELECT k.fips, k.name, f.officers_total, f.youth_total,\n"
@@ -46,15 +49,14 @@ enum { COL_FIPS, COL_NAME, COL_OFFICERS, COL_YOUTH, COL_N, COL_SX, COL_SXX, COL_
 /* The same sums per role and county, only where a role has respondents. */
 static const char by_role_sql[] =
     "SELECT role, fips,\n"
-    "       count(*), sum(caseload), sum(caseload * caseload),\n"
-    "       sum(confirmed), sum(confirmed * confirmed), sum(confirmed * caseload),\n"
-    "       sum(confirmed + suspected),\n"
-    "       sum((confirmed + suspected) * (confirmed + suspected)),\n"
-    "       sum((confirmed + suspected) * caseload),\n"
-    "       count(*) FILTER (WHERE confirmed > 0)\n"
-    "  FROM responses\n"
+    "       sum(respondents)::bigint, sum(caseload)::bigint, sum(caseload_sq)::bigint,\n"
+    "       sum(confirmed)::bigint, sum(confirmed_sq)::bigint,\n"
+    "       sum(confirmed_caseload)::bigint, sum(any_case)::bigint, sum(any_sq)::bigint,\n"
+    "       sum(any_caseload)::bigint, sum(officers_confirmed)::bigint\n"
+    "  FROM batch_sums\n"
     " WHERE active AND survey_year = $1::integer\n"
     " GROUP BY role, fips\n"
+    "HAVING sum(respondents) > 0\n"
     " ORDER BY array_position(ARRAY['probation_officer', 'supervisor', 'other'], role),\n"
     "          role, fips";
 

@@ -56,9 +56,49 @@ static void note_lonely(struct lonely *l, size_t *nl, const char *name, int year
         snprintf(l[i].years + len, sizeof l[i].years - len, ", %d", year);
 }
 
+static int trend_query(PGconn *conn, int from, int to, const struct an_estimate_options *opt,
+                       const char *role, struct an_trend_years *out, struct prev_error *err);
+
 int an_trend_query(PGconn *conn, int from, int to, const struct an_estimate_options *opt,
                    struct an_trend_years *out, struct prev_error *err)
 {
+    return trend_query(conn, from, to, opt, NULL, out, err);
+}
+
+int an_trend_query_role(PGconn *conn, int from, int to, const struct an_estimate_options *opt,
+                        const char *role, struct an_trend_years *out, struct prev_error *err)
+{
+    return trend_query(conn, from, to, opt, role, out, err);
+}
+
+/* The respondents of `role` in the year's counties (zero where none), as
+ * an_estimate_query_by_role gives them; *found false when the year has
+ * none at all. */
+static int role_sums(PGconn *conn, int year, const struct an_county_sums *whole, size_t n,
+                     const char *role, struct an_county_sums *out, bool *found,
+                     struct prev_error *err)
+{
+    struct an_domain_sums *d = calloc(AN_MAX_DOMAINS, sizeof *d);
+    size_t nd = 0;
+    int rc;
+
+    *found = false;
+    if (d == NULL)
+        return prev_fail(err, PREV_EX_OSERR, "", "out of memory");
+    if ((rc = an_estimate_query_by_role(conn, year, whole, n, d, &nd, err)) == 0)
+        for (size_t k = 0; k < nd; k++)
+            if (strcmp(d[k].name, role) == 0) {
+                memcpy(out, d[k].c, n * sizeof *out);
+                *found = true;
+            }
+    free(d);
+    return rc;
+}
+
+static int trend_query(PGconn *conn, int from, int to, const struct an_estimate_options *opt,
+                       const char *role, struct an_trend_years *out, struct prev_error *err)
+{
+    struct an_county_sums *dom = NULL;
     struct an_trend_years y;
     struct an_county_sums sums[AN_MAX_COUNTIES];
     struct lonely *lonely = NULL;
@@ -83,6 +123,17 @@ int an_trend_query(PGconn *conn, int from, int to, const struct an_estimate_opti
 
         if ((rc = an_estimate_query(conn, year, sums, &n, &has_frame, &respondents, err)) != 0)
             goto done;
+        if (respondents > 0 && role != NULL) {
+            bool found;
+            if (dom == NULL && (dom = calloc(AN_MAX_COUNTIES, sizeof *dom)) == NULL) {
+                rc = prev_fail(err, PREV_EX_OSERR, "", "out of memory");
+                goto done;
+            }
+            if ((rc = role_sums(conn, year, sums, n, role, dom, &found, err)) != 0)
+                goto done;
+            if (!found)
+                respondents = 0;   /* no respondent of this role that year */
+        }
         if (respondents == 0) {
             y.skipped[y.nskipped++] = year;
             continue;
@@ -95,7 +146,9 @@ int an_trend_query(PGconn *conn, int from, int to, const struct an_estimate_opti
             goto done;
         }
         y.rows = grown;
-        if ((rc = an_estimate_rows(sums, n, &o, y.rows + y.nrows, err)) != 0)
+        rc = role != NULL ? an_estimate_domain_rows(sums, dom, n, &o, role, y.rows + y.nrows, err)
+                          : an_estimate_rows(sums, n, &o, y.rows + y.nrows, err);
+        if (rc != 0)
             goto done;
         y.nrows += n + 1;
         y.years[y.nyears++] = year;
@@ -122,6 +175,7 @@ int an_trend_query(PGconn *conn, int from, int to, const struct an_estimate_opti
     memset(&y, 0, sizeof y);
 done:
     free(lonely);
+    free(dom);
     an_trend_years_free(&y);
     return rc;
 }

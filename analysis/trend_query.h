@@ -37,6 +37,11 @@ struct an_trend_years {
  * *out holds nothing to free then. */
 int an_trend_query(PGconn *conn, int from, int to, const struct an_estimate_options *opt,
                    struct an_trend_years *out, struct prev_error *err);
+/* The same for the respondents of one role (a domain: the design kept
+ * whole, as `estimate --by role`); a year without any respondent of that
+ * role is among the skipped ones. */
+int an_trend_query_role(PGconn *conn, int from, int to, const struct an_estimate_options *opt,
+                        const char *role, struct an_trend_years *out, struct prev_error *err);
 void an_trend_years_free(struct an_trend_years *y);
 
 #endif

@@ -45,7 +45,7 @@ for ((run = 1; run <= runs; run++)); do
     t1=$(now)
     baseline+=("$(echo "$t1 - $t0" | bc -l)")
 
-    pg -c "TRUNCATE responses, frames, batch_scope, batches" -c "CHECKPOINT"
+    pg -c "TRUNCATE responses, frames, batch_scope, batch_content, batches" -c "CHECKPOINT"
     t0=$(now)
     "$bin" --quiet load responses "$data"
     t1=$(now)

@@ -102,7 +102,7 @@ for rows in "${sizes[@]}"; do
         pg -c "TRUNCATE responses_staging" -c "CHECKPOINT"
         measure "$scratch/copy-$rows.log" psql -X -q -v ON_ERROR_STOP=1 "$uri" \
             -c "\\copy responses_staging FROM '$resp' CSV HEADER"
-        pg -c "TRUNCATE responses, frames, batch_scope, batches" -c "CHECKPOINT"
+        pg -c "TRUNCATE responses, frames, batch_scope, batch_content, batches" -c "CHECKPOINT"
         measure "$scratch/load-$rows.log" "$bin" --quiet load responses "$resp"
         loaded=$(pg -At -c "SELECT count(*) FROM responses WHERE active")
         if [ "$loaded" != "$rows" ]; then
@@ -172,7 +172,7 @@ for rows in "${sizes[@]}"; do
         "$(calc %.4f "$(col 4 "$scratch/estimate-$rows.log") / 1024")" \
         "${r_wall:-}" "${r_ratio:-}" "${r_agree:-}")")
 
-    pg -c "TRUNCATE responses, frames, batch_scope, batches" -c "CHECKPOINT"
+    pg -c "TRUNCATE responses, frames, batch_scope, batch_content, batches" -c "CHECKPOINT"
     rm -rf "$data"
 done
 

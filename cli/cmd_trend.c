@@ -15,7 +15,7 @@ const char cmd_trend_help[] =
     "           [--deff-cap after-fpc|before-fpc]\n"
     "           [--lonely-psu adjust|certainty|fail] [--county NAME|all]\n"
     "           [--adjust none|holm] [--rows all|years|changes|slopes]\n"
-    "           [--format table|csv|json|md]\n"
+    "           [--format table|csv|json|md] [--by role]\n"
     "\n"
     "Change across annual surveys: for every county and for Arizona, the estimate of\n"
     "each survey year from --from to --to (as 'prevalence estimate' computes it),\n"
@@ -44,6 +44,10 @@ const char cmd_trend_help[] =
     "                     csv), slopes\n"
     "  --format F         table (default on a terminal), csv (default otherwise),\n"
     "                     json, md\n"
+    "  --by role          the trend of each role's respondents (probation_officer,\n"
+    "                     supervisor, other) as 'estimate --by role' computes each\n"
+    "                     year: a domain, the design kept whole; a role with\n"
+    "                     respondents in fewer than two years is named and left out\n"
     "\n"
     "CSV and JSON give proportions at full precision; tables give percentage\n"
     "points. A change is flagged like its less reliable year (suppress when either\n"
@@ -52,7 +56,7 @@ const char cmd_trend_help[] =
     "the range, or a lonely PSU with --lonely-psu fail, 69 database unavailable.\n";
 
 enum { OPT_FROM = 1, OPT_TO, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_DEFF_CAP, OPT_LONELY, OPT_COUNTY,
-       OPT_ADJUST, OPT_ROWS, OPT_FORMAT };
+       OPT_ADJUST, OPT_ROWS, OPT_FORMAT, OPT_BY };
 
 struct trend_args {
     long from, to;
@@ -66,6 +70,7 @@ struct trend_args {
     enum rep_trend_rows rows;
     bool rows_given;
     enum rep_format format;
+    bool by_role;
 };
 
 /* Returns 0, CLI_OPT_HELP or PREV_EX_USAGE. */
@@ -84,6 +89,7 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
         {"adjust", required_argument, NULL, OPT_ADJUST},
         {"rows", required_argument, NULL, OPT_ROWS},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"by", required_argument, NULL, OPT_BY},
         {NULL, 0, NULL, 0},
     };
     bool have_from = false, have_to = false;
@@ -156,6 +162,11 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
                 return cli_usage_error("trend", "--format expects table, csv, json or md, "
                                        "not '%s'", optarg);
             break;
+        case OPT_BY:
+            if (strcmp(optarg, "role") != 0)
+                return cli_usage_error("trend", "--by expects role, not '%s'", optarg);
+            a->by_role = true;
+            break;
         default:
             return PREV_EX_USAGE;
         }
@@ -186,6 +197,81 @@ static const char *find_series(const struct an_trend_result *res, const char *ke
     return NULL;
 }
 
+/* --by role: one trend per role of the codebook that has respondents in
+ * two or more of the years. */
+static int by_role(PGconn *conn, const struct trend_args *a, struct prev_error *err)
+{
+    static const char *const roles[] = {"probation_officer", "supervisor", "other"};
+    struct an_trend_years years[3];
+    struct an_trend_result res[3];
+    struct rep_trend_meta meta[3];
+    size_t n = 0;
+    int rc = 0;
+
+    memset(years, 0, sizeof years);
+    memset(res, 0, sizeof res);
+    if ((rc = db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err)) != 0)
+        return rc;
+    for (size_t r = 0; r < 3; r++) {
+        struct an_estimate_options opt = {
+            .measure = a->measure, .method = a->method, .level = a->level,
+            .deff_cap = a->deff_cap, .lonely = a->lonely,
+        };
+        if ((rc = an_trend_query_role(conn, (int)a->from, (int)a->to, &opt, roles[r], &years[n],
+                                      err)) != 0)
+            goto done;
+        if (years[n].nyears < 2) {
+            if (!cli_globals.quiet)
+                fprintf(stderr, "prevalence trend: note: role %s has respondents in %zu of the "
+                        "survey years %ld-%ld: no trend for it\n", roles[r], years[n].nyears,
+                        a->from, a->to);
+            an_trend_years_free(&years[n]);
+            continue;
+        }
+        if (an_trend_build(years[n].rows, years[n].nrows, a->level, a->adjust, &res[n]) != 0) {
+            rc = prev_fail(err, PREV_EX_SOFTWARE, "", "cannot compute the changes (out of "
+                           "memory or an estimate outside its range)");
+            an_trend_years_free(&years[n]);
+            goto done;
+        }
+        memset(&meta[n], 0, sizeof meta[n]);
+        meta[n].measure = a->measure;
+        meta[n].method = a->method;
+        meta[n].level = a->level;
+        meta[n].from_year = (int)a->from;
+        meta[n].to_year = (int)a->to;
+        meta[n].adjust = a->adjust;
+        meta[n].rows = a->rows;
+        meta[n].nskipped = years[n].nskipped;
+        meta[n].skipped = years[n].skipped;
+        meta[n].nnotes = years[n].nnotes;
+        meta[n].notes = (const char (*)[200])years[n].notes;
+        meta[n].role = roles[r];
+        if (a->county != NULL && strcmp(a->county, "all") != 0
+            && (meta[n].fips = find_series(&res[n], a->county)) == NULL) {
+            rc = prev_fail(err, PREV_EX_USAGE, "", "--county expects a county name, a fips "
+                           "code, Arizona or all, not '%s'", a->county);
+            n++;
+            goto done;
+        }
+        n++;
+    }
+    if ((rc = db_exec(conn, "COMMIT", err)) != 0)
+        goto done;
+    if (n == 0) {
+        rc = prev_fail(err, PREV_EX_DATA, "", "no role has respondents in two or more survey "
+                       "years between %ld and %ld", a->from, a->to);
+        goto done;
+    }
+    rc = rep_trend_write_by_role(stdout, a->format, meta, res, n, err);
+done:
+    for (size_t k = 0; k < 3; k++) {
+        an_trend_result_free(&res[k]);
+        an_trend_years_free(&years[k]);
+    }
+    return rc;
+}
+
 int cmd_trend(int argc, char **argv)
 {
     struct trend_args a;
@@ -204,6 +290,10 @@ int cmd_trend(int argc, char **argv)
         return rc == CLI_OPT_HELP ? 0 : rc;
     if ((rc = db_connect(cli_globals.db, cli_globals.quiet, true, &conn, &err)) != 0)
         goto done;
+    if (a.by_role) {
+        rc = by_role(conn, &a, &err);
+        goto done;
+    }
     {
         struct an_estimate_options opt = {
             .measure = a.measure,

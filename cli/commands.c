@@ -26,5 +26,7 @@ const struct cli_command cli_commands[] = {
     {"user", "accounts of the web service (add, list, passwd, disable)", cmd_user,
      cmd_user_help},
     {"audit", "the web service's audit log", cmd_audit, cmd_audit_help},
+    {"survey", "the anonymous officer questionnaire: open, codes, status, revoke, close",
+     cmd_survey, cmd_survey_help},
     {NULL, NULL, NULL, NULL},
 };

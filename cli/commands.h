@@ -23,5 +23,6 @@ PREV_COMMAND(publish)
 PREV_COMMAND(serve)
 PREV_COMMAND(user)
 PREV_COMMAND(audit)
+PREV_COMMAND(survey)
 
 #endif

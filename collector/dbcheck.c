@@ -103,12 +103,16 @@ done:
 }
 
 /* Respondent codes already loaded for the file's years: streamed with
- * COPY so that a large year costs one pass and no memory. */
+ * COPY so that a large year costs one pass and no memory. Only the active
+ * batches whose scope holds those years are read: their block ranges,
+ * through the BRIN index on batch_id (sql/008_batch_sums.sql), rather than
+ * every row of every year (docs/scaling.md). */
 static int read_loaded_ids(PGconn *conn, struct col_scan *sc, const struct col_dbcheck *dc,
-                           const bool years[COL_NYEARS], struct prev_error *err)
+                           const bool years[COL_NYEARS], const int64_t *batches,
+                           size_t nbatches, struct prev_error *err)
 {
     char *sql = NULL, *buf = NULL;
-    size_t cap = 512 + 6 * COL_NYEARS + 24 * (dc->nreplaced + 1), o = 0;
+    size_t cap = 512 + 6 * COL_NYEARS + 24 * (dc->nreplaced + 1) + 24 * nbatches, o = 0;
     PGresult *res = NULL;
     int rc = 0, n;
 
@@ -127,6 +131,10 @@ static int read_loaded_ids(PGconn *conn, struct col_scan *sc, const struct col_d
                           (long long)dc->own_batch);
     for (size_t i = 0; i < dc->nreplaced; i++)
         o += (size_t)snprintf(sql + o, cap - o, ",%lld", (long long)dc->replaced[i]);
+    o += (size_t)snprintf(sql + o, cap - o, ") AND batch_id IN (");
+    for (size_t i = 0; i < nbatches; i++)
+        o += (size_t)snprintf(sql + o, cap - o, "%s%lld", i > 0 ? "," : "",
+                              (long long)batches[i]);
     snprintf(sql + o, cap - o, ")) TO STDOUT");
 
     res = PQexec(conn, sql);
@@ -152,13 +160,16 @@ static int read_loaded_ids(PGconn *conn, struct col_scan *sc, const struct col_d
         {
             int year = (int)strtol(buf, NULL, 10);
             char code[6] = "";
-            struct col_idset_entry *e;
+            int county;
             memcpy(code, fips, 5);
-            e = col_idset_find(sc->ids, year, id, (size_t)(id_end - id));
-            if (e != NULL) {
-                int county = col_county_by_fips(code);
-                e->loaded_batch = strtoll(batch, NULL, 10);
-                e->loaded_county = (uint8_t)(county >= 0 ? county : 0);
+            county = col_county_by_fips(code);
+            if (col_idset_mark_loaded(sc->ids, year, id, (size_t)(id_end - id),
+                                      strtoll(batch, NULL, 10),
+                                      (uint8_t)(county >= 0 ? county : 0)) != 0) {
+                PQfreemem(buf);
+                buf = NULL;
+                rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
+                goto drain;
             }
         }
         PQfreemem(buf);
@@ -193,6 +204,8 @@ int col_dbcheck_run(PGconn *conn, struct col_scan *sc, int64_t own_batch, bool r
     size_t nscope = 0;
     bool id_years[COL_NYEARS] = {false};
     bool any_id_year = false;
+    int64_t *id_batches = NULL;
+    size_t nid_batches = 0;
     int rc;
 
     memset(dc, 0, sizeof *dc);
@@ -255,15 +268,24 @@ int col_dbcheck_run(PGconn *conn, struct col_scan *sc, int64_t own_batch, bool r
         if (sc->kind == COL_KIND_RESPONSES && sc->year_seen[s->year - COL_YEAR_MIN]) {
             id_years[s->year - COL_YEAR_MIN] = true;
             any_id_year = true;
+            if (id_batches == NULL
+                && (id_batches = calloc(nscope, sizeof *id_batches)) == NULL) {
+                rc = prev_fail(err, PREV_EX_SOFTWARE, "", "out of memory");
+                goto done;
+            }
+            if (!in_list(id_batches, nid_batches, s->batch))
+                id_batches[nid_batches++] = s->batch;
         }
     }
     if ((rc = read_frames(conn, sc, dc, err)) != 0)
         goto done;
-    if (any_id_year && (rc = read_loaded_ids(conn, sc, dc, id_years, err)) != 0)
+    if (any_id_year
+        && (rc = read_loaded_ids(conn, sc, dc, id_years, id_batches, nid_batches, err)) != 0)
         goto done;
     for (size_t i = 0; i < (size_t)COL_NYEARS * COL_NCOUNTIES; i++)
         sc->cells[i].db_known = true;
 done:
+    free(id_batches);
     free(scope);
     return rc;
 }
@@ -394,45 +416,52 @@ static void report_frame_cell(struct col_scan *sc, const struct col_dbcheck *dc,
 }
 
 static void report_respondent(struct col_scan *sc, const struct col_dbcheck *dc,
-                              struct col_idset_entry *e, int year, const char *id, size_t len)
+                              const struct col_idset_loaded *l)
 {
-    char code[COL_RESPONDENT_ID_MAX + 1], msg[400], y[8], caseload[8], confirmed[8],
-        suspected[8];
-    const char *values[COL_NCOLUMNS] = {NULL};
-    const char *loaded_in = col_counties[e->loaded_county].name;
+    char code[COL_RESPONDENT_ID_MAX + 1], msg[400];
+    const char *loaded_in = col_counties[l->loaded_county].name;
 
-    memcpy(code, id, len);
-    code[len] = '\0';
+    memcpy(code, l->id, l->len);
+    code[l->len] = '\0';
     if (!dc->replace)
         snprintf(msg, sizeof msg, "respondent '%s' is already loaded for %d (%s, batch %lld); "
-                 "if this file corrects that batch, load it with --replace", code, year,
-                 loaded_in, (long long)e->loaded_batch);
+                 "if this file corrects that batch, load it with --replace", code, l->year,
+                 loaded_in, (long long)l->loaded_batch);
     else
         snprintf(msg, sizeof msg, "respondent '%s' is already loaded for %s %d (batch %lld), "
                  "which --replace leaves alone because this file has no %s %d rows", code,
-                 loaded_in, year, (long long)e->loaded_batch, loaded_in, year);
-    col_diag_emit(sc->diag, e->line, "respondent_id", false, "%s", msg);
-    /* a row with problems of its own is already in the rejects file */
-    if (sc->rejects == NULL || e->rejected)
+                 loaded_in, l->year, (long long)l->loaded_batch, loaded_in, l->year);
+    col_diag_emit(sc->diag, l->line, "respondent_id", false, "%s", msg);
+    /* a row with problems of its own is already in the rejects file; the
+     * rejects file never holds a row's values (rejects.c) */
+    if (sc->rejects == NULL || l->rejected)
         return;
-    snprintf(y, sizeof y, "%d", year);
-    snprintf(caseload, sizeof caseload, "%u", e->caseload);
-    snprintf(confirmed, sizeof confirmed, "%u", e->confirmed);
-    snprintf(suspected, sizeof suspected, "%u", e->suspected);
-    values[COL_SURVEY_YEAR] = y;
-    values[COL_COUNTY] = col_counties[e->county].name;
-    values[COL_RESPONDENT_ID] = code;
-    values[COL_ROLE] = col_role_name((enum col_role)e->role);
-    values[COL_CASELOAD] = caseload;
-    values[COL_CONFIRMED] = confirmed;
-    values[COL_SUSPECTED] = suspected;
-    col_rejects_row(sc->rejects, sc->name, e->line, msg, values, NULL);
+    col_rejects_row(sc->rejects, sc->name, l->line, msg, NULL, NULL);
+}
+
+/* Respondents come in file order; county-year problems go in at their
+ * first line, so the whole report reads top to bottom. */
+struct report_ctx {
+    struct col_scan *sc;
+    const struct col_dbcheck *dc;
+    const struct cell_ref *refs;
+    size_t nrefs, next;
+};
+
+static void report_loaded(void *vctx, const struct col_idset_loaded *l)
+{
+    struct report_ctx *rc = vctx;
+
+    while (rc->next < rc->nrefs && rc->refs[rc->next].line <= l->line)
+        report_response_cell(rc->sc, &rc->refs[rc->next++]);
+    report_respondent(rc->sc, rc->dc, l);
 }
 
 void col_dbcheck_report(struct col_scan *sc, const struct col_dbcheck *dc)
 {
     struct cell_ref *refs = NULL;
-    size_t nrefs = 0, next = 0, nids;
+    struct report_ctx rctx;
+    size_t nrefs = 0, next = 0;
 
     refs = calloc((size_t)COL_NYEARS * COL_NCOUNTIES, sizeof *refs);
     if (refs == NULL)
@@ -450,19 +479,11 @@ void col_dbcheck_report(struct col_scan *sc, const struct col_dbcheck *dc)
         free(refs);
         return;
     }
-    /* Respondents come in file order; county-year problems go in at
-     * their first line, so the whole report reads top to bottom. */
-    nids = col_idset_count(sc->ids);
-    for (size_t i = 0; i < nids; i++) {
-        int year;
-        const char *id;
-        size_t len;
-        struct col_idset_entry *e = col_idset_at(sc->ids, i, &year, &id, &len);
-        while (next < nrefs && refs[next].line <= e->line)
-            report_response_cell(sc, &refs[next++]);
-        if (e->loaded_batch > 0)
-            report_respondent(sc, dc, e, year, id, len);
-    }
+    rctx = (struct report_ctx){sc, dc, refs, nrefs, 0};
+    if (col_idset_each_loaded(sc->ids, report_loaded, &rctx) != 0)
+        col_diag_emit(sc->diag, 0, NULL, false, "cannot read back the respondent spill file "
+                      "in $TMPDIR; the respondents already loaded are not all listed");
+    next = rctx.next;
     while (next < nrefs)
         report_response_cell(sc, &refs[next++]);
     free(refs);

@@ -454,13 +454,19 @@ static bool check_unique(struct col_scan *sc, const struct col_record *rec, bool
                          uint64_t line, struct col_problems *p, int *oom)
 {
     if (sc->kind == COL_KIND_RESPONSES) {
-        struct col_idset_entry *e = NULL;
         size_t len = rec->respondent_id_len;
         /* the prefetch saw the same bytes unless the key was not valid */
         uint64_t h = (rec->survey_year == sc->pf_year && len == sc->pf_len)
                          ? sc->pf_hash : col_idset_hash(rec->survey_year, rec->respondent_id, len);
-        int r = col_idset_insert_hashed(sc->ids, h, rec->survey_year, rec->respondent_id, len,
-                                        line, &e);
+        /* what the row adds to the totals if nothing else is wrong with it
+         * (on_row's rules), to take back should it prove a repeat later */
+        struct col_idset_row row = {
+            row_ok && (sc->only_county == 0 || rec->county == sc->only_county - 1),
+            (uint8_t)rec->county, (uint16_t)rec->caseload, (uint16_t)rec->confirmed,
+            (uint16_t)rec->suspected};
+        uint64_t first = 0;
+        int r = col_idset_add(sc->ids, h, rec->survey_year, rec->respondent_id, len, line,
+                              !row_ok, &row, &first);
         if (r < 0) {
             *oom = 1;
             return false;
@@ -468,19 +474,8 @@ static bool check_unique(struct col_scan *sc, const struct col_record *rec, bool
         if (r == 1) {
             col_problem_add(p, COL_RESPONDENT_ID, false, false,
                             "respondent '%s' appears twice for %d (first on line %llu)",
-                            rec->respondent_id, rec->survey_year,
-                            (unsigned long long)e->line);
+                            rec->respondent_id, rec->survey_year, (unsigned long long)first);
             return false;
-        }
-        /* the row is kept with its entry for the checks against loaded data */
-        if (row_ok) {
-            e->county = (uint8_t)rec->county;
-            e->role = (uint8_t)rec->role;
-            e->caseload = (uint16_t)rec->caseload;
-            e->confirmed = (uint16_t)rec->confirmed;
-            e->suspected = (uint16_t)rec->suspected;
-        } else {
-            e->rejected = 1;
         }
         return true;
     }
@@ -576,7 +571,8 @@ static int on_row(void *ctx, const struct col_csv_row *row)
         if (key_ok && !check_unique(sc, &rec, ok, row->line, &p, &oom))
             ok = false;
         if (oom)
-            return prev_fail(sc->sink_err, PREV_EX_SOFTWARE, sc->name, "out of memory");
+            return prev_fail(sc->sink_err, PREV_EX_SOFTWARE, sc->name, "out of memory, or "
+                             "cannot write the respondent spill file in $TMPDIR");
     }
     if (p.n > 0)
         report(sc, row, &p, false);
@@ -626,6 +622,35 @@ static bool utf16(const unsigned char *h, size_t n)
                       || (h[0] == 0 && h[1] != 0 && h[2] == 0 && h[3] != 0));
 }
 
+/* A respondent repeated past the exact part of the set, found at the end
+ * of the file (idset.h): the same message as a repeat found at once, after
+ * the file's other problems, and the row's share of the totals taken back. */
+static void on_late_repeat(void *ctx, const struct col_idset_dup *d)
+{
+    struct col_scan *sc = ctx;
+    char code[COL_RESPONDENT_ID_MAX + 1], msg[400];
+
+    memcpy(code, d->id, d->len);
+    code[d->len] = '\0';
+    snprintf(msg, sizeof msg, "respondent '%s' appears twice for %d (first on line %llu)",
+             code, d->year, (unsigned long long)d->first_line);
+    col_diag_emit(sc->diag, d->line, col_column_name(COL_RESPONDENT_ID), false, "%s", msg);
+    if (sc->rejects != NULL) {
+        char joined[450];
+        snprintf(joined, sizeof joined, "%s: %s", col_column_name(COL_RESPONDENT_ID), msg);
+        col_rejects_row(sc->rejects, sc->name, d->line, joined, NULL, NULL);
+    }
+    if (d->row.counted) {
+        struct col_cell *c = col_scan_cell(sc, d->year, d->row.county);
+        sc->valid_rows--;
+        sc->caseload_total -= d->row.caseload;
+        sc->confirmed_total -= d->row.confirmed;
+        sc->suspected_total -= d->row.suspected;
+        c->respondents--;
+        c->caseload -= d->row.caseload;
+    }
+}
+
 int col_scan_run(struct col_scan *sc, FILE *fp, struct prev_error *err)
 {
     unsigned char head[4];
@@ -660,6 +685,11 @@ int col_scan_run(struct col_scan *sc, FILE *fp, struct prev_error *err)
         header_report_init(&hr, sc, sc->hdr_line);
         header_issues(sc, &hr);
         sc->header_usable = false;
+    }
+    if (rc == 0 && sc->ids != NULL && col_idset_resolve(sc->ids, on_late_repeat, sc) != 0) {
+        col_diag_flush(sc->diag);
+        return prev_fail(err, PREV_EX_IOERR, sc->name, "cannot read back the respondent "
+                         "spill file in $TMPDIR");
     }
     if (rc == STOP_READING) {
         col_diag_flush(sc->diag);

@@ -221,4 +221,59 @@ int db_restore(PGconn *conn, const char *conninfo, const char *bindir_hint, cons
 int db_embedded_backup_before_migrate(const struct db_embedded *em, PGconn *conn, bool quiet,
                                       struct prev_error *err);
 
+/* ---- the anonymous questionnaire (db/survey.c, sql/007_survey.sql) ---- */
+
+#define DB_SURVEY_CODE_LEN 12          /* symbols of an access code */
+#define DB_SURVEY_CODE_SHOWN 14        /* as printed: 7KQ4-MX2P-9TRA */
+
+enum db_survey_window { DB_SURVEY_NOT_OPENED, DB_SURVEY_OPEN, DB_SURVEY_CLOSED };
+enum db_survey_verdict {
+    DB_SURVEY_CODE_UNKNOWN,            /* not a code of any survey (or mistyped) */
+    DB_SURVEY_CODE_OK,                 /* may answer (or change its answer) */
+    DB_SURVEY_CODE_CLOSED,             /* its survey year is closed */
+    DB_SURVEY_CODE_REVOKED
+};
+struct db_survey_answer {
+    char role[24];
+    int caseload, confirmed, suspected;
+};
+struct db_survey_code {
+    enum db_survey_verdict verdict;
+    int year;
+    char fips[8];
+    bool answered;                     /* prev holds the answer given */
+    struct db_survey_answer prev;
+};
+
+/* A typed code as the store knows it: capitals, no dashes or spaces;
+ * false when it cannot be a code (wrong length or symbol). */
+bool db_survey_code_normalize(const char *in, char out[DB_SURVEY_CODE_LEN + 1]);
+/* Open YEAR for answers (or reopen a closed year: *reopened; or set its
+ * closing date). Makes the code key on first use. */
+int db_survey_open(PGconn *conn, int year, const char *closes_on, bool *reopened,
+                   struct prev_error *err);
+int db_survey_state(PGconn *conn, int year, enum db_survey_window *state,
+                    struct prev_error *err);
+int db_survey_mark_closed(PGconn *conn, int year, struct prev_error *err);
+/* count new codes for a county-year, stored as keyed hashes only; the
+ * codes themselves exist only in codes[] (printed once). */
+int db_survey_codes(PGconn *conn, int year, const char *fips, size_t count,
+                    char (*codes)[DB_SURVEY_CODE_SHOWN + 1], struct prev_error *err);
+/* Revoke an unused code (*revoked false: unknown, used or revoked already). */
+int db_survey_revoke(PGconn *conn, const char *code, bool *revoked, struct prev_error *err);
+/* Per county: name, fips, codes issued, used, revoked, answers, frame
+ * officers_total (NULL without a frame). */
+int db_survey_status(PGconn *conn, int year, PGresult **out, struct prev_error *err);
+/* What a typed code may do (verdict UNKNOWN for anything that is not a
+ * code of an opened survey), with its earlier answer. */
+int db_survey_lookup(PGconn *conn, const char *code, struct db_survey_code *c,
+                     struct prev_error *err);
+/* Store code's answer in one transaction with the code's row locked: the
+ * first answer inserts a row and marks the code used, a later one replaces
+ * that row. Nothing is written unless c->verdict is OK. */
+int db_survey_submit(PGconn *conn, const char *code, const struct db_survey_answer *a,
+                     struct db_survey_code *c, struct prev_error *err);
+/* fips, answer_id, role, caseload, confirmed, suspected of YEAR. */
+int db_survey_answers(PGconn *conn, int year, PGresult **out, struct prev_error *err);
+
 #endif

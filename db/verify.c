@@ -30,6 +30,66 @@ static const char verify_sql[] =
     "   FULL JOIN now_ d ON d.batch_id = b.batch_id"
     "  ORDER BY 1";
 
+/* Each batch's stored sums (batch_sums, sql/008_batch_sums.sql) against
+ * what its rows add up to now: the groups that differ, one line per batch
+ * and county-year. Every estimate reads the sums, so a difference here is
+ * a wrong published number even when the rows are intact. */
+static const char sums_sql[] =
+    "WITH wanted AS ("
+    "    SELECT DISTINCT batch_id FROM batch_scope"
+    "     WHERE $1::integer IS NULL OR survey_year = $1::integer"
+    "    UNION SELECT batch_id FROM batch_sums"
+    "     WHERE $1::integer IS NULL OR survey_year = $1::integer"
+    "), now_ AS ("
+    "    SELECT * FROM prevalence_batch_sums_from_rows("
+    "        CASE WHEN $1::integer IS NULL THEN NULL"
+    "             ELSE ARRAY(SELECT batch_id FROM wanted) END)"
+    "), kept AS ("
+    "    SELECT * FROM batch_sums"
+    "     WHERE $1::integer IS NULL OR batch_id IN (SELECT batch_id FROM wanted)"
+    ")"
+    " SELECT DISTINCT coalesce(s.batch_id, d.batch_id), b.kind, b.file_name,"
+    "        coalesce(s.survey_year, d.survey_year), k.name"
+    "   FROM kept s"
+    "   FULL JOIN now_ d ON d.batch_id = s.batch_id AND d.survey_year = s.survey_year"
+    "                   AND d.fips = s.fips AND d.role = s.role AND d.active = s.active"
+    "   LEFT JOIN batches b ON b.batch_id = coalesce(s.batch_id, d.batch_id)"
+    "   LEFT JOIN counties k ON k.fips = coalesce(s.fips, d.fips)"
+    "  WHERE (s.respondents, s.caseload, s.caseload_sq, s.confirmed, s.confirmed_sq,"
+    "         s.confirmed_caseload, s.any_case, s.any_sq, s.any_caseload,"
+    "         s.officers_confirmed)"
+    "        IS DISTINCT FROM"
+    "        (d.respondents, d.caseload, d.caseload_sq, d.confirmed, d.confirmed_sq,"
+    "         d.confirmed_caseload, d.any_case, d.any_sq, d.any_caseload,"
+    "         d.officers_confirmed)"
+    "  ORDER BY 1, 4, 5";
+
+static int verify_sums(PGconn *conn, const char *const params[1], FILE *diag, int *problems,
+                       struct prev_error *err)
+{
+    PGresult *res = PQexecParams(conn, sums_sql, 1, NULL, params, NULL, NULL, 0);
+    int rc = 0;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_fail(err, PREV_EX_UNAVAILABLE, conn, res, "verifying batch sums");
+        goto done;
+    }
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *id = PQgetvalue(res, i, 0);
+        fprintf(diag, "prevalence: batch %s (%s, %s): its stored sums for %s %s (batch_sums, "
+                      "which every estimate reads) differ from what its rows add up to; "
+                      "SELECT prevalence_batch_sums_refresh(%s) recomputes them from the "
+                      "rows\n", id, PQgetisnull(res, i, 1) ? "no such batch" : PQgetvalue(res, i, 1),
+                PQgetisnull(res, i, 2) ? "-" : PQgetvalue(res, i, 2),
+                PQgetisnull(res, i, 4) ? "county ?" : PQgetvalue(res, i, 4),
+                PQgetvalue(res, i, 3), id);
+        (*problems)++;
+    }
+done:
+    PQclear(res);
+    return rc;
+}
+
 int db_verify(PGconn *conn, int year, FILE *out, FILE *diag, struct prev_error *err)
 {
     PGresult *res = NULL;
@@ -91,6 +151,8 @@ int db_verify(PGconn *conn, int year, FILE *out, FILE *diag, struct prev_error *
             problems++;
         }
     }
+    if ((rc = verify_sums(conn, params, diag, &problems, err)) != 0)
+        goto done;
     if (problems > 0) {
         rc = prev_fail(err, PREV_EX_DATA, "", "%d batch%s no longer hold%s the rows loaded "
                        "(above); restore the last good backup (prevalence db restore)",

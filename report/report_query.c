@@ -11,12 +11,14 @@
 #include "analysis.h"
 #include "parse.h"
 
-/* The batches behind the year's active rows; loaded_at in UTC. */
+/* The batches behind the year's active rows (batch_sums has a row for
+ * each batch, year, county and role that holds any, so it answers without
+ * reading responses); loaded_at in UTC. */
 static const char batches_sql[] =
     "SELECT b.batch_id, b.kind, b.sha256, b.file_name, b.row_count,\n"
     "       to_char(b.loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')\n"
     "  FROM batches b\n"
-    " WHERE b.batch_id IN (SELECT batch_id FROM responses\n"
+    " WHERE b.batch_id IN (SELECT batch_id FROM batch_sums\n"
     "                       WHERE active AND survey_year = $1::integer\n"
     "                      UNION\n"
     "                      SELECT batch_id FROM frames\n"
@@ -161,7 +163,7 @@ done:
 
 /* The first survey year with active responses, up to this one. */
 static const char first_year_sql[] =
-    "SELECT coalesce(min(survey_year), $1::integer) FROM responses\n"
+    "SELECT coalesce(min(survey_year), $1::integer) FROM batch_sums\n"
     " WHERE active AND survey_year <= $1::integer";
 
 /* --trend-counties: names (any case) or fips codes, comma-separated,

@@ -120,22 +120,32 @@ static void csv_cell(FILE *out, struct rep_cell c, bool first)
     rep_cell_csv(out, c);
 }
 
-static void csv_header(FILE *out, const char *const *cols)
+static void csv_header(FILE *out, const char *const *cols, const struct rep_trend_meta *meta)
 {
     for (int k = 0; cols[k] != NULL; k++)
         fprintf(out, "%s%s", k > 0 ? "," : "", cols[k]);
-    fputc('\n', out);
+    fputs(meta->role != NULL ? ",role\n" : "\n", out);
+}
+
+/* --by role: the row's role, appended after the contract's columns. */
+static void csv_role(FILE *out, const struct rep_trend_meta *meta)
+{
+    if (meta->role != NULL) {
+        fputc(',', out);
+        rep_cell_csv(out, rep_cell_text(meta->role));
+    }
 }
 
 /* Changes by comparison (consecutive pairs in year order, then first to
  * last), each comparison's series in their order: one Holm family after
  * the other. */
 static void write_csv_changes(FILE *out, const struct rep_trend_meta *meta,
-                              const struct an_trend_result *res)
+                              const struct an_trend_result *res, bool header)
 {
     size_t nc = res->nseries > 0 ? res->series[0].nchanges : 0;
 
-    csv_header(out, rep_trend_change_columns);
+    if (header)
+        csv_header(out, rep_trend_change_columns, meta);
     for (size_t j = 0; j < nc; j++)
         for (size_t i = 0; i < res->nseries; i++) {
             if (!shown(meta, &res->series[i]))
@@ -143,19 +153,22 @@ static void write_csv_changes(FILE *out, const struct rep_trend_meta *meta,
             for (int k = 0; rep_trend_change_columns[k] != NULL; k++)
                 csv_cell(out, change_cell(meta, &res->series[i], &res->series[i].changes[j], k),
                          k == 0);
+            csv_role(out, meta);
             fputc('\n', out);
         }
 }
 
 static void write_csv_slopes(FILE *out, const struct rep_trend_meta *meta,
-                             const struct an_trend_result *res)
+                             const struct an_trend_result *res, bool header)
 {
-    csv_header(out, rep_trend_slope_columns);
+    if (header)
+        csv_header(out, rep_trend_slope_columns, meta);
     for (size_t i = 0; i < res->nseries; i++) {
         if (!shown(meta, &res->series[i]))
             continue;
         for (int k = 0; rep_trend_slope_columns[k] != NULL; k++)
             csv_cell(out, slope_cell(meta, &res->series[i], k), k == 0);
+        csv_role(out, meta);
         fputc('\n', out);
     }
 }
@@ -198,6 +211,7 @@ static json_t *build_json(const struct rep_trend_meta *meta, const struct an_tre
               && set(doc, "from_year", json_integer(meta->from_year))
               && set(doc, "to_year", json_integer(meta->to_year))
               && set(doc, "adjust", json_string(an_trend_adjust_name(meta->adjust)))
+              && (meta->role == NULL || set(doc, "role", json_string(meta->role)))
               && set(doc, "survey_years", arr = json_array());
     size_t nc = res->nseries > 0 ? res->series[0].nchanges : 0;
 
@@ -503,9 +517,9 @@ int rep_trend_write(FILE *out, enum rep_format format, const struct rep_trend_me
     switch (format) {
     case REP_FORMAT_CSV:
         if (meta->rows == REP_TREND_ROWS_CHANGES) {
-            write_csv_changes(out, meta, res);
+            write_csv_changes(out, meta, res, true);
         } else if (meta->rows == REP_TREND_ROWS_SLOPES) {
-            write_csv_slopes(out, meta, res);
+            write_csv_slopes(out, meta, res, true);
         } else if (meta->rows == REP_TREND_ROWS_YEARS) {
             if ((rows = year_rows(meta, res, &n)) == NULL) {
                 rc = prev_fail(err, PREV_EX_OSERR, "", "out of memory");
@@ -536,5 +550,73 @@ int rep_trend_write(FILE *out, enum rep_format format, const struct rep_trend_me
 done:
     free(rows);
     json_decref(doc);
+    return rc;
+}
+
+int rep_trend_write_by_role(FILE *out, enum rep_format format, const struct rep_trend_meta *metas,
+                            const struct an_trend_result *results, size_t n,
+                            struct prev_error *err)
+{
+    json_t *top = NULL, *arr = NULL;
+    struct an_estimate_row *all = NULL;
+    int rc = 0;
+
+    if (format == REP_FORMAT_CSV && metas[0].rows == REP_TREND_ROWS_YEARS) {
+        /* every role's year rows, through the estimate writer's --by role */
+        struct rep_estimate_meta emeta;
+        size_t total = 0;
+        for (size_t k = 0; k < n; k++) {
+            size_t m = 0;
+            struct an_estimate_row *rows = year_rows(&metas[k], &results[k], &m), *grown;
+            if (rows == NULL || (grown = realloc(all, (total + m + 1) * sizeof *all)) == NULL) {
+                free(rows);
+                rc = prev_fail(err, PREV_EX_OSERR, "", "out of memory");
+                goto done;
+            }
+            all = grown;
+            memcpy(all + total, rows, m * sizeof *rows);
+            total += m;
+            free(rows);
+        }
+        memset(&emeta, 0, sizeof emeta);
+        emeta.by = "role";
+        rc = rep_estimate_write(out, REP_FORMAT_CSV, &emeta, all, total, err);
+        goto done;
+    }
+    if (format == REP_FORMAT_JSON) {
+        bool ok = (top = json_object()) != NULL && set(top, "by", json_string("role"))
+                  && set(top, "roles", arr = json_array());
+        for (size_t k = 0; ok && k < n; k++) {
+            json_t *doc = build_json(&metas[k], &results[k]);
+            ok = doc != NULL && json_array_append_new(arr, doc) == 0;
+        }
+        if (!ok) {
+            rc = prev_fail(err, PREV_EX_SOFTWARE, "", "cannot build the JSON output");
+            goto done;
+        }
+        rep_estimate_json_write(out, top);
+    }
+    for (size_t k = 0; format != REP_FORMAT_JSON && k < n; k++) {
+        if (format == REP_FORMAT_CSV) {
+            if (metas[k].rows == REP_TREND_ROWS_CHANGES)
+                write_csv_changes(out, &metas[k], &results[k], k == 0);
+            else if (metas[k].rows == REP_TREND_ROWS_SLOPES)
+                write_csv_slopes(out, &metas[k], &results[k], k == 0);
+            else {
+                rc = prev_fail(err, PREV_EX_SOFTWARE, "", "CSV holds one kind of row");
+                goto done;
+            }
+        } else {
+            bool md = format == REP_FORMAT_MD;
+            fprintf(out, "%s%sRespondents with role %s\n\n", k > 0 ? "\n" : "", md ? "## " : "",
+                    metas[k].role);
+            write_people(out, md, &metas[k], &results[k]);
+        }
+    }
+    if (fflush(out) != 0 || ferror(out))
+        rc = prev_fail(err, PREV_EX_IOERR, "<stdout>", "cannot write the output");
+done:
+    free(all);
+    json_decref(top);
     return rc;
 }

@@ -38,11 +38,21 @@ struct rep_trend_meta {
     const int *skipped;
     size_t nnotes;
     const char (*notes)[200];
+    const char *role;                /* --by role: this result's role, else NULL */
 };
 
 /* Write the result to out. Returns 0, 74 when the write fails, 70 when
  * JSON cannot be built or rows ALL is asked of CSV (err filled). */
 int rep_trend_write(FILE *out, enum rep_format format, const struct rep_trend_meta *meta,
                    const struct an_trend_result *res, struct prev_error *err);
+
+/* --by role: one result per role (metas[k].role names it), written as one
+ * output: CSV with one header and a `role` column appended (the years rows
+ * with the estimate command's `role` column), JSON as {"by": "role",
+ * "roles": [document, ...]} each document with its "role", the table and
+ * Markdown one block per role under its heading. */
+int rep_trend_write_by_role(FILE *out, enum rep_format format, const struct rep_trend_meta *metas,
+                            const struct an_trend_result *results, size_t n,
+                            struct prev_error *err);
 
 #endif

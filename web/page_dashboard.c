@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "collector.h"
+#include "db.h"
 #include "web_internal.h"
 
 static void cell_int(FILE *out, json_t *v)
@@ -50,6 +51,51 @@ static const char *last_upload(json_t *batches, const char *county)
         }
     }
     return best;
+}
+
+/* The anonymous questionnaire's counts per county (never an answer):
+ * codes issued, used, answers, and answers against the frame. Shown when
+ * the year's questionnaire was opened. */
+static void write_questionnaire(FILE *out, PGconn *db, int year, const char *fips)
+{
+    enum db_survey_window state;
+    struct prev_error err;
+    PGresult *res = NULL;
+
+    prev_error_clear(&err);
+    if (db_survey_state(db, year, &state, &err) != 0 || state == DB_SURVEY_NOT_OPENED
+        || db_survey_status(db, year, &res, &err) != 0) {
+        if (err.code != 0)
+            fprintf(stderr, "prevalence serve: dashboard: %s\n", err.msg);
+        return;
+    }
+    fprintf(out, "<h2>Officer questionnaire %d: %s</h2>\n<div class=\"scroll\">"
+                 "<table id=\"questionnaire\">\n<tr><th>County</th><th class=\"n\">Codes "
+                 "issued</th><th class=\"n\">Codes used</th><th class=\"n\">Answers</th>"
+                 "<th class=\"n\">Officers in frame</th><th class=\"n\">Response rate</th>"
+                 "</tr>\n", year, state == DB_SURVEY_OPEN ? "open" : "closed");
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *officers = PQgetvalue(res, i, 6);
+        if (fips != NULL && fips[0] != '\0' && strcmp(fips, PQgetvalue(res, i, 1)) != 0)
+            continue;
+        if (strcmp(PQgetvalue(res, i, 2), "0") == 0)
+            continue;
+        fprintf(out, "<tr id=\"q-%s\"><td>", PQgetvalue(res, i, 1));
+        web_html(out, PQgetvalue(res, i, 0));
+        fprintf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+                     "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">",
+                PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetvalue(res, i, 5),
+                PQgetisnull(res, i, 6) ? "–" : officers);
+        if (!PQgetisnull(res, i, 6) && atol(officers) > 0)
+            fprintf(out, "%.0f%%", 100.0 * atof(PQgetvalue(res, i, 5)) / atof(officers));
+        else
+            fputs("–", out);
+        fputs("</td></tr>\n", out);
+    }
+    fputs("</table></div>\n<p class=\"hint\">Counts only: no answer is shown here. "
+          "Answers reach the estimates when the questionnaire is closed "
+          "(<code>prevalence survey close</code>).</p>\n", out);
+    PQclear(res);
 }
 
 void web_page_dashboard(struct web_request *r, PGconn *db, struct web_reply *rep)
@@ -140,6 +186,8 @@ void web_page_dashboard(struct web_request *r, PGconn *db, struct web_reply *rep
         }
         fputs("</p>\n", out);
     }
+
+    write_questionnaire(out, db, year, s->fips);
 
     fputs("<h2>Files loaded</h2>\n<div class=\"scroll\"><table id=\"batches\">\n<tr>"
           "<th class=\"n\">Batch</th><th>Kind</th><th>File</th><th class=\"n\">Rows</th>"

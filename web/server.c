@@ -238,8 +238,10 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
     (void)off;
 
     if (filename != NULL) {
-        /* one file per form, in the field named "file" */
-        if (strcmp(key, "file") != 0 || (r->file_seen && r->file_fd < 0)) {
+        /* one file per form, in the field named "file"; none at all on the
+         * questionnaire, which has no session */
+        if (strcmp(key, "file") != 0 || (r->file_seen && r->file_fd < 0)
+            || strcmp(r->url, "/r") == 0) {
             r->malformed = true;
             return MHD_NO;
         }
@@ -344,14 +346,16 @@ static enum MHD_Result early(struct web_request *r, unsigned status, const char 
 static bool is_post_route(const char *url)
 {
     return strcmp(url, "/login") == 0 || strcmp(url, "/logout") == 0
-           || strcmp(url, "/upload") == 0 || strcmp(url, "/upload/load") == 0;
+           || strcmp(url, "/upload") == 0 || strcmp(url, "/upload/load") == 0
+           || strcmp(url, "/r") == 0;
 }
 
 static bool is_get_route(const char *url)
 {
     return strcmp(url, "/") == 0 || strcmp(url, "/login") == 0 || strcmp(url, "/upload") == 0
            || strcmp(url, "/healthz") == 0 || strcmp(url, "/api/v1/status") == 0
-           || strcmp(url, "/api/v1/batches") == 0 || strncmp(url, "/download/", 10) == 0;
+           || strcmp(url, "/api/v1/batches") == 0 || strncmp(url, "/download/", 10) == 0
+           || strcmp(url, "/r") == 0;
 }
 
 static void dispatch(struct web_request *r, struct web_reply *rep)
@@ -369,10 +373,19 @@ static void dispatch(struct web_request *r, struct web_reply *rep)
         web_page_login_get(r, rep);
         return;
     }
+    if (!r->is_post && strcmp(u, "/r") == 0) {
+        web_page_survey_get(r, rep);
+        return;
+    }
     if ((db = web_db_get(s)) == NULL) {
         web_error_page(r, rep, MHD_HTTP_SERVICE_UNAVAILABLE,
                        "The database is not reachable; try again in a minute.");
         return;
+    }
+    if (r->is_post && strcmp(u, "/r") == 0) {
+        /* no session: the access code is the officer's only credential */
+        web_page_survey_post(r, db, rep);
+        goto done;
     }
     if (!r->session.valid)
         web_session_load(r, db);
@@ -481,8 +494,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                              "service accepts.");
             }
         }
-        /* Nobody stores a file here without a session. */
-        if (strcmp(url, "/login") != 0) {
+        /* Nobody stores a file here without a session (the questionnaire
+         * takes a small form, no file: see the field limits). */
+        if (strcmp(url, "/login") != 0 && strcmp(url, "/r") != 0) {
             PGconn *db = web_db_get(s);
             if (db != NULL)
                 web_session_load(r, db);
@@ -619,6 +633,7 @@ int web_serve(const struct web_options *o, struct prev_error *err)
     pthread_mutex_init(&s->pool_lock, NULL);
     pthread_cond_init(&s->pool_cond, NULL);
     pthread_mutex_init(&s->pending_lock, NULL);
+    pthread_mutex_init(&s->code_lock, NULL);
     if (o->tls_cert != NULL) {
         if ((rc = read_pem(o->tls_cert, &cert, err)) != 0
             || (rc = read_pem(o->tls_key, &key, err)) != 0)
@@ -715,6 +730,7 @@ done:
     pthread_mutex_destroy(&s->pool_lock);
     pthread_cond_destroy(&s->pool_cond);
     pthread_mutex_destroy(&s->pending_lock);
+    pthread_mutex_destroy(&s->code_lock);
     free(cert);
     free(key);
     free(s);

@@ -46,6 +46,14 @@ struct web_pending {
     long long expires;            /* monotonic seconds */
 };
 
+/* Failed access codes per client address (page_survey.c), memory only. */
+#define WEB_CODE_FAILURE_SLOTS 1024
+struct web_code_failures {
+    char client[64];
+    long long window_start;       /* monotonic seconds */
+    int failures;
+};
+
 struct web_server {
     struct web_options opt;
     struct MHD_Daemon *daemon;
@@ -62,6 +70,9 @@ struct web_server {
     pthread_mutex_t pending_lock;
     struct web_pending pending[WEB_PENDING_MAX];
     unsigned long upload_seq;
+    /* the questionnaire's guessing brake */
+    pthread_mutex_t code_lock;
+    struct web_code_failures code_failures[WEB_CODE_FAILURE_SLOTS];
 };
 
 struct web_field {
@@ -162,6 +173,9 @@ void web_page_upload_load(struct web_request *r, PGconn *db, struct web_reply *r
 void web_page_download(struct web_request *r, PGconn *db, struct web_reply *rep);
 void web_api_status(struct web_request *r, PGconn *db, struct web_reply *rep);
 void web_api_batches(struct web_request *r, PGconn *db, struct web_reply *rep);
+/* The anonymous questionnaire (page_survey.c): no session, no cookie. */
+void web_page_survey_get(struct web_request *r, struct web_reply *rep);
+void web_page_survey_post(struct web_request *r, PGconn *db, struct web_reply *rep);
 
 /* ---- upload store (page_upload.c) ---- */
 void web_pending_drop_session(struct web_server *s, const char *token_sha256);

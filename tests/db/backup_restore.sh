@@ -84,7 +84,8 @@ privileges >"$T/privileges.before"
 expect_rc 0 "backup" "$P" db backup --out "$T/good.backup"
 [ -f "$T/good.backup" ] || fail "no backup file"
 [ "$(stat -c %a "$T/good.backup")" = 600 ] || fail "backup is not private (0600)"
-grep -aq "^schema_version 6$" "$T/good.backup" || fail "manifest lacks schema_version"
+want_version=$(ls "$PREVALENCE_SOURCE_DIR"/sql/[0-9][0-9][0-9]_*.sql | sed -n '$s|.*/0*\([0-9]*\)_.*|\1|p')
+grep -aq "^schema_version $want_version$" "$T/good.backup" || fail "manifest lacks schema_version $want_version"
 grep -aq "^tool_version " "$T/good.backup" || fail "manifest lacks tool_version"
 [ "$(grep -ac '^batch ' "$T/good.backup")" -ge 30 ] || fail "manifest lacks batch lines"
 ls -a "$T" | grep -q '^\.good\.backup\.' && fail "temporary file left after a backup"
@@ -122,6 +123,49 @@ diff "$T/privileges.before" "$T/privileges.after" >"$T/priv.diff" \
 # A load after the restore: the identity sequence and the rules work.
 "$P" -q load responses "$S/2023"/responses-*.csv || fail "load after restore"
 expect_rc 0 "verify after a load following restore" "$P" db verify
+
+# ---- the batch sums every estimate reads (sql/008_batch_sums.sql) -----------------
+# Rows changed behind the loader's back keep their sums in step (triggers);
+# a changed sums row is found by verify (65, naming batch and county-year)
+# and status --verify, changes the estimate, and refresh repairs it.
+b=$(sql "SELECT batch_id FROM batches WHERE file_name = 'responses-gila.csv' AND NOT superseded
+          AND batch_id IN (SELECT batch_id FROM batch_scope WHERE survey_year = 2025)")
+sums_differ() {
+    sql "SELECT count(*) FROM batch_sums s FULL JOIN prevalence_batch_sums_from_rows(NULL) d
+           ON (d.batch_id, d.survey_year, d.fips, d.role, d.active)
+            = (s.batch_id, s.survey_year, s.fips, s.role, s.active)
+          WHERE row_to_json(s)::text IS DISTINCT FROM row_to_json(d)::text"
+}
+[ "$(sums_differ)" = 0 ] || fail "batch_sums differ from the rows after load, restore and load"
+[ "$(sql "SELECT count(*) FROM batch_sums")" -gt 30 ] || fail "batch_sums nearly empty"
+"$P" -q estimate --year 2025 --measure all --format csv >"$T/sums.before" || fail "estimate"
+sql "UPDATE responses SET caseload = caseload + 1 WHERE batch_id = $b AND caseload < 1000
+        AND ctid = (SELECT min(ctid) FROM responses WHERE batch_id = $b AND caseload < 1000);
+     DELETE FROM responses WHERE ctid = (SELECT max(ctid) FROM responses WHERE batch_id = $b);
+     UPDATE responses SET active = false WHERE batch_id = $b AND role = 'supervisor'" >/dev/null
+[ "$(sums_differ)" = 0 ] || fail "batch_sums do not follow an UPDATE and a DELETE of rows"
+"$P" -q estimate --year 2025 --measure all --format csv >"$T/sums.changed" || fail "estimate"
+cmp -s "$T/sums.before" "$T/sums.changed" && fail "estimate did not follow rows changed in place"
+expect_rc 0 "restore --force before the sums checks" "$P" db restore --force "$T/good.backup"
+"$P" -q load responses "$S/2023"/responses-*.csv || fail "load after restore"
+b=$(sql "SELECT batch_id FROM batches WHERE file_name = 'responses-gila.csv' AND NOT superseded
+          AND batch_id IN (SELECT batch_id FROM batch_scope WHERE survey_year = 2025)")
+"$P" -q estimate --year 2025 --measure all --format csv >"$T/sums.before" || fail "estimate"
+sql "UPDATE batch_sums SET confirmed = confirmed + 1
+      WHERE ctid = (SELECT min(ctid) FROM batch_sums WHERE batch_id = $b AND active)" >/dev/null
+expect_rc 65 "verify after a sums row is changed" "$P" db verify
+grep -q "batch $b (responses, responses-gila.csv): its stored sums for Gila 2025 .*differ from what its rows add up to" "$T/err" \
+    || { fail "verify does not name the batch whose sums changed"; cat "$T/err"; }
+expect_rc 0 "verify --year 2024 does not see a 2025 sums row" "$P" db verify --year 2024
+"$P" -q estimate --year 2025 --measure all --format csv >"$T/sums.changed" || fail "estimate"
+cmp -s "$T/sums.before" "$T/sums.changed" && fail "estimate does not read batch_sums"
+"$P" status --year 2025 --verify >/dev/null 2>"$T/status.err"
+grep -q "warning: batch $b, Gila 2025: its stored sums (batch_sums) differ" "$T/status.err" \
+    || { fail "status --verify does not report the changed sums"; cat "$T/status.err"; }
+[ "$(sql "SELECT prevalence_batch_sums_refresh($b)")" -ge 1 ] || fail "refresh wrote no group"
+expect_rc 0 "verify after prevalence_batch_sums_refresh" "$P" db verify
+"$P" -q estimate --year 2025 --measure all --format csv >"$T/sums.changed" || fail "estimate"
+cmp -s "$T/sums.before" "$T/sums.changed" || fail "estimate differs after the refresh"
 
 # ---- damaged backups: refused before anything is written -------------------------
 head -c 30000 "$T/good.backup" >"$T/cut.backup"
