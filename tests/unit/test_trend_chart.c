@@ -147,7 +147,9 @@ static void test_chart_no_band_without_interval(void **state)
     (void)state;
 
     assert_int_equal(rep_trend_chart_svg(&s, 1, NULL, &svg, NULL), 0);
-    assert_int_equal(count(svg, "class=\"trend-band\""), 1);
+    /* 2024's interval alone: an error bar, no shaded band */
+    assert_int_equal(count(svg, "class=\"trend-band trend-errorbar\""), 1);
+    assert_int_equal(count(svg, "class=\"trend-band\""), 0);
     attr_d(svg, "<path class=\"trend-line\"", 0, d, sizeof d);
     assert_int_equal(count(d, "M"), 1);   /* the line itself is whole */
     assert_int_equal(count(d, "L"), 2);
