@@ -28,12 +28,26 @@ packages=(
     # benchmarks: GNU time for peak memory (bench/scaling.sh)
     time
 )
+# tests: npm fetches axe-core (the questionnaire's accessibility check) from
+# npm's registry; a Node.js that already brings its own npm is enough
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+here=$(cd "$(dirname "$0")/.." && pwd)
+# axe-core at the version and sha512 of tests/browser/package-lock.json,
+# into tests/browser/node_modules (not tracked): after the packages, and on
+# every run until it is there.
+axe() {
+    [ -f "$here/tests/browser/node_modules/axe-core/axe.min.js" ] && return 0
+    echo "install-deps: fetching axe-core for the browser tests (npm ci)"
+    (cd "$here/tests/browser" && npm ci --no-audit --no-fund --loglevel=error) \
+        || { echo "install-deps: warning: npm ci failed (no access to npm's registry?): the questionnaire's accessibility test cannot run until it succeeds" >&2; return 1; }
+}
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
     echo "install-deps: all ${#packages[@]} packages present"
+    axe || true
     exit 0
 fi
 sudo=""
@@ -59,3 +73,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+axe || true   # only the accessibility test needs it; it says so when it is missing

@@ -41,6 +41,7 @@ opts.add_experimental_option('mobileEmulation', {
     'deviceMetrics': {'width': 375, 'height': 812, 'pixelRatio': 2}})
 driver = webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=opts)
 driver.set_page_load_timeout(60)
+driver.set_script_timeout(60)
 driver.implicitly_wait(15)
 
 
@@ -76,6 +77,27 @@ def labelled(what):
     check(missing == [], f'{what}: every field has a label ({missing})')
 
 
+AXE = os.path.join(os.environ['PREVALENCE_SOURCE_DIR'], 'tests', 'browser', 'node_modules',
+                   'axe-core', 'axe.min.js')
+if not os.path.exists(AXE):
+    sys.exit(f'FAIL: {AXE} is missing: run scripts/install-deps.sh (npm ci in tests/browser)')
+with open(AXE, encoding='utf-8') as f:
+    AXE_JS = f.read()
+
+
+def accessible(what):
+    """axe-core (WCAG 2 A and AA rules) on the page as it is: no serious or
+    critical violation."""
+    driver.execute_script(AXE_JS)
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})
+           .then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.length])))
+           .catch(e => done([['axe-error', 'critical', String(e)]]));""")
+    bad = [v for v in result if v[1] in ('serious', 'critical')]
+    check(bad == [], f'{what}: axe-core finds no serious or critical violation ({result})')
+
+
 def fill(caseload, confirmed, suspected):
     for name, value in (('caseload', caseload), ('confirmed', confirmed),
                         ('suspected', suspected)):
@@ -88,6 +110,7 @@ try:
     driver.get(B + '/r')
     labelled('code page')
     fits('code page')
+    accessible('code page')
     driver.find_element(By.ID, 'code').send_keys(codes[0].lower())
     press_enter_in('code')
     check('Pima County' in driver.find_element(By.TAG_NAME, 'h1').text,
@@ -99,6 +122,7 @@ try:
     press_enter_in('suspected')
     err = driver.find_element(By.ID, 'confirmed-error')
     field = driver.find_element(By.ID, 'confirmed')
+    accessible('answer form with an error')
     check('more than your caseload' in err.text and
           field.get_attribute('aria-describedby') == 'confirmed-error' and
           field.get_attribute('aria-invalid') == 'true',
@@ -110,9 +134,11 @@ try:
     check('Please confirm' in driver.find_element(By.TAG_NAME, 'h1').text,
           'the corrected answer is shown for confirmation')
     fits('confirmation page')
+    accessible('confirmation page')
     click_button('Send my answer')
     check('Thank you' in driver.find_element(By.TAG_NAME, 'h1').text, 'thank you')
     fits('thank-you page')
+    accessible('thank-you page')
     driver.save_screenshot(os.path.join(shots, 'questionnaire-thanks.png'))
     check(psql('SELECT caseload, confirmed, suspected FROM survey_answers') == '10|1|2',
           'the answer is stored')

@@ -17,6 +17,15 @@ T=$PREVALENCE_TEST_TMP
 cd "$T" || exit 70
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# Under ASan/UBSan the resident size is the sanitizer's (shadow memory, a
+# quarantine of freed blocks), not the program's: the bounds are checked in
+# the plain build, the behaviour in both.
+bound() { # bound ACTUAL LIMIT MESSAGE
+    if [ "${PREVALENCE_SANITIZED:-0}" = 1 ]; then
+        return 0
+    fi
+    [ "$1" -le "$2" ] || fail "$3"
+}
 
 make_file() { # make_file ROWS FILE YEAR [REPEAT_AT]: unique codes; row REPEAT_AT repeats row 100,000
     awk -v n="$1" -v y="$3" -v rep="${4:-0}" 'BEGIN {
@@ -44,14 +53,14 @@ read -r rc small < <(peak_kib "$P" -q check responses small.csv)
 read -r rc large < <(peak_kib "$P" -q check responses large.csv)
 [ "$rc" = 0 ] || fail "check of 200,000 rows: exit $rc"
 echo "check: peak RSS $small KiB at 2,000 rows, $large KiB at 200,000"
-[ "$large" -le $((small + 8192)) ] \
-    || fail "check of 200,000 rows peaks at $large KiB, more than 8 MiB above 2,000 rows ($small KiB)"
+bound "$large" $((small + 8192)) \
+    "check of 200,000 rows peaks at $large KiB, more than 8 MiB above 2,000 rows ($small KiB)"
 
 read -r rc loaded < <(peak_kib "$P" -q load responses large.csv)
 [ "$rc" = 0 ] || { fail "load of 200,000 rows: exit $rc"; cat "$T/err"; }
 echo "load: peak RSS $loaded KiB at 200,000 rows"
-[ "$loaded" -le $((small + 8192)) ] \
-    || fail "load of 200,000 rows peaks at $loaded KiB, more than 8 MiB above a check of 2,000 rows ($small KiB)"
+bound "$loaded" $((small + 8192)) \
+    "load of 200,000 rows peaks at $loaded KiB, more than 8 MiB above a check of 2,000 rows ($small KiB)"
 [ "$("$P" -q db psql -At -c "SELECT sum(respondents) FROM batch_sums WHERE active")" = 200000 ] \
     || fail "batch_sums do not count 200,000 respondents"
 "$P" -q db verify >/dev/null 2>"$T/verify.err" || { fail "db verify after the load"; cat "$T/verify.err"; }
@@ -89,17 +98,17 @@ read -r rc small < <(peak_kib "$P" -q check responses small.xlsx)
 read -r rc large < <(peak_kib "$P" -q check responses large.xlsx)
 [ "$rc" = 0 ] || { fail "check of a 200,000-row workbook: exit $rc"; cat "$T/err"; }
 echo "check .xlsx: peak RSS $small KiB at 2,000 rows, $large KiB at 200,000"
-[ "$large" -le $((csv_check + 2048)) ] \
-    || fail "check of a 200,000-row workbook peaks at $large KiB, more than 2 MiB above the same rows as CSV ($csv_check KiB)"
-[ "$large" -le $((small + 8192)) ] \
-    || fail "check of a 200,000-row workbook peaks at $large KiB, more than 8 MiB above 2,000 rows ($small KiB)"
+bound "$large" $((csv_check + 2048)) \
+    "check of a 200,000-row workbook peaks at $large KiB, more than 2 MiB above the same rows as CSV ($csv_check KiB)"
+bound "$large" $((small + 8192)) \
+    "check of a 200,000-row workbook peaks at $large KiB, more than 8 MiB above 2,000 rows ($small KiB)"
 read -r rc loaded < <(peak_kib "$P" -q load --replace responses large.xlsx)
 [ "$rc" = 0 ] || { fail "load of a 200,000-row workbook: exit $rc"; cat "$T/err"; }
 echo "load .xlsx: peak RSS $loaded KiB at 200,000 rows"
-[ "$loaded" -le $((csv_load + 2048)) ] \
-    || fail "load of a 200,000-row workbook peaks at $loaded KiB, more than 2 MiB above the same rows as CSV ($csv_load KiB)"
-[ "$loaded" -le $((small + 8192)) ] \
-    || fail "load of a 200,000-row workbook peaks at $loaded KiB, more than 8 MiB above a check of 2,000 rows ($small KiB)"
+bound "$loaded" $((csv_load + 2048)) \
+    "load of a 200,000-row workbook peaks at $loaded KiB, more than 2 MiB above the same rows as CSV ($csv_load KiB)"
+bound "$loaded" $((small + 8192)) \
+    "load of a 200,000-row workbook peaks at $loaded KiB, more than 8 MiB above a check of 2,000 rows ($small KiB)"
 [ "$("$P" -q db psql -At -c "SELECT count(*) FROM responses WHERE active AND respondent_id LIKE 'X%'")" = 200000 ] \
     || fail "the workbook's 200,000 rows are not the active ones"
 exit $((fails > 0))
