@@ -15,7 +15,7 @@
 
 enum { OPT_YEAR = 1, OPT_OUT, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_LONELY, OPT_MIN_CELL,
        OPT_TREND_COUNTIES, OPT_PROTECTION, OPT_INTERNAL, OPT_MIN_COVERAGE, OPT_PDF,
-       OPT_CONTACT };
+       OPT_CONTACT, OPT_MAP };
 
 int report_args_parse(int argc, char **argv, const struct cli_command *self,
                       bool publishes, struct report_args *a)
@@ -34,6 +34,7 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
         {"min-coverage", required_argument, NULL, OPT_MIN_COVERAGE},
         {"pdf", no_argument, NULL, OPT_PDF},
         {"contact", required_argument, NULL, OPT_CONTACT},
+        {"map", required_argument, NULL, OPT_MAP},
         SAE_ARGS_LONGOPTS,
         SAE_ARGS_LONGOPT_OFF,
         {NULL, 0, NULL, 0},
@@ -124,6 +125,13 @@ int report_args_parse(int argc, char **argv, const struct cli_command *self,
                 return cli_usage_error(cmd, "--contact needs a line of 1 to 250 characters");
             a->contact = optarg;
             break;
+        case OPT_MAP:
+            if (strcmp(cmd, "report") != 0)
+                return cli_usage_error(cmd, "--map applies to 'report' only");
+            if (strcmp(optarg, "direct") != 0 && strcmp(optarg, "model") != 0)
+                return cli_usage_error(cmd, "--map is direct or model, not '%s'", optarg);
+            a->map_model = strcmp(optarg, "model") == 0;
+            break;
         case OPT_PDF:
             if (strcmp(cmd, "report") != 0)
                 return cli_usage_error(cmd, "--pdf applies to 'report' only");
@@ -212,6 +220,7 @@ int report_data_load(const struct report_args *a, struct rep_report_data **d,
             fprintf(stderr, "prevalence %s: note: %s\n", a->cmd, missing);
     }
     snprintf((*d)->in.tool_version, sizeof (*d)->in.tool_version, "%s", PREV_VERSION);
+    (*d)->in.map_model = a->map_model;
     if (a->contact != NULL)
         snprintf((*d)->in.contact, sizeof (*d)->in.contact, "%s", a->contact);
     snprintf((*d)->in.git_commit, sizeof (*d)->in.git_commit, "%s", PREV_GIT_DESCRIBE);

@@ -16,6 +16,7 @@ struct report_args {
     const char *internal_dir;       /* report --internal: estimates.json goes there */
     bool pdf;                       /* report --pdf: also report.pdf (Chromium) */
     const char *contact;            /* report --contact: the page's contact line */
+    bool map_model;                 /* report --map model: model-based values on the map */
     struct sae_args sae;            /* report only: on unless --no-small-area */
 };
 

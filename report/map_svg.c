@@ -14,19 +14,33 @@
 static const char *const palette[5] = {"#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"};
 #define NO_DATA_FILL "#d9d9d9"
 
+/* The map is drawn larger than its shapes' coordinates (viewBox), so
+ * that it is at least this wide on the page. */
+#define MAP_MIN_WIDTH 640
+
 int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
-                     const struct an_estimate_row *rows)
+                     const struct an_estimate_row *rows, const struct rep_map_options *o)
 {
     double vmax = 0, step;
     size_t state = t->nrows - 1;
     bool any = false, models = false;
+    /* Model-based values only when asked for (report --map model): by
+     * default a county whose direct estimate is not shown is hatched, never
+     * coloured by a value the table does not show as its estimate. */
+    bool with_model = o != NULL && o->model && t->has_sae;
+    int width = REP_AZ_VIEW_W + 200, height = REP_AZ_VIEW_H;
     char a[24], b[24];
+
+    if (width < MAP_MIN_WIDTH) {
+        height = (int)lround((double)height * MAP_MIN_WIDTH / width);
+        width = MAP_MIN_WIDTH;
+    }
 
     for (size_t i = 0; i < state; i++) {
         double v = NAN;
         if (t->row[i].plotted)
             v = rep_printed_pct(rows[i].estimate);
-        else if (t->has_sae && t->sae[i].plotted)
+        else if (with_model && t->sae[i].plotted)
             v = rep_printed_pct(t->sae[i].estimate);
         if (isnan(v))
             continue;
@@ -40,8 +54,14 @@ int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" role=\"img\" "
                  "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
                  "aria-labelledby=\"map-title\">\n",
-            REP_AZ_VIEW_W + 180, REP_AZ_VIEW_H, REP_AZ_VIEW_W + 180, REP_AZ_VIEW_H);
-    fputs("<title id=\"map-title\">Estimated prevalence by Arizona county</title>\n"
+            REP_AZ_VIEW_W + 200, REP_AZ_VIEW_H, width, height);
+    fputs("<title id=\"map-title\">", out);
+    fputs(with_model ? "Estimated prevalence by Arizona county: direct estimates, and "
+                       "model-based estimates (dotted) where the direct one is not shown"
+                     : "Estimated prevalence by Arizona county: direct estimates", out);
+    if (o != NULL && o->survey_year > 0)
+        fprintf(out, ", %d", o->survey_year);
+    fputs("</title>\n"
           "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
           "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f4f4f4\"/>"
           "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#999\" stroke-width=\"2\"/>"
@@ -67,7 +87,7 @@ int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
             if (strcmp(rows[i].fips, s->fips) == 0) {
                 r = &t->row[i];
                 e = &rows[i];
-                m = t->has_sae && !r->plotted && t->sae[i].plotted ? &t->sae[i] : NULL;
+                m = with_model && !r->plotted && t->sae[i].plotted ? &t->sae[i] : NULL;
             }
         if (m != NULL) {
             bin = (int)floor(rep_printed_pct(m->estimate) * 100 / step + 1e-9);
@@ -100,7 +120,7 @@ int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
         }
         fputs("</title></path>\n", out);
         /* A halo keeps a label legible over the dots of a model-based fill. */
-        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\" "
+        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11.5\" text-anchor=\"middle\" "
                      "fill=\"%s\" pointer-events=\"none\"%s>", s->label_x, s->label_y, ink,
                 m != NULL ? " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"" : "");
         rep_html_text(out, s->name);
@@ -115,30 +135,37 @@ int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
     }
     /* Legend. */
     {
-        double x = REP_AZ_VIEW_W + 20, y = 40;
-        fprintf(out, "<g class=\"legend\"><text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" "
-                     "font-weight=\"bold\">Prevalence</text>\n", x, y - 14);
+        double x = REP_AZ_VIEW_W + 16, y = 84;
+        /* What is mapped, of whom, and when. */
+        fprintf(out, "<g class=\"legend\"><text class=\"legend-title\" x=\"%.0f\" y=\"20\" "
+                     "font-size=\"12\" font-weight=\"bold\">", x);
+        rep_html_text(out, o != NULL && o->what != NULL ? o->what : "Prevalence");
+        fprintf(out, "<tspan x=\"%.0f\" dy=\"15\">percent of youth on probation</tspan>", x);
+        if (o != NULL && o->survey_year > 0)
+            fprintf(out, "<tspan x=\"%.0f\" dy=\"15\">%s, %d</tspan>", x,
+                    with_model ? "direct or model-based" : "direct estimates", o->survey_year);
+        fputs("</text>\n", out);
         for (int k = 0; any && k < 5; k++, y += 22) {
             snprintf(a, sizeof a, "%g", k * step);
             snprintf(b, sizeof b, "%g", (k + 1) * step);
             fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"18\" height=\"16\" fill=\"%s\" "
-                         "stroke=\"#999\"/><text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">"
+                         "stroke=\"#999\"/><text x=\"%.0f\" y=\"%.0f\" font-size=\"12\">"
                          "%s%% to %s%s%%</text>\n",
                     x, y, palette[k], x + 26, y + 12, a, k == 4 ? "" : "under ", b);
         }
         if (models) {
             fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"18\" height=\"16\" "
                          "fill=\"url(#model-2)\" stroke=\"#999\"/><text x=\"%.0f\" "
-                         "y=\"%.0f\" font-size=\"11\">dotted: model-based</text>\n",
+                         "y=\"%.0f\" font-size=\"12\">dotted: model-based</text>\n",
                     x, y, x + 26, y + 12);
             y += 22;
         }
         fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"18\" height=\"16\" "
                      "fill=\"url(#hatch)\" stroke=\"#999\"/><text x=\"%.0f\" y=\"%.0f\" "
-                     "font-size=\"11\">suppressed</text>\n", x, y, x + 26, y + 12);
+                     "font-size=\"12\">not shown</text>\n", x, y, x + 26, y + 12);
         y += 22;
         fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"18\" height=\"16\" fill=\"%s\" "
-                     "stroke=\"#999\"/><text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">"
+                     "stroke=\"#999\"/><text x=\"%.0f\" y=\"%.0f\" font-size=\"12\">"
                      "no data</text></g>\n", x, y, NO_DATA_FILL, x + 26, y + 12);
     }
     fputs("</svg>\n", out);

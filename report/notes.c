@@ -31,8 +31,8 @@ void rep_note_text(enum rep_note n, const struct rep_pub_table *t, char *buf, si
     case REP_NOTE_NCHS:
         snprintf(buf, size,
                  "*: suppressed under the NCHS Data Presentation Standards for Proportions "
-                 "(too few effective observations, or an interval too wide to be "
-                 "reliable); the reasons per row are listed below the table.");
+                 "(too few responses, or a range of likely values too wide to be "
+                 "reliable); the reasons are listed below the table with the counties they apply to.");
         return;
     case REP_NOTE_PROTECT:
         snprintf(buf, size,
@@ -44,7 +44,8 @@ void rep_note_text(enum rep_note n, const struct rep_pub_table *t, char *buf, si
     case REP_NOTE_REVIEW:
         snprintf(buf, size,
                  "Shown, but the NCHS standard asks for a statistical review before "
-                 "publication (few degrees of freedom, or an estimate of 0%% or 100%%).");
+                 "publication (too few responding officers to judge the uncertainty well, or an "
+                 "estimate of 0%% or 100%%).");
         return;
     case REP_NOTE_NO_DATA:
         snprintf(buf, size, "-: no officer in the county answered the survey this year.");
@@ -88,9 +89,9 @@ void rep_sae_note_text(int note, long min_cell, char *buf, size_t size)
     switch (note) {
     case REP_NOTE_SAE_NCHS:
         snprintf(buf, size,
-                 "* (model-based): suppressed; its interval, from the model's mean squared "
-                 "error, is too wide by the NCHS thresholds (or the model did not converge); "
-                 "the reasons per row are listed below the table.");
+                 "* (model-based): suppressed; its range of likely values is too wide by the "
+                 "NCHS thresholds (or the model could not be fitted); the reasons are listed "
+                 "below the table with the counties they apply to.");
         return;
     case REP_NOTE_SAE_PROTECT:
         snprintf(buf, size,

@@ -21,10 +21,14 @@ static int page(FILE *out, const struct ctx *c)
 }
 static int main_md(FILE *out, const struct ctx *c)
 {
+    if (rep_report_synthetic(c->in))
+        fputs("**" REP_SYNTHETIC_BANNER "**\n\n", out);
     return rep_write_table_md(out, c->main, "Prevalence by county");
 }
 static int officers_md(FILE *out, const struct ctx *c)
 {
+    if (rep_report_synthetic(c->in))
+        fputs("**" REP_SYNTHETIC_BANNER "**\n\n", out);
     return rep_write_table_md(out, c->officers, "Officers with at least one confirmed victim");
 }
 static int json(FILE *out, const struct ctx *c)
@@ -146,7 +150,7 @@ int rep_report_build(const struct rep_report_input *in, struct rep_outfiles *set
             rc = prev_fail(err, PREV_EX_SOFTWARE, name, "out of memory");
             goto done;
         }
-        rc = rep_write_notes_csv(fp, tables, names, 2);
+        rc = rep_write_notes_csv(fp, tables, names, 2, rep_report_synthetic(in));
         if (rep_outfiles_close(set, fp) != 0 || rc != 0) {
             rc = prev_fail(err, PREV_EX_SOFTWARE, name, "cannot build the file");
             goto done;

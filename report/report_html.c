@@ -93,6 +93,8 @@ static const char css[] =
     ".methods p,.methods li{font-size:.92em}\n"
     "th.model{background:#f1ecf7}td.model{color:#4a2570}.model-intro{font-size:.92em}\n"
     "code{font-size:.9em}\n"
+    ".synthetic{border:3px solid #b00020;color:#b00020;font-weight:700;font-size:1.1em;"
+    "padding:8px 12px;text-align:center;margin:0 0 1em}\n"
     "footer{margin-top:3em;font-size:.8em;color:#555;border-top:1px solid #ccc;padding-top:8px}"
     "\n"
     /* Paper: each section on a new page; never a break inside a table row,
@@ -108,8 +110,12 @@ static const char css[] =
 /* The page's print footer: survey year left, page number right. Chromium
  * (--print-to-pdf, and a reader's own print dialog) prints @page margin
  * boxes. */
-static void print_rules(FILE *out, int survey_year)
+static void print_rules(FILE *out, int survey_year, bool synthetic)
 {
+    /* Synthetic data: said at the top of every printed page too. */
+    if (synthetic)
+        fputs("@page{@top-center{content:\"" REP_SYNTHETIC_BANNER "\";font-size:10pt;"
+              "font-weight:700;color:#b00020}}\n", out);
     fprintf(out, "@page{size:auto;margin:15mm 15mm 18mm 15mm;"
                  "@bottom-left{content:\"Minor victims of sex trafficking on juvenile probation, "
                  "Arizona, survey year %d\";font-size:8pt;color:#555}"
@@ -167,6 +173,109 @@ static void rate_cell(FILE *out, bool shown, const char *est, const char *lo, co
 
 /* The footnotes a table's rows use, and the reasons of every row that
  * has them (the model-based ones under the model table). */
+/* The NCHS and model rules (analysis/nchs.c, analysis/sae.c) in words a
+ * reader without statistics can use; the rules' own terms (degrees of
+ * freedom, relative CI width) are explained in the Methods section. */
+static const char *const reason_words[][2] = {
+    {"effective sample size below 30", "Too few responses behind the estimate"},
+    {"absolute CI width 0.30 or more", "The range of likely values is 30 percentage points "
+                                       "wide or more"},
+    {"relative CI width above 130%", "The range of likely values is wide compared with the "
+                                     "estimate itself"},
+    {"degrees of freedom below 8", "Too few responding officers to judge the uncertainty "
+                                   "well"},
+    {"estimate is 0 or 100%", "An estimate of 0% or 100%"},
+    {"complement unreliable", "The share of youth who are not victims is itself uncertain"},
+    {"no model-based estimate", "The model gives no estimate"},
+    {"model fit did not converge", "The model could not be fitted"},
+    {"no confidence interval", "No range of likely values"},
+    {"synthetic estimate (no respondents)", "No officer answered: the value is the model's "
+                                            "prediction alone"},
+    {"standardized residual above 3", "The county fits the model poorly"},
+    {"estimate is 0", "An estimate of 0%"},
+};
+
+static const char *plain_reason(const char *reason)
+{
+    for (size_t k = 0; k < sizeof reason_words / sizeof reason_words[0]; k++)
+        if (strcmp(reason, reason_words[k][0]) == 0)
+            return reason_words[k][1];
+    return reason;
+}
+
+/* Does the "; "-separated list have this reason? */
+static bool has_reason(const char *list, const char *reason)
+{
+    size_t len = strlen(reason);
+
+    for (const char *p = list; (p = strstr(p, reason)) != NULL; p += len)
+        if ((p == list || (p >= list + 2 && p[-2] == ';')) &&
+            (p[len] == '\0' || p[len] == ';'))
+            return true;
+    return false;
+}
+
+/* The reasons under a table, once per kind of reason and footnote, with
+ * the counties it applies to: "b: too few responses behind the estimate:
+ * Apache, Graham". The rule's own phrase is kept in data-reason (for
+ * tests/report/attacker.py, which reads what a reader could). */
+static void write_reasons(FILE *out, const struct rep_pub_table *t, bool model)
+{
+    char seen[32][128];
+    size_t nseen = 0;
+
+    for (size_t i = 0; i < t->nrows; i++) {
+        const char *list = model ? (t->has_sae ? t->sae[i].reasons : "") : t->row[i].reasons;
+        const char *p = list;
+        while (*p != '\0') {
+            const char *end = strstr(p, "; ");
+            size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+            char reason[128];
+            bool dup = false;
+            snprintf(reason, sizeof reason, "%.*s", (int)len, p);
+            p += len + (end != NULL ? 2 : 0);
+            for (size_t k = 0; k < nseen && !dup; k++)
+                dup = strcmp(seen[k], reason) == 0;
+            if (dup || nseen == sizeof seen / sizeof seen[0])
+                continue;
+            snprintf(seen[nseen++], sizeof seen[0], "%s", reason);
+            for (int pass = 0; pass < 2; pass++) {
+                /* per footnote: suppressed (b, f) or shown for review (d, h) */
+                bool first = true;
+                enum rep_note key;
+                for (size_t j = 0; j < t->nrows; j++) {
+                    bool review;
+                    const char *l2 = model ? (t->has_sae ? t->sae[j].reasons : "")
+                                           : t->row[j].reasons;
+                    if (!has_reason(l2, reason))
+                        continue;
+                    review = model ? t->sae[j].shown == REP_SAE_SHOWN
+                                   : !t->row[j].notes[REP_NOTE_NCHS];
+                    if (review != (pass == 1))
+                        continue;
+                    key = model ? (review ? REP_NOTE_SAE_REVIEW : REP_NOTE_SAE_NCHS)
+                                : (review ? REP_NOTE_REVIEW : REP_NOTE_NCHS);
+                    if (first) {
+                        fprintf(out, "<li class=\"reason%s\" data-reason=\"",
+                                model ? " model" : "");
+                        rep_html_text(out, reason);
+                        fprintf(out, "\"><sup>%s</sup> ", rep_note_key(key));
+                        if (model)
+                            fputs("Model-based: ", out);
+                        rep_html_text(out, plain_reason(reason));
+                        fputs(": ", out);
+                    }
+                    fputs(first ? "" : ", ", out);
+                    rep_html_text(out, t->row[j].cell[REP_PUB_COUNTY]);
+                    first = false;
+                }
+                if (!first)
+                    fputs("</li>\n", out);
+            }
+        }
+    }
+}
+
 static void write_notes(FILE *out, const struct rep_pub_table *t, bool model)
 {
     char text[600];
@@ -180,29 +289,7 @@ static void write_notes(FILE *out, const struct rep_pub_table *t, bool model)
         rep_html_text(out, text);
         fputs("</li>\n", out);
     }
-    for (size_t i = 0; !model && i < t->nrows; i++) {
-        const struct rep_pub_row *r = &t->row[i];
-        if (r->reasons[0] == '\0')
-            continue;
-        fprintf(out, "<li><sup>%s</sup> ",
-                rep_note_key(r->notes[REP_NOTE_NCHS] ? REP_NOTE_NCHS : REP_NOTE_REVIEW));
-        rep_html_text(out, r->cell[REP_PUB_COUNTY]);
-        fputs(": ", out);
-        rep_html_text(out, r->reasons);
-        fputs("</li>\n", out);
-    }
-    for (size_t i = 0; model && t->has_sae && i < t->nrows; i++) {
-        const struct rep_pub_sae_row *m = &t->sae[i];
-        if (m->reasons[0] == '\0')
-            continue;
-        fprintf(out, "<li><sup>%s</sup> ", rep_note_key(m->shown == REP_SAE_SHOWN
-                                                           ? REP_NOTE_SAE_REVIEW
-                                                           : REP_NOTE_SAE_NCHS));
-        rep_html_text(out, t->row[i].cell[REP_PUB_COUNTY]);
-        fputs(", model-based: ", out);
-        rep_html_text(out, m->reasons);
-        fputs("</li>\n", out);
-    }
+    write_reasons(out, t, model);
 }
 
 /* The county name with its footnote keys. */
@@ -658,6 +745,25 @@ static void write_methods(FILE *out, const struct rep_report_input *in,
     fputc(' ', out);
     rep_html_text(out, nchs_review);
     fputs("</p>\n", out);
+    /* The terms the tables' notes put in plain words, explained once. */
+    fputs("<dl class=\"terms\" id=\"terms\">\n"
+          "<dt>Effective sample size</dt><dd>the number of responses the estimate is worth "
+          "once the survey design is taken into account (NCHS: at least 30).</dd>\n"
+          "<dt>Degrees of freedom</dt><dd>how much information the responses give about the "
+          "estimate's own uncertainty: here the number of responding officers minus the number "
+          "of counties (NCHS: at least 8, or the estimate is shown for review).</dd>\n"
+          "<dt>Absolute and relative CI width</dt><dd>the width of the confidence interval "
+          "(the range of likely values) in percentage points, and as a share of the estimate; "
+          "NCHS suppresses an estimate whose interval is 30 points wide or more, or wider "
+          "than 130% of the estimate.</dd>\n"
+          "<dt>PSU, lonely PSU</dt><dd>a primary sampling unit is the unit the sample is "
+          "drawn in (here an officer within a county); a county with a single respondent is a "
+          "\"lonely\" PSU: its variance cannot be computed from within it, and the rule above "
+          "says what is done instead.</dd>\n"
+          "<dt>Mean squared error, standardized residual</dt><dd>the model-based estimate's "
+          "uncertainty, and how far a county's direct estimate lies from the model's "
+          "prediction in units of its uncertainty (above 3: the county fits the model "
+          "poorly).</dd>\n</dl>\n", out);
     rep_sae_write_methods_html(out, in);
     fputs("<h3>Small-cell protection</h3>\n<p>", out);
     fprintf(out, "No count of victims from 1 to %ld is published, in the tables, the figures "
@@ -767,8 +873,12 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", out);
     fprintf(out, "<title>Minor victims of sex trafficking on juvenile probation, Arizona %d"
                  "</title>\n<style>\n%s", in->survey_year, css);
-    print_rules(out, in->survey_year);
+    print_rules(out, in->survey_year, rep_report_synthetic(in));
     fputs("</style>\n</head>\n<body>\n", out);
+    if (rep_report_synthetic(in))
+        fputs("<p class=\"synthetic\" id=\"synthetic\" role=\"note\">" REP_SYNTHETIC_BANNER
+              ": the numbers below come from the synthetic sample data shipped with "
+              "prevalence, not from a survey.</p>\n", out);
     write_header(out, in, main);
     write_key_findings(out, in, main, with_trend ? &trend : NULL);
     write_headline(out, in, main);
@@ -804,15 +914,25 @@ int rep_write_report_html(FILE *out, const struct rep_report_input *in,
         goto done;
 
     fputs("<section id=\"county-map\">\n<h2>Map</h2>\n<figure>\n", out);
-    if ((rc = rep_write_map_svg(out, main, in->rows)) != 0)
-        goto done;
+    {
+        const struct rep_map_options mo = {
+            .model = in->map_model, .survey_year = in->survey_year,
+            .what = in->measure == AN_MEASURE_ANY ? "Confirmed or suspected victims"
+                                                  : "Confirmed victims",
+        };
+        if ((rc = rep_write_map_svg(out, main, in->rows, &mo)) != 0)
+            goto done;
+    }
     fputs("<figcaption>County boundaries: US Census Bureau cartographic boundary file "
           "(1:10,000,000, 2017), public domain, via us-atlas 3.0.1. Hatched counties have "
           "estimates that are hidden (small numbers or unreliable); grey counties had no "
           "respondents.", out);
-    if (main->has_sae)
+    if (main->has_sae && in->map_model)
         fputs(" Counties filled with dots show a model-based estimate where the direct one is "
               "hidden or missing (labelled \"model\").", out);
+    else if (main->has_sae)
+        fputs(" The map shows direct estimates only: a model-based estimate is in the table "
+              "\"Model-based estimates\", never a county's colour here.", out);
     fputs("</figcaption>\n</figure>\n</section>\n", out);
 
     write_officers(out, in, officers);

@@ -57,6 +57,10 @@ static json_t *manifest(const struct rep_report_input *in, bool public)
          json_object_set_new(m, "version", json_string(in->tool_version)) == 0;
     if (ok && in->git_commit[0] != '\0')
         ok = json_object_set_new(m, "git_commit", json_string(in->git_commit)) == 0;
+    /* synthetic.c's rule: a file of sample-data/ behind the numbers */
+    ok = ok && json_object_set_new(m, "synthetic", json_boolean(rep_report_synthetic(in))) == 0;
+    if (ok && rep_report_synthetic(in))
+        ok = json_object_set_new(m, "data_note", json_string(REP_SYNTHETIC_BANNER)) == 0;
     ok = ok && json_object_set_new(m, "generated_at", json_string(in->generated_at)) == 0 &&
          json_object_set_new(m, "data_as_of", json_string(in->data_as_of)) == 0;
     ok = ok && json_object_set_new(params, "survey_year", json_integer(in->survey_year)) == 0 &&

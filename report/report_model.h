@@ -52,6 +52,8 @@ struct rep_report_input {
     char generated_at[40];            /* ISO 8601, UTC */
     char tool_version[32];
     char contact[256];                /* --contact: who answers questions; "": JJSD */
+    bool map_model;                   /* --map model: model-based values where the direct
+                                       * estimate is not shown; default direct only */
     char git_commit[64];              /* "" when unknown */
     size_t nnotes;                    /* caveats from the estimate (no frame, lonely PSU) */
     char notes[REP_REPORT_MAX_NOTES][200];
@@ -166,11 +168,12 @@ struct rep_table_about {
  * report's tables/NAME_YEAR.csv). */
 int rep_write_table_csv_about(FILE *out, const struct rep_pub_table *t,
                               const struct rep_table_about *a);
-/* tables/notes_YEAR.csv: table,code,meaning for every note code the
+/* synthetic: a first line "all,synthetic,SYNTHETIC DATA ..." (synthetic.c).
+ * tables/notes_YEAR.csv: table,code,meaning for every note code the
  * tables use (names[k] is tables[k]'s file name), the flag values, the
  * level and the measures. */
 int rep_write_notes_csv(FILE *out, const struct rep_pub_table *const *tables,
-                        const char *const *names, size_t ntables);
+                        const char *const *names, size_t ntables, bool synthetic);
 /* tables/tables_YEAR.xlsx (tables_xlsx.c): one sheet per CSV text given
  * (the header row bold, numbers as numbers, every other cell text), and a
  * sheet About from in. Returns 0 or an exit code. */
@@ -187,8 +190,14 @@ int rep_write_forest_svg(FILE *out, const struct rep_pub_table *t,
 /* SVG choropleth of Arizona: one path (class "county") per county shape,
  * filled by the plotted estimates, hatched when hidden, grey without data,
  * with a legend. */
+struct rep_map_options {
+    bool model;             /* report --map model: model-based values, dotted, where
+                             * the direct estimate is not shown */
+    int survey_year;        /* in the title and legend; 0: not said */
+    const char *what;       /* the legend's measure ("Confirmed victims"); NULL */
+};
 int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
-                     const struct an_estimate_row *rows);
+                     const struct an_estimate_row *rows, const struct rep_map_options *o);
 
 /* A round axis step (1, 2, 2.5 or 5 times a power of ten) that divides
  * 0..x (percent) into `steps` (figures.c). */
@@ -280,6 +289,16 @@ void rep_report_change_cell(const struct rep_report_trend *t, size_t i, char *bu
  * interval bands, gaps where a year is not published) and its caption. */
 int rep_write_trend_section(FILE *out, const struct rep_report_input *in,
                            const struct rep_report_trend *t);
+
+/* ---- synthetic data (synthetic.c) ------------------------------------------- */
+
+/* What every page, table and workbook of a synthetic report says. */
+#define REP_SYNTHETIC_BANNER "SYNTHETIC DATA \u2013 NOT REAL SURVEY RESULTS"
+/* A batch whose sha256 (64 hex digits) is that of a file shipped in
+ * sample-data/. */
+bool rep_batch_synthetic(const char *sha256);
+/* Any batch behind the report is synthetic (the rule: synthetic.c). */
+bool rep_report_synthetic(const struct rep_report_input *in);
 
 /* Text for the methods section, from the parameters the numbers used. */
 const char *rep_design_method_description(enum an_design_method m);

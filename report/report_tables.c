@@ -74,11 +74,14 @@ static const char *const flag_words[][2] = {
 };
 
 int rep_write_notes_csv(FILE *out, const struct rep_pub_table *const *tables,
-                        const char *const *names, size_t ntables)
+                        const char *const *names, size_t ntables, bool synthetic)
 {
     char text[600];
 
     fputs("table,code,meaning\r\n", out);
+    if (synthetic)
+        fputs("all,synthetic,\"" REP_SYNTHETIC_BANNER ": the files behind these tables are "
+              "the synthetic sample data shipped with prevalence (sample-data/)\"\r\n", out);
     for (size_t k = 0; k < ntables; k++) {
         const struct rep_pub_table *t = tables[k];
         for (int n = 0; n < REP_NOTE_N; n++) {

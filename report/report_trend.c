@@ -141,8 +141,8 @@ int rep_write_trend_section(FILE *out, const struct rep_report_input *in,
         series[n].n = tr->nyears;
         n++;
     }
-    snprintf(note, sizeof note, "Shaded: %.0f%% confidence interval. A gap: the estimate "
-             "of that year is not published (unreliable or small numbers).", 100 * in->level);
+    snprintf(note, sizeof note, "Shaded (a capped bar for a lone year): %.0f%% confidence "
+             "interval. A gap: that year's estimate is not published.", 100 * in->level);
     opt = (struct rep_chart_options){0, 0, NULL, "% of youth on probation", note};
     if (rep_trend_chart_svg(series, n, &opt, &svg, NULL) != 0) {
         rc = PREV_EX_SOFTWARE;

@@ -116,6 +116,8 @@ static lxw_error about_sheet(lxw_workbook *wb, const struct rep_report_input *in
     char level[32], cell[64], year[16];
     lxw_error e = LXW_NO_ERROR;
     const char *rows[][2] = {
+        {"Data", rep_report_synthetic(in) ? REP_SYNTHETIC_BANNER
+                                          : "survey responses as loaded"},
         {"Survey", "JJSD caseload survey of juvenile probation officers, Arizona"},
         {"Survey year", year},
         {"Data as of", in->data_as_of[0] != '\0' ? in->data_as_of : "unknown"},
@@ -139,7 +141,8 @@ static lxw_error about_sheet(lxw_workbook *wb, const struct rep_report_input *in
     for (size_t i = 0; i < sizeof rows / sizeof rows[0] && e == LXW_NO_ERROR; i++) {
         e = worksheet_write_string(ws, (lxw_row_t)i, 0, rows[i][0], bold);
         if (e == LXW_NO_ERROR)
-            e = worksheet_write_string(ws, (lxw_row_t)i, 1, rows[i][1], NULL);
+            e = worksheet_write_string(ws, (lxw_row_t)i, 1, rows[i][1],
+                                       i == 0 && rep_report_synthetic(in) ? bold : NULL);
     }
     return e;
 }

@@ -13,6 +13,13 @@ static const char *const palette[8] = {
     "#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999",
 };
 
+/* A line style per series as well as a colour, so that the lines stay
+ * apart in grey-scale print and for readers who cannot tell the colours
+ * apart: solid, dashed, dotted, dash-dot, ... (stroke-dasharray). */
+static const char *const dashes[8] = {
+    "none", "8 4", "2 3", "10 3 2 3", "4 4", "12 4 2 4 2 4", "1 2", "6 2 6 6",
+};
+
 /* Growing text buffer; after the first failed allocation every append is
  * a no-op and `failed` says so, so callers check once at the end. */
 struct sbuf {
@@ -160,7 +167,7 @@ static void draw_axes(struct sbuf *b, const struct frame *f, double step,
 }
 
 static void draw_series(struct sbuf *b, const struct frame *f, const struct rep_chart_series *s,
-                        const char *colour)
+                        const char *colour, const char *dash)
 {
     size_t i, j;
     bool pen_down = false;
@@ -178,12 +185,19 @@ static void draw_series(struct sbuf *b, const struct frame *f, const struct rep_
         }
         for (j = i; j < s->n && has_band(&s->points[j]); j++)
             ;
-        sb_printf(b, "<path class=\"trend-band\" fill=\"%s\" fill-opacity=\"0.18\" d=\"", colour);
         if (j - i == 1) {
-            double x = px(f, s->points[i].year);
-            sb_printf(b, "M%.2f %.2fH%.2fV%.2fH%.2fZ", x - 3, py(f, s->points[i].high), x + 3,
-                      py(f, s->points[i].low), x - 3);
-        } else {
+            /* A lone year: its interval as an error bar with caps, not a
+             * shaded band that would read as a tall bar. */
+            double x = px(f, s->points[i].year), hi = py(f, s->points[i].high),
+                   lo = py(f, s->points[i].low);
+            sb_printf(b, "<path class=\"trend-band trend-errorbar\" fill=\"none\" "
+                      "stroke=\"%s\" stroke-width=\"1.5\" d=\"M%.2f %.2fH%.2fM%.2f %.2fV%.2f"
+                      "M%.2f %.2fH%.2f\"/>\n", colour, x - 5, hi, x + 5, x, hi, lo, x - 5, lo,
+                      x + 5);
+            continue;
+        }
+        sb_printf(b, "<path class=\"trend-band\" fill=\"%s\" fill-opacity=\"0.12\" d=\"", colour);
+        {
             size_t k;
             for (k = i; k < j; k++)
                 sb_printf(b, "%c%.2f %.2f", k == i ? 'M' : 'L', px(f, s->points[k].year),
@@ -197,8 +211,8 @@ static void draw_series(struct sbuf *b, const struct frame *f, const struct rep_
 
     /* The line: a new subpath after every gap, so a suppressed year is a
      * break and not a segment through zero or across the gap. */
-    sb_printf(b, "<path class=\"trend-line\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"",
-              colour);
+    sb_printf(b, "<path class=\"trend-line\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+              "stroke-dasharray=\"%s\" d=\"", colour, dash);
     for (i = 0; i < s->n; i++) {
         if (!s->points[i].shown) {
             pen_down = false;
@@ -306,7 +320,7 @@ int rep_trend_chart_svg(const struct rep_chart_series *series, size_t nseries,
     if (any_year)
         draw_axes(&b, &f, step, opt);
     for (i = 0; i < nseries; i++)
-        draw_series(&b, &f, &series[i], palette[i % 8]);
+        draw_series(&b, &f, &series[i], palette[i % 8], dashes[i % 8]);
 
     sb_printf(&b, "<g class=\"trend-legend\" font-size=\"12\">\n");
     for (i = 0; i < nseries; i++) {
@@ -315,8 +329,9 @@ int rep_trend_chart_svg(const struct rep_chart_series *series, size_t nseries,
         for (k = 0; k < series[i].n; k++)
             drawn = drawn || series[i].points[k].shown;
         sb_printf(&b, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
-                  "stroke-width=\"2\"/><text x=\"%.2f\" y=\"%.2f\">", f.right + 16, y,
-                  f.right + 36, y, palette[i % 8], f.right + 42, y + 4);
+                  "stroke-width=\"2\" stroke-dasharray=\"%s\"/><text x=\"%.2f\" y=\"%.2f\">",
+                  f.right + 10, y, f.right + 40, y, palette[i % 8], dashes[i % 8], f.right + 46,
+                  y + 4);
         sb_escaped(&b, series[i].name);
         /* A chosen series with nothing to draw says so, rather than
          * looking like a line hidden under another. */
@@ -326,7 +341,7 @@ int rep_trend_chart_svg(const struct rep_chart_series *series, size_t nseries,
     }
     sb_printf(&b, "</g>\n");
     if (opt->note != NULL && *opt->note != '\0') {
-        sb_printf(&b, "<text class=\"trend-note\" x=\"%.2f\" y=\"%d\" font-size=\"11\" "
+        sb_printf(&b, "<text class=\"trend-note\" x=\"%.2f\" y=\"%d\" font-size=\"12\" "
                   "fill=\"#555\">", f.left, height - 10);
         sb_escaped(&b, opt->note);
         sb_printf(&b, "</text>\n");

@@ -15,8 +15,9 @@ PROTECTION (default 3) values where its denominator allows that many.
 Channels: the count symbols and denominators; the NCHS flag and reasons of
 rows without sampling variance; the Arizona count; the statewide rate as a
 ratio of weighted sums, bounded by the printed rate, the printed total and
-the figures' coordinates; figure coordinates finer than their labels; a
-full-precision JSON; file names. Exit 0 safe, 1 with each finding."""
+the figures' coordinates and the statewide change since the previous
+survey (tables/change_YEAR.csv) with that year's charted rate; figure
+coordinates finer than their labels; a full-precision JSON; file names. Exit 0 safe, 1 with each finding."""
 import csv
 import html
 import json
@@ -38,6 +39,34 @@ def find(msg):
 def read_csv(path):
     with open(path, newline='', encoding='utf-8') as f:
         return list(csv.DictReader(f))
+
+
+def half_unit(text):
+    """Half the last printed digit of a percentage, as a proportion."""
+    digits = len(text.split('.')[1]) if '.' in text else 0
+    return 0.5 * 10 ** -digits / 100
+
+
+def change_channel(folder, page, state_bounds):
+    """tables/change_YEAR.csv: the statewide change since the previous
+    survey, with that year's Arizona rate as the trend chart labels it,
+    bounds this year's statewide rate (as the audit's change relation)."""
+    d = os.path.join(folder, 'tables')
+    found = [f for f in os.listdir(d) if re.fullmatch(r'change_\d{4}\.csv', f)]
+    if not found:
+        return
+    rows = read_csv(os.path.join(d, found[0]))
+    if not rows or pct(rows[-1]['change_pp']) is None:
+        return
+    d_text, from_year = rows[-1]['change_pp'], rows[-1]['from_year']
+    prev = re.search(r'<circle class="trend-point"[^>]*><title>Arizona %s: ([\d.]+)%%'
+                     % re.escape(from_year), page)
+    if not prev:
+        return
+    pv, change = float(prev.group(1)) / 100, float(d_text) / 100
+    tol = half_unit(prev.group(1)) + half_unit(d_text)
+    state_bounds.append((f'the change table\'s statewide change since {from_year} '
+                         f'({d_text})', pv + change - tol, pv + change + tol))
 
 
 def table_file(folder, name):
@@ -108,11 +137,12 @@ def reasons_of(page, table_id):
     m = re.search(r'<table id="%s">.*?</table></div>\s*<ul class="notes">(.*?)</ul>' % table_id,
                   page, re.S)
     out = {}
-    for key, county, text in re.findall(r'<li><sup>([bd])</sup> ([^:<]+): ([^<]*)</li>',
-                                        m.group(1) if m else ''):
-        if ', model-based' in county:
-            continue
-        out[html.unescape(county)] = [r for r in html.unescape(text).split('; ') if r]
+    # One line per kind of reason: the rule's phrase in data-reason, the
+    # counties it applies to after the last ": " (model-based lines apart).
+    for reason, text in re.findall(r'<li class="reason" data-reason="([^"]*)"><sup>[bd]</sup> '
+                                   r'([^<]*)</li>', m.group(1) if m else ''):
+        for county in html.unescape(text).rsplit(': ', 1)[-1].split(', '):
+            out.setdefault(county, []).append(html.unescape(reason))
     return out
 
 
@@ -363,6 +393,7 @@ def attack_folder(folder, m, protection):
         find('report.html: "Data behind this report" names the loaded files')
     state_bounds = []
     figure_channels(page, state_bounds)
+    change_channel(folder, page, state_bounds)
     county = read_csv(table_file(folder, 'county_estimates'))
     officers = read_csv(table_file(folder, 'officer_measure'))
     # The statewide total's base, as the headline prints it: all youth on

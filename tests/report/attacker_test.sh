@@ -39,6 +39,23 @@ plant() {   # NAME SED-SCRIPT-or-'json'  -- the attacker must fail on the copy
     rm -rf "$work/p-$1" && cp -r "$work/good" "$work/p-$1"
     case $2 in
         json) cp "$work/internal/estimates.json" "$work/p-$1/" ;;
+        change) "$py" - "$work/p-$1" <<'PY' || { echo "FAIL: cannot plant the change"; status=1; }
+# The statewide change printed to 1e-6 points and placed so that, with the
+# charted 2024 rate, it leaves a sliver of the printed 2025 rate.
+import csv, re, sys
+d = sys.argv[1]
+page = open(d + '/report.html', encoding='utf-8').read()
+pv = float(re.search(r'<title>Arizona 2024: ([\d.]+)%', page).group(1))
+cur = float(re.search(r'<title>Arizona 2025: ([\d.]+)%', page).group(1))
+path = d + '/tables/change_2025.csv'
+rows = list(csv.DictReader(open(path, newline='', encoding='utf-8')))
+rows[-1]['change_pp'] = '%+.6f' % (cur - pv - 0.1 + 0.0001)
+with open(path, 'w', newline='', encoding='utf-8') as f:
+    w = csv.DictWriter(f, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows(rows)
+PY
+        ;;
         *) sed -i -E "$2" "$work/p-$1/report.html" ;;
     esac
     if attack "$work/p-$1" 10 >"$work/p-$1.out"; then
@@ -51,6 +68,8 @@ plant file-name 's|<tr><td>[0-9]+</td><td>responses</td>|<tr><td>responses-gila.
 plant coordinate 's|(<circle class="trend-point" cx="[0-9.]+" cy=")([0-9]+)\.([0-9]+)("[^>]*><title>Arizona 2025)|\1\2.99\4|'
 # Without the zero rule a <10 out of one respondent can only be 1.
 plant denominator 's/zero and non-zero alike/zero is shown/'
+# The change table's statewide change printed finer than the rates.
+plant change change
 
 # Generated years: three seeds, 17 years each, some counties missing.
 for seed in 11 22 33; do

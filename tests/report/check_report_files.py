@@ -448,6 +448,23 @@ def main():
     if is_int(state['total_estimate']) and \
             (parser.ids.get('headline-total') or '').replace(',', '') != state['total_estimate']:
         fail(f'headline total {parser.ids.get("headline-total")!r}, table {state["total_estimate"]}')
+    # Plain words (issue #15 point 4): statistical terms only in Methods,
+    # where they are explained; each kind of reason once per table and
+    # footnote, with its counties, not once per county.
+    body = page[page.index('<body'):]
+    before = re.sub(r'<[^>]+>', ' ', body[:body.find('<section id="methods"')])
+    for word in ('lonely PSU', 'PSU', 'degrees of freedom', 'relative CI width',
+                 'effective sample size', 'mean squared error', 'standardized residual'):
+        if re.search(r'\b' + re.escape(word) + r'\b', before, re.I):
+            fail(f'report.html: "{word}" outside the Methods section')
+    for table in re.findall(r'<table id="[^"]*">.*?</table></div>\s*<ul class="notes">(.*?)</ul>',
+                            page, re.S):
+        kinds = re.findall(r'<li class="(reason[^"]*)" data-reason="([^"]*)"><sup>(\w)</sup>',
+                           table)
+        for k in set(kinds):
+            if kinds.count(k) > 1:
+                fail(f'report.html: the reason {k[1]!r} ({k[2]}) is listed {kinds.count(k)} '
+                     'times under one table')
     # Key findings come first and repeat the published statewide cells.
     kf = re.search(r'<section id="key-findings".*?</section>', page, re.S)
     if not kf or page.index('id="key-findings"') > page.index('id="headline"'):
@@ -485,8 +502,23 @@ def main():
     if forest_model != model:
         fail(f'forest plot: model-based marks for {sorted(forest_model)}, the table publishes '
              f'{sorted(model)}')
-    if mapped_model != model - shown:
-        fail(f'map: model-based fill for {sorted(mapped_model)}, want {sorted(model - shown)}')
+    # By default the map shows direct estimates only (a hidden county is
+    # hatched, never coloured by its model value); with --map model, dotted
+    # model values where the direct one is not shown, and the title says so.
+    map_svg = re.search(r'<svg[^>]*class="map".*?</svg>', page, re.S).group(0)
+    map_model = 'model-based estimates (dotted)' in map_svg
+    want_model = model - shown if map_model else set()
+    if mapped_model != want_model:
+        fail(f'map: model-based fill for {sorted(mapped_model)}, want {sorted(want_model)}')
+    legend = re.sub(r'<[^>]+>', ' ', re.search(r'<g class="legend">.*?</g>', map_svg,
+                                               re.S).group(0))
+    for words in ('percent of youth on probation', str(params['survey_year']),
+                  'direct or model-based' if map_model else 'direct estimates'):
+        if words not in legend:
+            fail(f'map legend does not say {words!r}: {" ".join(legend.split())[:200]}')
+    width = re.search(r'<svg[^>]*class="map"[^>]*width="(\d+)"', page)
+    if not width or int(width.group(1)) < 600:
+        fail(f'map: {width.group(1) if width else "no"} px wide, want at least 600')
     if has_model and not all(k in params for k in ('sae_fit', 'sae_transform', 'sae_covariates')):
         fail(f'manifest: small-area parameters missing: {params}')
     if has_model and 'sae_estimate' not in doc['rows'][0]:

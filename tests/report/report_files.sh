@@ -24,6 +24,15 @@ for y in 2023 2024 2025; do
     load_year "$y" || { echo "FAIL: cannot load sample year $y"; exit 1; }
 done
 check r2025 10 --year 2025
+check r2025mapm 10 --year 2025 --map model
+# The map's values as asked: by default no county is coloured by a model
+# value (Yuma's direct estimate is suppressed: hatched); --map model dots it.
+grep -q 'class="county model"' "$work/r2025/report.html" &&
+    { echo "FAIL: the default map colours a county by its model-based value"; status=1; }
+grep -q 'class="county hidden" data-fips="04027"' "$work/r2025/report.html" ||
+    { echo "FAIL: the default map does not hatch Yuma"; status=1; }
+grep -q 'class="county model" data-fips="04027"' "$work/r2025mapm/report.html" ||
+    { echo "FAIL: --map model does not dot Yuma's model-based value"; status=1; }
 check r2024 10 --year 2024 --lonely-psu certainty
 check r2023 10 --year 2023 --measure any --method wilson
 check r2025m5 5 --year 2025 --method logit --level 0.9

@@ -138,7 +138,7 @@ static int forest_fn(FILE *fp, const struct rep_pub_table *t, const void *arg)
 }
 static int map_fn(FILE *fp, const struct rep_pub_table *t, const void *arg)
 {
-    return rep_write_map_svg(fp, t, arg);
+    return rep_write_map_svg(fp, t, arg, NULL);
 }
 
 static int count(const char *hay, const char *needle)

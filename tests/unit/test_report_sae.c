@@ -386,8 +386,20 @@ static void test_sae_figures_draw_shown_model_estimates(void **state)
     assert_null(strstr(svg, "data-fips=\"04027\" x="));
     free(svg);
     svg = NULL;
+    /* By default the map shows direct estimates only: Yuma, whose direct
+     * estimate is hidden, is hatched, not coloured by its model value. */
     fp = open_memstream(&svg, &len);
-    assert_int_equal(rep_write_map_svg(fp, &f->table, f->rows), 0);
+    assert_int_equal(rep_write_map_svg(fp, &f->table, f->rows, NULL), 0);
+    fclose(fp);
+    assert_int_equal(count(svg, "class=\"county model\""), 0);
+    assert_non_null(strstr(svg, "class=\"county hidden\" data-fips=\"04027\""));
+    assert_null(strstr(svg, "model-based"));
+    free(svg);
+    svg = NULL;
+    /* report --map model: the model-based values, dotted and said so. */
+    const struct rep_map_options mo = {.model = true, .survey_year = 2025};
+    fp = open_memstream(&svg, &len);
+    assert_int_equal(rep_write_map_svg(fp, &f->table, f->rows, &mo), 0);
     fclose(fp);
     assert_int_equal(count(svg, "class=\"county model\""), dotted);
     assert_non_null(strstr(svg, "class=\"county model\" data-fips=\"04027\""));

@@ -78,10 +78,19 @@ static void test_chart_one_line_per_series(void **state)
     assert_int_equal(count(svg, "class=\"trend-band\""), 3);
     assert_non_null(strstr(svg, "data-series=\"Arizona\""));
     assert_non_null(strstr(svg, "data-series=\"Pima\""));
-    /* Three series, three colours. */
-    assert_non_null(strstr(svg, "stroke=\"#000000\" stroke-width=\"2\" d="));
-    assert_non_null(strstr(svg, "stroke=\"#E69F00\" stroke-width=\"2\" d="));
-    assert_non_null(strstr(svg, "stroke=\"#56B4E9\" stroke-width=\"2\" d="));
+    /* Three series, three colours and three line styles (apart in grey
+     * print too), the same in the legend. */
+    assert_non_null(strstr(svg, "stroke=\"#000000\" stroke-width=\"2\" "
+                                "stroke-dasharray=\"none\" d="));
+    assert_non_null(strstr(svg, "stroke=\"#E69F00\" stroke-width=\"2\" "
+                                "stroke-dasharray=\"8 4\" d="));
+    assert_non_null(strstr(svg, "stroke=\"#56B4E9\" stroke-width=\"2\" "
+                                "stroke-dasharray=\"2 3\" d="));
+    assert_non_null(strstr(svg, "stroke=\"#E69F00\" stroke-width=\"2\" "
+                                "stroke-dasharray=\"8 4\"/><text"));
+    /* No text smaller than 12 px. */
+    for (const char *p = svg; (p = strstr(p, "font-size=\"")) != NULL; p += 11)
+        assert_true(atof(p + 11) >= 12.0);
     /* The axis starts at zero. */
     assert_non_null(strstr(svg, ">0%</text>"));
     assert_non_null(strstr(svg, ">2023</text>"));
@@ -113,11 +122,14 @@ static void test_chart_suppressed_year_is_a_gap(void **state)
     assert_non_null(axis = strstr(svg, "<g class=\"trend-axes\""));
     assert_int_equal(sscanf(strstr(axis, "y1=\""), "y1=\"%31[0-9.]", zero_y), 1);
     assert_null(strstr(d, zero_y));
-    /* Bands: a lone bar for 2022 and one polygon for 2024-2025. */
-    assert_int_equal(count(svg, "class=\"trend-band\""), 2);
-    attr_d(svg, "<path class=\"trend-band\"", 0, d, sizeof d);
+    /* Intervals: 2022 alone as an error bar with two caps (a line, not a
+     * shaded band), and one shaded polygon for 2024-2025. */
+    assert_int_equal(count(svg, "class=\"trend-band trend-errorbar\" fill=\"none\""), 1);
+    attr_d(svg, "<path class=\"trend-band trend-errorbar\"", 0, d, sizeof d);
     assert_int_equal(count(d, "H"), 2);
-    attr_d(svg, "<path class=\"trend-band\"", 1, d, sizeof d);
+    assert_int_equal(count(d, "V"), 1);
+    assert_int_equal(count(svg, "class=\"trend-band\""), 1);
+    attr_d(svg, "<path class=\"trend-band\"", 0, d, sizeof d);
     assert_int_equal(count(d, "L"), 3);
     assert_int_equal(count(d, "Z"), 1);
     free(svg);
@@ -135,7 +147,9 @@ static void test_chart_no_band_without_interval(void **state)
     (void)state;
 
     assert_int_equal(rep_trend_chart_svg(&s, 1, NULL, &svg, NULL), 0);
-    assert_int_equal(count(svg, "class=\"trend-band\""), 1);
+    /* 2024's interval alone: an error bar, no shaded band */
+    assert_int_equal(count(svg, "class=\"trend-band trend-errorbar\""), 1);
+    assert_int_equal(count(svg, "class=\"trend-band\""), 0);
     attr_d(svg, "<path class=\"trend-line\"", 0, d, sizeof d);
     assert_int_equal(count(d, "M"), 1);   /* the line itself is whole */
     assert_int_equal(count(d, "L"), 2);
