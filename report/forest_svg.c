@@ -11,10 +11,10 @@
 int rep_write_forest_svg(FILE *out, const struct rep_pub_table *t,
                         const struct an_estimate_row *rows)
 {
-    /* With model-based estimates, a legend on top and room for two
-     * intervals per row. */
-    const double left = 150, right = 600, width = 640;
-    const double top = t->has_sae ? 30 + REP_SAE_FOREST_LEGEND_H : 30;
+    /* A legend on top (a second line with model-based estimates) and,
+     * with those, room for two intervals per row. */
+    const double left = 150, right = 600, width = 640, legend_h = 22;
+    const double top = 30 + legend_h + (t->has_sae ? REP_SAE_FOREST_LEGEND_H : 0);
     const double row_h = t->has_sae ? 28 : 22;
     size_t n = t->nrows, state = n - 1;
     double xmax = 0, step, height, state_y, scale;
@@ -42,17 +42,29 @@ int rep_write_forest_svg(FILE *out, const struct rep_pub_table *t,
             width, height, width, height);
     fputs("<title id=\"forest-title\">Estimated prevalence by county with ", out);
     fprintf(out, "%.0f%% confidence intervals</title>\n", rows[state].level * 100);
+    /* Every mark the plot draws, in its legend: a county's estimate and
+     * interval, Arizona's, and the statewide reference line. */
+    fputs("<g class=\"legend\" font-size=\"12\" fill=\"#333\">"
+                 "<line x1=\"20\" y1=\"16\" x2=\"50\" y2=\"16\" stroke=\"#08519c\" "
+                 "stroke-width=\"2\"/><rect x=\"31\" y=\"12\" width=\"8\" height=\"8\" "
+                 "fill=\"#08519c\"/><text x=\"58\" y=\"16\" dominant-baseline=\"middle\">"
+                 "county estimate and interval</text>\n"
+                 "<path d=\"M245,9l7,7l-7,7l-7,-7z\" fill=\"#08519c\"/><text x=\"258\" "
+                 "y=\"16\" dominant-baseline=\"middle\" font-weight=\"bold\">Arizona</text>\n"
+                 "<line x1=\"340\" y1=\"16\" x2=\"370\" y2=\"16\" stroke=\"#c0392b\" "
+                 "stroke-dasharray=\"4 3\"/><text x=\"378\" y=\"16\" "
+                 "dominant-baseline=\"middle\">statewide estimate</text></g>\n", out);
     if (t->has_sae)
-        rep_sae_forest_legend(out, 20, 16);
+        rep_sae_forest_legend(out, 20, 16 + legend_h);
     /* Grid and axis. */
     for (int k = 0; k <= ticks; k++) {
         double x = left + k * step * scale;
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n",
                 x, top - 8, x, state_y + row_h / 2);
-        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\" "
+        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\" "
                      "fill=\"#333\">%g%%</text>\n", x, state_y + row_h / 2 + 16, k * step);
     }
-    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\" "
+    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\" "
                  "fill=\"#333\">Prevalence (%%), %.0f%% confidence interval</text>\n",
             (left + right) / 2, height - 6, rows[state].level * 100);
 
@@ -77,7 +89,7 @@ int rep_write_forest_svg(FILE *out, const struct rep_pub_table *t,
                                y_model);
         if (!r->plotted && !model) {
             fprintf(out, "<text class=\"hidden-est\" data-fips=\"%s\" x=\"%.1f\" y=\"%.1f\" "
-                         "font-size=\"11\" font-style=\"italic\" fill=\"#777\" "
+                         "font-size=\"12\" font-style=\"italic\" fill=\"#767676\" "
                          "dominant-baseline=\"middle\">%s</text>\n",
                     e->fips, left + 4, y, rep_hidden_words(r));
             continue;
@@ -124,7 +136,7 @@ int rep_write_forest_svg(FILE *out, const struct rep_pub_table *t,
 
 void rep_sae_forest_legend(FILE *out, double x, double y)
 {
-    fprintf(out, "<g class=\"legend\" font-size=\"11\" fill=\"#333\">"
+    fprintf(out, "<g class=\"legend\" font-size=\"12\" fill=\"#333\">"
                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#08519c\" "
                  "stroke-width=\"2\"/><rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" "
                  "fill=\"#08519c\"/><text x=\"%.1f\" y=\"%.1f\" dominant-baseline=\"middle\">"

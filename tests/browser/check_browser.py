@@ -127,7 +127,8 @@ PROBE = r"""
   const counties = [...document.querySelectorAll('svg.map path.county')];
   const forest = [...document.querySelectorAll('svg.forest g.ci')];
   const model = [...document.querySelectorAll('svg.forest g.ci-model')];
-  const legend = document.querySelector('svg.forest g.legend');
+  const legend = [...document.querySelectorAll('svg.forest g.legend')]
+    .map(g => g.textContent).join(' ');
   const head = document.getElementById('headline');
   const table = document.getElementById('county-table');
   return {
@@ -142,7 +143,7 @@ PROBE = r"""
     modelDrawn: model.filter(box).length,
     modelDashed: model.filter(e => e.querySelector('line[stroke-dasharray]') &&
                                    e.querySelector('path[fill="#fff"]')).length,
-    legend: legend ? legend.textContent : '',
+    legend: legend,
     mapModel: counties.filter(e => e.classList.contains('model')).map(e => e.dataset.fips),
     headline: head ? head.innerText : null,
     headlineVisible: head ? rect(head) : false,
@@ -292,6 +293,10 @@ def main():
         if probe['modelDrawn'] != len(model) or probe['modelDashed'] != len(model):
             failures.append(f'forest plot: {probe["modelDrawn"]} model-based marks drawn, '
                             f'{probe["modelDashed"]} dashed with an open diamond, want {len(model)}')
+        if not all(w in probe['legend'] for w in ('county estimate', 'Arizona',
+                                                  'statewide estimate')):
+            failures.append(f'forest plot: legend {probe["legend"]!r} does not name every '
+                            f'mark (county, Arizona, statewide line)')
         if 'sae_estimate_pct' in rows[0] and not ('direct' in probe['legend'] and
                                                   'model-based' in probe['legend']):
             failures.append(f'forest plot: legend {probe["legend"]!r} does not name both marks')

@@ -165,7 +165,7 @@ def forest_axis(page):
     if not svg:
         return None, None, ''
     ticks = [(float(x), float(v) / 100) for x, v in
-             re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="11" text-anchor="middle" '
+             re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="1[12]" text-anchor="middle" '
                         r'fill="#333">([\d.]+)%</text>', svg.group(0))]
     if len(ticks) < 2:
         return None, None, svg.group(0)

@@ -524,6 +524,12 @@ def main():
     if has_model and 'sae_estimate' not in doc['rows'][0]:
         fail('estimates.json: no sae_* fields although the tables have model-based columns')
     check_standalone(folder, page, m)
+    forest = re.search(r'<svg[^>]*class="forest".*?</svg>', page, re.S)
+    sizes = [float(x) for x in re.findall(r'font-size="([\d.]+)"', forest.group(0))] if forest else []
+    if not sizes or min(sizes) < 12:
+        fail(f'forest plot: text below 12 px ({sorted(set(sizes))})')
+    if forest and not all(w in forest.group(0) for w in ('Arizona</text>', 'statewide estimate')):
+        fail('forest plot: the legend does not name Arizona and the statewide line')
     # Nothing from elsewhere.
     if parser.refs or re.search(r'url\((?!#)|@import|<script|<link|<img', page):
         fail(f'report.html refers to outside resources: {parser.refs}')
