@@ -44,16 +44,25 @@ int rep_write_forest_svg(FILE *out, const struct rep_pub_table *t,
     fprintf(out, "%.0f%% confidence intervals</title>\n", rows[state].level * 100);
     /* Every mark the plot draws, in its legend: a county's estimate and
      * interval, Arizona's, and the statewide reference line. */
-    fputs("<g class=\"legend\" font-size=\"12\" fill=\"#333\">"
-                 "<line x1=\"20\" y1=\"16\" x2=\"50\" y2=\"16\" stroke=\"#08519c\" "
-                 "stroke-width=\"2\"/><rect x=\"31\" y=\"12\" width=\"8\" height=\"8\" "
-                 "fill=\"#08519c\"/><text x=\"58\" y=\"16\" dominant-baseline=\"middle\">"
-                 "county estimate and interval</text>\n"
-                 "<path d=\"M245,9l7,7l-7,7l-7,-7z\" fill=\"#08519c\"/><text x=\"258\" "
-                 "y=\"16\" dominant-baseline=\"middle\" font-weight=\"bold\">Arizona</text>\n"
-                 "<line x1=\"340\" y1=\"16\" x2=\"370\" y2=\"16\" stroke=\"#c0392b\" "
-                 "stroke-dasharray=\"4 3\"/><text x=\"378\" y=\"16\" "
-                 "dominant-baseline=\"middle\">statewide estimate</text></g>\n", out);
+    {
+        /* With model-based estimates the next line shows the county marks
+         * (direct and model-based); without, this line does. */
+        double x = 20;
+        fputs("<g class=\"legend\" font-size=\"12\" fill=\"#333\">", out);
+        if (!t->has_sae) {
+            fputs("<line x1=\"20\" y1=\"16\" x2=\"50\" y2=\"16\" stroke=\"#08519c\" "
+                  "stroke-width=\"2\"/><rect x=\"31\" y=\"12\" width=\"8\" height=\"8\" "
+                  "fill=\"#08519c\"/><text x=\"58\" y=\"16\" dominant-baseline=\"middle\">"
+                  "county estimate and interval</text>\n", out);
+            x = 238;
+        }
+        fprintf(out, "<path d=\"M%.0f,9l7,7l-7,7l-7,-7z\" fill=\"#08519c\"/><text x=\"%.0f\" "
+                     "y=\"16\" dominant-baseline=\"middle\" font-weight=\"bold\">Arizona</text>\n"
+                     "<line x1=\"%.0f\" y1=\"16\" x2=\"%.0f\" y2=\"16\" stroke=\"#c0392b\" "
+                     "stroke-dasharray=\"4 3\"/><text x=\"%.0f\" y=\"16\" "
+                     "dominant-baseline=\"middle\">statewide estimate</text></g>\n",
+                x + 7, x + 20, x + 102, x + 132, x + 140);
+    }
     if (t->has_sae)
         rep_sae_forest_legend(out, 20, 16 + legend_h);
     /* Grid and axis. */

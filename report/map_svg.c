@@ -17,6 +17,54 @@ static const char *const palette[5] = {"#eff3ff", "#bdd7e7", "#6baed6", "#3182bd
 /* The map is drawn larger than its shapes' coordinates (viewBox), so
  * that it is at least this wide on the page. */
 #define MAP_MIN_WIDTH 640
+/* Room right of the state for the legend (its longest line, "percent of
+ * youth on probation" at 12 px, is some 190 units) and below it for the
+ * labels placed outside the state. */
+#define MAP_LEGEND_W 230
+#define MAP_BOTTOM 40
+
+/* Counties too small for their name: the label goes outside the state,
+ * tied to the county by a leader line (from ax,ay in the county to bx,by
+ * next to the label). Found by tests/browser/check_browser.py, which fails
+ * on any map label that leaves its county. */
+static const struct outside_label {
+    const char *fips;
+    double x, y;                  /* the label's anchor */
+    const char *anchor;           /* text-anchor */
+    double ax, ay, bx, by;        /* the leader line */
+} outside_labels[] = {
+    {"04011", 410, 300, "start", 381, 300, 407, 300},     /* Greenlee, to the east */
+    {"04023", 262, 476, "middle", 266, 446, 264, 465},    /* Santa Cruz, below */
+};
+
+/* Labels that fit their county once moved a little (the label point of
+ * the shapes file is the shape's centroid; a two-line label is taller). */
+static const struct {
+    const char *fips;
+    double dx, dy;
+} label_nudges[] = {
+    {"04001", 4, 20},     /* Apache: narrow; right of the centroid and lower it fits */
+    {"04013", 0, -8},     /* Maricopa: its estimate's line would cross into Pinal */
+};
+
+static void label_point(const struct rep_county_shape *s, double *x, double *y)
+{
+    *x = s->label_x;
+    *y = s->label_y;
+    for (size_t i = 0; i < sizeof label_nudges / sizeof *label_nudges; i++)
+        if (strcmp(label_nudges[i].fips, s->fips) == 0) {
+            *x += label_nudges[i].dx;
+            *y += label_nudges[i].dy;
+        }
+}
+
+static const struct outside_label *outside_label(const char *fips)
+{
+    for (size_t i = 0; i < sizeof outside_labels / sizeof *outside_labels; i++)
+        if (strcmp(outside_labels[i].fips, fips) == 0)
+            return &outside_labels[i];
+    return NULL;
+}
 
 int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
                      const struct an_estimate_row *rows, const struct rep_map_options *o)
@@ -28,7 +76,7 @@ int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
      * default a county whose direct estimate is not shown is hatched, never
      * coloured by a value the table does not show as its estimate. */
     bool with_model = o != NULL && o->model && t->has_sae;
-    int width = REP_AZ_VIEW_W + 200, height = REP_AZ_VIEW_H;
+    int width = REP_AZ_VIEW_W + MAP_LEGEND_W, height = REP_AZ_VIEW_H + MAP_BOTTOM;
     char a[24], b[24];
 
     if (width < MAP_MIN_WIDTH) {
@@ -54,7 +102,7 @@ int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" role=\"img\" "
                  "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
                  "aria-labelledby=\"map-title\">\n",
-            REP_AZ_VIEW_W + 200, REP_AZ_VIEW_H, width, height);
+            REP_AZ_VIEW_W + MAP_LEGEND_W, REP_AZ_VIEW_H + MAP_BOTTOM, width, height);
     fputs("<title id=\"map-title\">", out);
     fputs(with_model ? "Estimated prevalence by Arizona county: direct estimates, and "
                        "model-based estimates (dotted) where the direct one is not shown"
@@ -119,19 +167,38 @@ int rep_write_map_svg(FILE *out, const struct rep_pub_table *t,
             fprintf(out, ": %s", r != NULL ? rep_hidden_words(r) : "no data");
         }
         fputs("</title></path>\n", out);
-        /* A halo keeps a label legible over the dots of a model-based fill. */
-        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11.5\" text-anchor=\"middle\" "
-                     "fill=\"%s\" pointer-events=\"none\"%s>", s->label_x, s->label_y, ink,
-                m != NULL ? " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"" : "");
-        rep_html_text(out, s->name);
-        if (m != NULL) {
-            fprintf(out, "<tspan x=\"%.1f\" dy=\"11\">%s%% model</tspan>", s->label_x,
-                    m->cell[REP_PUB_SAE_ESTIMATE]);
-        } else if (r != NULL && r->plotted) {
-            rep_fmt_pct(a, sizeof a, e->estimate);
-            fprintf(out, "<tspan x=\"%.1f\" dy=\"11\">%s%%</tspan>", s->label_x, a);
+        {
+            /* A halo keeps a label legible over the dots of a model-based
+             * fill; a label outside the state is dark on white. */
+            const struct outside_label *ol = outside_label(s->fips);
+            double lx, ly;
+            label_point(s, &lx, &ly);
+            if (ol != NULL) {
+                lx = ol->x;
+                ly = ol->y;
+            }
+            if (ol != NULL) {
+                fprintf(out, "<line class=\"leader\" data-fips=\"%s\" x1=\"%.1f\" "
+                             "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\" "
+                             "stroke-width=\"0.8\"/>", s->fips, ol->ax, ol->ay, ol->bx, ol->by);
+                ink = "#222";
+            }
+            fprintf(out, "<text class=\"county-label\" data-fips=\"%s\" x=\"%.1f\" "
+                         "y=\"%.1f\" font-size=\"12\" text-anchor=\"%s\" fill=\"%s\" "
+                         "pointer-events=\"none\"%s>", s->fips, lx, ly,
+                    ol != NULL ? ol->anchor : "middle", ink,
+                    m != NULL && ol == NULL
+                        ? " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"" : "");
+            rep_html_text(out, s->name);
+            if (m != NULL) {
+                fprintf(out, "<tspan x=\"%.1f\" dy=\"12\">%s%% model</tspan>", lx,
+                        m->cell[REP_PUB_SAE_ESTIMATE]);
+            } else if (r != NULL && r->plotted) {
+                rep_fmt_pct(a, sizeof a, e->estimate);
+                fprintf(out, "<tspan x=\"%.1f\" dy=\"12\">%s%%</tspan>", lx, a);
+            }
+            fputs("</text>\n", out);
         }
-        fputs("</text>\n", out);
     }
     /* Legend. */
     {

@@ -156,6 +156,51 @@ PROBE = r"""
       drawn: e.getAttribute('d') === '' || box(e) || e.getAttribute('d').indexOf('L') < 0,
     })),
     changeCells: document.querySelectorAll('#change-table tbody td.change').length,
+    figureText: (() => {
+      // Every figure's text: no two boxes overlap, none renders below
+      // 12 px, and each map label stays inside its county, or sits
+      // outside the state tied to it by a leader line.
+      const out = [];
+      for (const svg of document.querySelectorAll('svg.forest, svg.map, svg.trend-chart')) {
+        const kind = svg.getAttribute('class');
+        const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() !== '');
+        const boxes = texts.map(t => t.getBoundingClientRect());
+        for (let i = 0; i < texts.length; i++) {
+          const m = texts[i].getScreenCTM();   // a rotated label: the scale is |(a, b)|
+          const px = parseFloat(getComputedStyle(texts[i]).fontSize) * Math.hypot(m.a, m.b);
+          if (px < 11.95) out.push(`${kind}: '${texts[i].textContent}' at ${px.toFixed(1)} px`);
+          for (let j = i + 1; j < texts.length; j++) {
+            const a = boxes[i], b = boxes[j];
+            if (a.left < b.right - 0.5 && b.left < a.right - 0.5 &&
+                a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+              out.push(`${kind}: '${texts[i].textContent}' overlaps '${texts[j].textContent}'`);
+          }
+        }
+      }
+      const map = document.querySelector('svg.map');
+      if (map) {
+        const pt = map.createSVGPoint();
+        const inside = (path, x, y) => { pt.x = x; pt.y = y; return path.isPointInFill(pt); };
+        const shapes = [...map.querySelectorAll('path.county')];
+        for (const t of map.querySelectorAll('text.county-label')) {
+          const fips = t.dataset.fips, own = map.querySelector(`path.county[data-fips="${fips}"]`);
+          const b = t.getBBox();
+          const corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height],
+                           [b.x + b.width, b.y + b.height]];
+          const leader = map.querySelector(`line.leader[data-fips="${fips}"]`);
+          if (leader) {
+            const x1 = +leader.getAttribute('x1'), y1 = +leader.getAttribute('y1');
+            if (!inside(own, x1, y1))
+              out.push(`map: the leader line of ${fips} does not start in its county`);
+            if (corners.some(([x, y]) => shapes.some(p => inside(p, x, y))))
+              out.push(`map: the outside label of ${fips} lies on a county`);
+          } else if (!corners.every(([x, y]) => inside(own, x, y))) {
+            out.push(`map: the label of ${fips} ('${t.textContent}') leaves its county`);
+          }
+        }
+      }
+      return out;
+    })(),
     tableVisible: table ? rect(table) : false,
     width: document.documentElement.scrollWidth,
     height: document.documentElement.scrollHeight,
@@ -293,8 +338,9 @@ def main():
         if probe['modelDrawn'] != len(model) or probe['modelDashed'] != len(model):
             failures.append(f'forest plot: {probe["modelDrawn"]} model-based marks drawn, '
                             f'{probe["modelDashed"]} dashed with an open diamond, want {len(model)}')
-        if not all(w in probe['legend'] for w in ('county estimate', 'Arizona',
-                                                  'statewide estimate')):
+        failures.extend(f'figure text: {m}' for m in probe['figureText'])
+        if not all(w in probe['legend'] for w in ('Arizona', 'statewide estimate')) or not (
+                'county estimate' in probe['legend'] or 'direct' in probe['legend']):
             failures.append(f'forest plot: legend {probe["legend"]!r} does not name every '
                             f'mark (county, Arizona, statewide line)')
         if 'sae_estimate_pct' in rows[0] and not ('direct' in probe['legend'] and
