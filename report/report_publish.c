@@ -14,7 +14,6 @@
 /* Advisory lock space for "publishing survey year Y": two publishers of
  * one year would otherwise both supersede the old publication and collide
  * on publications_current. 4242001 and 4242002 are migrate's and load's. */
-#define PUBLISH_LOCK_CLASS 4242003
 
 static int exec_params(PGconn *conn, const char *sql, int n, const char *const *params,
                        ExecStatusType want, PGresult **out, const char *what,
@@ -69,7 +68,7 @@ int rep_report_publish(PGconn *conn, const struct rep_report_input *in,
                       const struct rep_pub_table *main, const struct rep_pub_table *officers,
                       long *publication_id, struct prev_error *err)
 {
-    char year[16], level[32], min_cell[24], lock[64], publication[24];
+    char year[16], level[32], min_cell[24], publication[24];
     const char *params[8];
     PGresult *res = NULL;
     bool in_tx = false;
@@ -82,10 +81,10 @@ int rep_report_publish(PGconn *conn, const struct rep_report_input *in,
     if ((rc = db_exec(conn, "BEGIN", err)) != 0)
         goto done;
     in_tx = true;
-    /* Only integers go into this text. */
-    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d, %d)", PUBLISH_LOCK_CLASS,
-             in->survey_year);
-    if ((rc = db_exec(conn, lock, err)) != 0)
+    /* One publication at a time: a table lock that only roles allowed to
+     * change publications may take (an advisory lock, which any role may
+     * hold, would let a reader stall every publication). */
+    if ((rc = db_exec(conn, "LOCK TABLE publications IN SHARE ROW EXCLUSIVE MODE", err)) != 0)
         goto done;
     params[0] = year;
     if ((rc = exec_params(conn, "UPDATE publications SET superseded = true"

@@ -297,13 +297,27 @@ static void test_reader_sees_only_the_published_tables(void **state)
 
 static void test_publish_again_supersedes(void **state)
 {
-    PGconn *reader = NULL;
+    PGconn *reader = NULL, *squatter = NULL;
 
     (void)state;
     load_sample_2025();
+    /* A reader holding the advisory lock publish once took cannot stall a
+     * publication (lock_timeout turns a wait into a failure here). */
+    squatter = sec_connect_as(conninfo, "t_reader");
+    assert_string_equal(sec_text(squatter, "SELECT pg_advisory_lock(4242003, 2025)::text"), "");
+    setenv("PGOPTIONS", "-c lock_timeout=5s", 1);
     RUN_AS("t_owner", "publish", "--year", "2025");
+    unsetenv("PGOPTIONS");
+    PQfinish(squatter);
     sec_expect_status(&run, 0);
     assert_string_equal(run.out, "1\n");
+    /* and a reader cannot take the lock publish takes */
+    reader = sec_connect_as(conninfo, "t_reader");
+    PQclear(PQexec(reader, "BEGIN"));
+    assert_string_equal(sec_sqlstate(reader, "LOCK TABLE publications IN SHARE ROW EXCLUSIVE MODE"),
+                        "42501");
+    PQfinish(reader);
+    reader = NULL;
     RUN_AS("t_owner", "publish", "--year", "2025", "--min-cell", "5");
     sec_expect_status(&run, 0);
     assert_string_equal(run.out, "2\n");
