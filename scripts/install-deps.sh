@@ -38,7 +38,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 axe() {
     [ -f "$here/tests/browser/node_modules/axe-core/axe.min.js" ] && return 0
     echo "install-deps: fetching axe-core for the browser tests (npm ci)"
-    (cd "$here/tests/browser" && npm ci --no-audit --no-fund --loglevel=error) \
+    (cd "$here/tests/browser" && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error) \
         || { echo "install-deps: warning: npm ci failed (no access to npm's registry?): the questionnaire's accessibility test cannot run until it succeeds" >&2; return 1; }
 }
 missing=()
