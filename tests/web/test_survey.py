@@ -254,6 +254,18 @@ try:
     check(loaded == web and len(web.splitlines()) > 10,
           'the estimates of the year collected through /r equal those of the same answers '
           'loaded as files, to the last digit')
+    # and the same report: every published table, cell for cell
+    out_web, out_files = os.path.join(TMP, 'report-web'), os.path.join(TMP, 'report-files')
+    run('report', '--year', '2025', '--out', out_web)
+    subprocess.run([BIN, '-q', 'report', '--year', '2025', '--out', out_files], env=env,
+                   check=True, capture_output=True)
+    same = True
+    for name in ('county_estimates_2025.csv', 'officer_measure_2025.csv', 'notes_2025.csv'):
+        with open(os.path.join(out_web, 'tables', name), 'rb') as a, \
+                open(os.path.join(out_files, 'tables', name), 'rb') as b:
+            same = same and a.read() == b.read()
+    check(same, 'the report of the year collected through /r publishes the same tables as the '
+                'report of the same answers loaded as files')
 finally:
     subprocess.run([BIN, '-q', 'db', 'stop'], env=env, capture_output=True)
 done()
