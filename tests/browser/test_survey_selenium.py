@@ -18,7 +18,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 shots = sys.argv[1]
@@ -45,8 +45,23 @@ driver.set_script_timeout(60)
 driver.implicitly_wait(15)
 
 
+
+
+def gone(element):
+    """The page that held element has been replaced. Selenium's staleness_of
+    catches only StaleElementReferenceException; Chromium sometimes answers
+    "Node with given id does not belong to the document" instead, which
+    means the same."""
+    def check(_):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    return check
+
 def wait_new_page(old):
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
+    WebDriverWait(driver, 30).until(gone(old))
     WebDriverWait(driver, 30).until(
         lambda d: d.execute_script('return document.readyState') == 'complete')
 

@@ -16,7 +16,7 @@ from webtest import SRC, TMP, Server, check, done, setup_accounts  # noqa: E402
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 shots = sys.argv[1]
@@ -40,13 +40,28 @@ driver.set_page_load_timeout(60)
 driver.implicitly_wait(15)
 
 
+
+
+def gone(element):
+    """The page that held element has been replaced. Selenium's staleness_of
+    catches only StaleElementReferenceException; Chromium sometimes answers
+    "Node with given id does not belong to the document" instead, which
+    means the same."""
+    def check(_):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    return check
+
 def submit(by, what):
     """Click a control that submits a form, and wait for the next page:
     until the old page is gone and the new one has loaded (a click returns
     before the navigation it starts)."""
     old = driver.find_element(By.TAG_NAME, 'html')
     driver.find_element(by, what).click()
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
+    WebDriverWait(driver, 30).until(gone(old))
     WebDriverWait(driver, 30).until(
         lambda d: d.execute_script('return document.readyState') == 'complete')
 
