@@ -414,6 +414,8 @@ REVOKE ALL ON FUNCTION prevalence_batch_sums_from_rows(bigint[]),
 -- one) reads them; the collector, which may not read a caseload, may not.
 GRANT SELECT ON batch_sums TO prevalence_analyst;
 GRANT EXECUTE ON FUNCTION prevalence_batch_sums_from_rows(bigint[]) TO prevalence_analyst;
--- A writer that changes a batch in place (the web questionnaire) refreshes it.
-GRANT EXECUTE ON FUNCTION prevalence_batch_sums_refresh(bigint)
-    TO prevalence_collector, prevalence_analyst;
+-- prevalence_batch_sums_refresh stays the owner's: a repair after `db
+-- verify` names a batch. (Every writer of responses goes through the load
+-- or the triggers, the questionnaire included; the collector, which may not
+-- read a caseload, should not learn even how many groups another county's
+-- batch has.)
