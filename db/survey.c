@@ -100,6 +100,15 @@ static int exec_params(PGconn *conn, const char *sql, int n, const char *const *
     return 0;
 }
 
+/* COMMIT after rc == 0, else ROLLBACK and rc. */
+static int end_transaction(PGconn *conn, int rc, struct prev_error *err)
+{
+    if (rc == 0)
+        return db_exec(conn, "COMMIT", err);
+    PQclear(PQexec(conn, "ROLLBACK"));
+    return rc;
+}
+
 int db_survey_open(PGconn *conn, int year, const char *closes_on, bool *reopened,
                    struct prev_error *err)
 {
@@ -148,10 +157,7 @@ int db_survey_open(PGconn *conn, int year, const char *closes_on, bool *reopened
     }
 done:
     PQclear(res);
-    if (rc == 0)
-        return db_exec(conn, "COMMIT", err);
-    PQclear(PQexec(conn, "ROLLBACK"));
-    return rc;
+    return end_transaction(conn, rc, err);
 }
 
 int db_survey_state(PGconn *conn, int year, enum db_survey_window *state,
@@ -224,10 +230,7 @@ int db_survey_codes(PGconn *conn, int year, const char *fips, size_t count,
         PQclear(res);
     }
     memset(key, 0, sizeof key);
-    if (rc == 0)
-        return db_exec(conn, "COMMIT", err);
-    PQclear(PQexec(conn, "ROLLBACK"));
-    return rc;
+    return end_transaction(conn, rc, err);
 }
 
 int db_survey_revoke(PGconn *conn, const char *code, bool *revoked, struct prev_error *err)
@@ -436,10 +439,7 @@ int db_survey_submit(PGconn *conn, const char *code, const struct db_survey_answ
     }
 done:
     PQclear(res);
-    if (rc == 0)
-        return db_exec(conn, "COMMIT", err);
-    PQclear(PQexec(conn, "ROLLBACK"));
-    return rc;
+    return end_transaction(conn, rc, err);
 }
 
 int db_survey_answers(PGconn *conn, int year, PGresult **out, struct prev_error *err)
