@@ -68,6 +68,22 @@ bool an_lonely_psu_parse(const char *name, enum an_lonely_psu *out)
     return false;
 }
 
+const char *an_weights_name(enum an_weights w)
+{
+    return w == AN_WEIGHTS_CALIBRATED ? "calibrated" : "design";
+}
+
+bool an_weights_parse(const char *name, enum an_weights *out)
+{
+    if (strcmp(name, "design") == 0)
+        *out = AN_WEIGHTS_DESIGN;
+    else if (strcmp(name, "calibrated") == 0)
+        *out = AN_WEIGHTS_CALIBRATED;
+    else
+        return false;
+    return true;
+}
+
 void an_county_moments(const struct an_county_sums *c, enum an_measure m, bool has_frame,
                        struct an_stratum_moments *out)
 {
@@ -176,11 +192,47 @@ static void flag_row(struct an_estimate_row *row, enum an_deff_cap cap, double f
     snprintf(row->reasons, sizeof row->reasons, "%s", res.reasons);
 }
 
+/* The calibrated ratio of a domain across counties (an_linearize_calibrated):
+ * the design's moments m[] with the domain's sums, the whole counties c[]
+ * for their caseloads and the frame's youth_total. */
+static int linearize_calibrated(const struct an_stratum_moments *m, size_t k,
+                                const struct an_county_sums *c,
+                                const struct an_estimate_options *opt,
+                                struct an_ratio_estimate *est, struct prev_error *err)
+{
+    struct an_stratum_moments whole[64];
+    double total[64];
+    int rc;
+
+    if (k > sizeof whole / sizeof whole[0])
+        return prev_fail(err, PREV_EX_SOFTWARE, "", "too many counties (%zu)", k);
+    for (size_t i = 0; i < k; i++) {
+        an_county_moments(&c[i], opt->measure, opt->has_frame, &whole[i]);
+        total[i] = (double)c[i].youth_total;
+        if (m[i].n > 0 && whole[i].sx > 0 && c[i].youth_total <= 0)
+            return prev_fail(err, PREV_EX_DATA, "",
+                             "survey year %d, %s: the frame counts no youth on probation "
+                             "but the county's respondents report youth on their caseloads, "
+                             "so no weights can be calibrated to it; correct youth_total "
+                             "in the frame or use --weights design",
+                             opt->survey_year, c[i].name);
+    }
+    rc = an_linearize_calibrated(m, whole, total, k, opt->lonely, est);
+    if (rc == AN_LINEARIZE_INVALID)
+        return prev_fail(err, PREV_EX_DATA, "",
+                         "survey year %d: the response sums are impossible for calibrated "
+                         "weights; check the responses table", opt->survey_year);
+    return rc;
+}
+
 /* Estimate one domain (the strata m[0..k-1]) into row, whose header and
- * counts are set. Returns 0, or an error code with err filled. */
+ * counts are set; `across` marks the state's row, the one domain that
+ * calibrated weights change (a county's ratio is the same under both).
+ * Returns 0, or an error code with err filled. */
 static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_moments *m,
                            size_t k, const struct an_county_sums *c /* aligned with m */,
-                           const struct an_estimate_options *opt, struct prev_error *err)
+                           bool across, const struct an_estimate_options *opt,
+                           struct prev_error *err)
 {
     struct an_ratio_estimate est;
     struct an_design_input in;
@@ -192,7 +244,13 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
         flag_row(row, opt->deff_cap, 1.0);
         return 0;
     }
-    rc = an_linearize_moments(m, k, opt->lonely, &est);
+    if (across && opt->weights == AN_WEIGHTS_CALIBRATED) {
+        rc = linearize_calibrated(m, k, c, opt, &est, err);
+        if (rc != AN_LINEARIZE_OK && rc != AN_LINEARIZE_LONELY)
+            return rc;
+    } else {
+        rc = an_linearize_moments(m, k, opt->lonely, &est);
+    }
     if (rc == AN_LINEARIZE_LONELY)
         return prev_fail(err, PREV_EX_DATA, "",
                          "survey year %d, %s: one respondent out of %ld officers is a "
@@ -276,6 +334,25 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
     return 0;
 }
 
+/* What --weights calibrated needs: a youth measure and a frame. */
+static int check_weights(const struct an_estimate_options *opt, struct prev_error *err)
+{
+    if (opt->weights != AN_WEIGHTS_CALIBRATED)
+        return 0;
+    if (opt->measure == AN_MEASURE_OFFICER_ANY)
+        return prev_fail(err, PREV_EX_USAGE, "",
+                         "--weights calibrated applies to the youth measures (confirmed, "
+                         "any): officer_any is a share of officers, whose design weights "
+                         "already add up to each county's officers_total, and calibrating "
+                         "them to youth would miscount officers; use --weights design");
+    if (!opt->has_frame)
+        return prev_fail(err, PREV_EX_DATA, "",
+                         "survey year %d has no frame: calibrated weights need each "
+                         "county's youth_total; load the frame or use --weights design",
+                         opt->survey_year);
+    return 0;
+}
+
 /* Unweighted counts of the domain for measure m. */
 static void add_counts(struct an_estimate_row *row, const struct an_stratum_moments *m,
                        enum an_measure measure)
@@ -296,6 +373,8 @@ int an_estimate_rows(const struct an_county_sums *c, size_t ncounties,
 
     if (ncounties > sizeof m / sizeof m[0])
         return prev_fail(err, PREV_EX_SOFTWARE, "", "too many counties (%zu)", ncounties);
+    if ((rc = check_weights(opt, err)) != 0)
+        return rc;
     for (size_t i = 0; i < ncounties; i++) {
         if (c[i].respondents < 0)
             return prev_fail(err, PREV_EX_SOFTWARE, "", "%s: negative respondent count",
@@ -329,7 +408,7 @@ int an_estimate_rows(const struct an_county_sums *c, size_t ncounties,
             rows[i].youth_total = c[i].youth_total;
         }
         add_counts(&rows[i], &m[i], opt->measure);
-        if ((rc = estimate_domain(&rows[i], &m[i], 1, &c[i], opt, err)) != 0)
+        if ((rc = estimate_domain(&rows[i], &m[i], 1, &c[i], false, opt, err)) != 0)
             return rc;
     }
 
@@ -347,7 +426,7 @@ int an_estimate_rows(const struct an_county_sums *c, size_t ncounties,
     }
     for (size_t i = 0; i < ncounties; i++)
         add_counts(state, &m[i], opt->measure);
-    if ((rc = estimate_domain(state, m, ncounties, c, opt, err)) != 0)
+    if ((rc = estimate_domain(state, m, ncounties, c, true, opt, err)) != 0)
         return rc;
     an_apply_coverage_rule(state, opt->min_coverage);
     return 0;
@@ -393,6 +472,8 @@ int an_estimate_domain_rows(const struct an_county_sums *whole, const struct an_
 
     if (ncounties > sizeof m / sizeof m[0])
         return prev_fail(err, PREV_EX_SOFTWARE, "", "too many counties (%zu)", ncounties);
+    if ((rc = check_weights(opt, err)) != 0)
+        return rc;
     /* The whole design's checks (frame, respondents against officers). */
     for (size_t i = 0; i < ncounties; i++) {
         if (dom[i].respondents < 0 || dom[i].respondents > whole[i].respondents)
@@ -430,7 +511,7 @@ int an_estimate_domain_rows(const struct an_county_sums *whole, const struct an_
         snprintf(rows[i].domain, sizeof rows[i].domain, "%s", domain);
         an_county_moments(&dom[i], opt->measure, false, &counts);
         add_counts(&rows[i], &counts, opt->measure);
-        if ((rc = estimate_domain(&rows[i], &m[i], 1, &whole[i], opt, err)) != 0)
+        if ((rc = estimate_domain(&rows[i], &m[i], 1, &whole[i], false, opt, err)) != 0)
             return rc;
         if (dom[i].respondents > 0) {
             /* The state's domain: the strata where it has respondents. */
@@ -447,5 +528,5 @@ int an_estimate_domain_rows(const struct an_county_sums *whole, const struct an_
         an_county_moments(&dom[i], opt->measure, false, &counts);
         add_counts(state, &counts, opt->measure);
     }
-    return estimate_domain(state, sm, k, sc, opt, err);
+    return estimate_domain(state, sm, k, sc, true, opt, err);
 }

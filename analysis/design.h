@@ -31,6 +31,17 @@ struct an_county_sums {
     int64_t officers_confirmed;   /* respondents with confirmed >= 1 */
 };
 
+/* The weights of --weights (docs/methods.md, "Calibration to the frame"):
+ * the design's (officers_total / respondents in each county), or those
+ * weights ratio-calibrated so that each county's weighted caseload equals
+ * the frame's youth_total. Calibration applies to the youth measures
+ * (confirmed, any): a county's ratio is the same under both, the state's
+ * is the youth_total-weighted mean of its counties' ratios. */
+enum an_weights { AN_WEIGHTS_DESIGN = 0, AN_WEIGHTS_CALIBRATED };
+
+const char *an_weights_name(enum an_weights w);
+bool an_weights_parse(const char *name, enum an_weights *out);
+
 struct an_estimate_options {
     int survey_year;
     enum an_measure measure;
@@ -42,6 +53,9 @@ struct an_estimate_options {
     /* The state row is flagged suppress when the responding counties hold
      * less than this share of the frame's youth (0: never). */
     double min_coverage;
+    /* Design (0, the default) or calibrated; calibrated needs a frame and
+     * a youth measure, else an_estimate_rows fails with 64. */
+    enum an_weights weights;
 };
 
 /* The stratum moments of county c for measure m, with the weight and fpc

@@ -177,6 +177,76 @@ int an_linearize_moments(const struct an_stratum_moments *s, size_t nstrata,
     return AN_LINEARIZE_OK;
 }
 
+int an_linearize_calibrated(const struct an_stratum_moments *dom,
+                            const struct an_stratum_moments *whole, const double *xtotal,
+                            size_t nstrata, enum an_lonely_psu rule,
+                            struct an_ratio_estimate *out)
+{
+    long double y_cal = 0, d_cal = 0, r, var = 0, var_wr = 0;
+
+    init_out(out);
+    for (size_t h = 0; h < nstrata; h++) {
+        if (!moments_valid(&dom[h]) || !moments_valid(&whole[h]) || dom[h].n != whole[h].n
+            || !(xtotal[h] >= 0) || !isfinite(xtotal[h]))
+            return AN_LINEARIZE_INVALID;
+        if (dom[h].n == 0)
+            continue;
+        if (whole[h].sx == 0 ? (dom[h].sx != 0 || dom[h].sy != 0) : !(xtotal[h] > 0))
+            return AN_LINEARIZE_INVALID;
+        if (whole[h].sx > 0) {
+            long double a = (long double)xtotal[h] / (long double)whole[h].sx;
+            y_cal += a * dom[h].sy;
+            d_cal += a * dom[h].sx;
+        }
+        out->psus += dom[h].n;
+        out->strata++;
+        if (fpc_factor(dom[h].n, dom[h].pop) < AN_CENSUS_EPS)
+            out->census++;
+        else if (dom[h].n == 1) {
+            if (out->lonely++ == 0)
+                out->first_lonely = (long)h;
+        }
+    }
+    out->y_hat = (double)y_cal;
+    out->x_hat = (double)d_cal;
+    if (out->lonely > 0 && rule == AN_LONELY_FAIL)
+        return AN_LINEARIZE_LONELY;
+    if (d_cal == 0)
+        return AN_LINEARIZE_OK;
+    r = y_cal / d_cal;
+
+    for (size_t h = 0; h < nstrata; h++) {
+        const struct an_stratum_moments *s = &dom[h];
+        long double a, b, su, suu, sux, q, g;
+
+        if (s->n < 2 || whole[h].sx == 0)
+            continue;   /* no PSU, a lonely PSU (e = 0), or nothing weighted */
+        a = (long double)xtotal[h] / (long double)whole[h].sx / d_cal;
+        su = (long double)s->sy - r * s->sx;
+        suu = (long double)s->syy - 2 * r * s->sxy + r * r * s->sxx;
+        sux = (long double)s->sxy - r * s->sxx;
+        b = su / (long double)whole[h].sx;
+        q = suu - 2 * b * sux + b * b * (long double)whole[h].sxx;
+        if (q < 0) {
+            /* Rounding where every residual is 0; a real negative sum is
+             * impossible moments. */
+            if (q < -1e-9L * (suu + b * b * (long double)whole[h].sxx) - 1e-12L)
+                return AN_LINEARIZE_INVALID;
+            q = 0;
+        }
+        q *= (long double)s->n / (long double)(s->n - 1) * a * a;
+        g = fpc_factor(s->n, s->pop);
+        var_wr += q;
+        if (g >= AN_CENSUS_EPS)
+            var += g * q;
+    }
+    out->defined = true;
+    out->ratio = (double)r;
+    out->variance = (double)var;
+    out->variance_wr = (double)var_wr;
+    return AN_LINEARIZE_OK;
+}
+
 int an_linearize_direct(size_t npsu, const size_t *stratum, const double *y,
                         const double *x, const double *w, size_t nstrata,
                         const int64_t *pop, enum an_lonely_psu rule,

@@ -73,4 +73,37 @@ int an_linearize_direct(size_t npsu, const size_t *stratum, const double *y,
                         const int64_t *pop, enum an_lonely_psu rule,
                         struct an_ratio_estimate *out);
 
+/* The ratio after ratio calibration to known stratum totals of x
+ * (docs/methods.md, "Calibration to the frame"): each PSU of stratum h gets
+ * the weight w_h g_h with g_h = xtotal[h] / (w_h X_h), X_h the stratum's
+ * sum of x over all its PSUs, so that the weighted x of every stratum
+ * equals its known total; R's calibrate(design, ~x:stratum - 1,
+ * population = xtotal, calfun = "linear", variance = x). The estimator is
+ *
+ *   R = sum_h a_h Y_h / sum_h a_h X'_h,  a_h = xtotal[h] / X_h,
+ *
+ * over the domain's sums Y_h, X'_h; its variance is the linearized variance
+ * of the calibrated estimator (the residuals of the linearized values on x
+ * within each stratum, R's calibration variance): per PSU
+ *
+ *   e_i = a_h (u_i - b_h x_i) / D,  u_i = d_i (y_i - R x_i),
+ *   b_h = sum_i u_i / X_h,  D = sum_h a_h X'_h,
+ *
+ * which sums to zero in every stratum; so a lonely PSU (whose e is 0) adds
+ * nothing under either rule (--lonely-psu fail still refuses it).
+ *
+ * dom[h]: the stratum's n, pop and weight (the design's) with the domain's
+ * sums (d_i y_i, d_i x_i, ...; for a whole stratum, its own sums); whole[h]:
+ * the stratum's sums over all its PSUs (sx and sxx are used). Only strata
+ * in the domain should be passed. A stratum with X_h = 0 cannot be
+ * calibrated and adds nothing to the ratio or its variance whatever its
+ * weights (its y and x are all 0), so it is left out of the calibration;
+ * X_h > 0 needs xtotal[h] > 0, else AN_LINEARIZE_INVALID (no weights reach
+ * the total). Fills *out as
+ * an_linearize_moments does (psus, strata, census and lonely from dom). */
+int an_linearize_calibrated(const struct an_stratum_moments *dom,
+                            const struct an_stratum_moments *whole, const double *xtotal,
+                            size_t nstrata, enum an_lonely_psu rule,
+                            struct an_ratio_estimate *out);
+
 #endif

@@ -15,6 +15,7 @@ const char cmd_estimate_help[] =
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
     "           [--deff-cap after-fpc|before-fpc]\n"
     "           [--lonely-psu adjust|certainty|fail] [--by role]\n"
+    "           [--weights design|calibrated]\n"
     "           [--min-coverage 0.80] [--format table|csv|json|md]\n"
     "           [--small-area [--sae-fit reml|ml] [--covariates FILE.csv]\n"
     "            [--sae-transform none|arcsine] [--diagnostics]]\n"
@@ -44,6 +45,12 @@ const char cmd_estimate_help[] =
     "                     supervisor, other) as a domain of the whole design, per\n"
     "                     county and statewide: one block per role present, with\n"
     "                     a role column; no totals (the frame has no role counts)\n"
+    "  --weights W        design (default): officers_total / respondents in each\n"
+    "                     county; calibrated: those weights scaled so that each\n"
+    "                     county's weighted caseload equals the frame's youth_total\n"
+    "                     (ratio calibration, R's calibrate()). County rows are the\n"
+    "                     same; Arizona's is then the youth_total-weighted mean of\n"
+    "                     the county ratios. Youth measures only; needs a frame\n"
     "  --min-coverage C   the Arizona row is flagged 'suppress' when the counties\n"
     "                     with responses hold less than this share of the frame's\n"
     "                     youth (0 to 1, default 0.80; 0 turns the rule off)\n"
@@ -66,11 +73,12 @@ const char cmd_estimate_help[] =
     "of the frame they hold. Without a frame for the year the\n"
     "weights are equal, there is no finite population correction and the totals are\n"
     "empty (a note says so on stderr and in JSON). Columns: docs/commands/estimate.md.\n"
-    "Exit codes: 0 ok, 64 usage, 65 no responses for the year, an inconsistent\n"
-    "frame or a lonely PSU with --lonely-psu fail, 69 database unavailable.\n";
+    "Exit codes: 0 ok, 64 usage (officer_any with --weights calibrated), 65 no\n"
+    "responses for the year, an inconsistent frame, no frame with --weights\n"
+    "calibrated, or a lonely PSU with --lonely-psu fail, 69 database unavailable.\n";
 
 enum { OPT_YEAR = 1, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_DEFF_CAP, OPT_LONELY, OPT_BY, OPT_FORMAT,
-       OPT_MIN_COVERAGE };
+       OPT_MIN_COVERAGE, OPT_WEIGHTS };
 
 struct estimate_args {
     long year;
@@ -81,6 +89,7 @@ struct estimate_args {
     enum an_deff_cap deff_cap;
     enum an_lonely_psu lonely;
     double min_coverage;
+    enum an_weights weights;
     bool by_role;
     enum rep_format format;
     struct sae_args sae;
@@ -100,6 +109,7 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         {"by", required_argument, NULL, OPT_BY},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"min-coverage", required_argument, NULL, OPT_MIN_COVERAGE},
+        {"weights", required_argument, NULL, OPT_WEIGHTS},
         SAE_ARGS_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -160,6 +170,11 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
                                 &a->min_coverage))
                 return PREV_EX_USAGE;
             break;
+        case OPT_WEIGHTS:
+            if (!an_weights_parse(optarg, &a->weights))
+                return cli_usage_error("estimate", "--weights expects design or calibrated, "
+                                       "not '%s'", optarg);
+            break;
         case OPT_BY:
             if (strcmp(optarg, "role") != 0)
                 return cli_usage_error("estimate", "--by expects role, not '%s'", optarg);
@@ -180,6 +195,12 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
         return cli_usage_error("estimate", "unexpected argument '%s'", argv[optind]);
     if (!have_year)
         return cli_usage_error("estimate", "missing --year");
+    if (a->weights == AN_WEIGHTS_CALIBRATED
+        && (a->all_measures || a->measure == AN_MEASURE_OFFICER_ANY))
+        return cli_usage_error("estimate", "--weights calibrated applies to the youth "
+                               "measures: use --measure confirmed or any (officer_any is a "
+                               "share of officers, whose design weights already add up to "
+                               "each county's officers_total)");
     if (a->by_role && a->sae.small_area)
         return cli_usage_error("estimate", "--by role and --small-area cannot be combined "
                                "(the model is fitted to whole counties)");
@@ -194,6 +215,10 @@ static void collect_notes(const struct estimate_args *a, const struct an_county_
         snprintf(meta->notes[meta->nnotes++], sizeof meta->notes[0],
                  "no frame for survey year %ld: equal weights, no finite population "
                  "correction, totals left empty", a->year);
+    if (has_frame && a->weights == AN_WEIGHTS_CALIBRATED)
+        snprintf(meta->notes[meta->nnotes++], sizeof meta->notes[0],
+                 "weights calibrated to the frame's youth_total in each county: county "
+                 "rows as with design weights, Arizona's weights each county by its youth");
     for (size_t i = 0; i < n && meta->nnotes < AN_MAX_NOTES; i++) {
         bool census = has_frame && c[i].respondents == c[i].officers_total;
         if (c[i].respondents != 1 || census)
@@ -280,6 +305,7 @@ int cmd_estimate(int argc, char **argv)
     meta.survey_year = (int)a.year;
     meta.has_frame = has_frame;
     meta.lonely = a.lonely;
+    meta.weights = a.weights;
     collect_notes(&a, counties, ncounties, has_frame, &meta);
 
     rows = calloc((ncounties + 1) * AN_MEASURE_N * (nblocks > 0 ? nblocks : 1), sizeof *rows);
@@ -297,6 +323,7 @@ int cmd_estimate(int argc, char **argv)
             .lonely = a.lonely,
             .has_frame = has_frame,
             .min_coverage = a.min_coverage,
+            .weights = a.weights,
         };
         if (!a.by_role) {
             if ((rc = an_estimate_rows(counties, ncounties, &opt, rows + nrows, &err)) != 0)

@@ -16,6 +16,7 @@ const char cmd_trend_help[] =
     "           [--lonely-psu adjust|certainty|fail] [--county NAME|all]\n"
     "           [--adjust none|holm] [--rows all|years|changes|slopes]\n"
     "           [--format table|csv|json|md] [--by role]\n"
+    "           [--weights design|calibrated]\n"
     "\n"
     "Change across annual surveys: for every county and for Arizona, the estimate of\n"
     "each survey year from --from to --to (as 'prevalence estimate' computes it),\n"
@@ -48,15 +49,20 @@ const char cmd_trend_help[] =
     "                     supervisor, other) as 'estimate --by role' computes each\n"
     "                     year: a domain, the design kept whole; a role with\n"
     "                     respondents in fewer than two years is named and left out\n"
+    "  --weights W        design (default) or calibrated (as for estimate: each\n"
+    "                     year's county weights calibrated to the frame's\n"
+    "                     youth_total; moves the Arizona rows only; youth\n"
+    "                     measures, and every year needs a frame)\n"
     "\n"
     "CSV and JSON give proportions at full precision; tables give percentage\n"
     "points. A change is flagged like its less reliable year (suppress when either\n"
     "year is suppressed or has no data). Columns: docs/commands/trend.md.\n"
     "Exit codes: 0 ok, 64 usage, 65 fewer than two survey years with responses in\n"
-    "the range, or a lonely PSU with --lonely-psu fail, 69 database unavailable.\n";
+    "the range, a year without a frame with --weights calibrated, or a lonely PSU\n"
+    "with --lonely-psu fail, 69 database unavailable.\n";
 
 enum { OPT_FROM = 1, OPT_TO, OPT_MEASURE, OPT_METHOD, OPT_LEVEL, OPT_DEFF_CAP, OPT_LONELY, OPT_COUNTY,
-       OPT_ADJUST, OPT_ROWS, OPT_FORMAT, OPT_BY };
+       OPT_ADJUST, OPT_ROWS, OPT_FORMAT, OPT_BY, OPT_WEIGHTS };
 
 struct trend_args {
     long from, to;
@@ -71,6 +77,7 @@ struct trend_args {
     bool rows_given;
     enum rep_format format;
     bool by_role;
+    enum an_weights weights;
 };
 
 /* Returns 0, CLI_OPT_HELP or PREV_EX_USAGE. */
@@ -90,6 +97,7 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
         {"rows", required_argument, NULL, OPT_ROWS},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"by", required_argument, NULL, OPT_BY},
+        {"weights", required_argument, NULL, OPT_WEIGHTS},
         {NULL, 0, NULL, 0},
     };
     bool have_from = false, have_to = false;
@@ -167,12 +175,22 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
                 return cli_usage_error("trend", "--by expects role, not '%s'", optarg);
             a->by_role = true;
             break;
+        case OPT_WEIGHTS:
+            if (!an_weights_parse(optarg, &a->weights))
+                return cli_usage_error("trend", "--weights expects design or calibrated, "
+                                       "not '%s'", optarg);
+            break;
         default:
             return PREV_EX_USAGE;
         }
     }
     if (optind < argc)
         return cli_usage_error("trend", "unexpected argument '%s'", argv[optind]);
+    if (a->weights == AN_WEIGHTS_CALIBRATED && a->measure == AN_MEASURE_OFFICER_ANY)
+        return cli_usage_error("trend", "--weights calibrated applies to the youth measures: "
+                               "use --measure confirmed or any (officer_any is a share of "
+                               "officers, whose design weights already add up to each "
+                               "county's officers_total)");
     if (!have_from || !have_to)
         return cli_usage_error("trend", "missing %s", have_from ? "--to" : "--from");
     if (a->from >= a->to)
@@ -215,7 +233,7 @@ static int by_role(PGconn *conn, const struct trend_args *a, struct prev_error *
     for (size_t r = 0; r < 3; r++) {
         struct an_estimate_options opt = {
             .measure = a->measure, .method = a->method, .level = a->level,
-            .deff_cap = a->deff_cap, .lonely = a->lonely,
+            .deff_cap = a->deff_cap, .lonely = a->lonely, .weights = a->weights,
         };
         if ((rc = an_trend_query_role(conn, (int)a->from, (int)a->to, &opt, roles[r], &years[n],
                                       err)) != 0)
@@ -301,6 +319,7 @@ int cmd_trend(int argc, char **argv)
             .level = a.level,
             .deff_cap = a.deff_cap,
             .lonely = a.lonely,
+            .weights = a.weights,
         };
         /* One snapshot for every year's query: a load running meanwhile
          * cannot give two years from two states of the data. */

@@ -148,6 +148,8 @@ static json_t *build_json(const struct rep_estimate_meta *meta,
               && json_object_set_new(doc, "frame", json_boolean(meta->has_frame)) == 0
               && json_object_set_new(doc, "lonely_psu",
                                      json_string(an_lonely_psu_name(meta->lonely))) == 0
+              && json_object_set_new(doc, "weights",
+                                     json_string(an_weights_name(meta->weights))) == 0
               && json_object_set(doc, "notes", notes) == 0
               && json_object_set(doc, "rows", arr) == 0;
 

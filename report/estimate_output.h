@@ -23,6 +23,7 @@ struct rep_estimate_meta {
     int survey_year;
     bool has_frame;
     enum an_lonely_psu lonely;
+    enum an_weights weights;         /* JSON "weights": design or calibrated */
     size_t nnotes;
     char notes[AN_MAX_NOTES][200];   /* plain-words caveats (no frame, lonely PSU) */
     const struct an_sae_row *sae;    /* NULL, or one per row: the --small-area

@@ -217,7 +217,7 @@ static int load_trend(PGconn *conn, const struct rep_report_options *opt,
 {
     struct an_estimate_options eo = {opt->survey_year, opt->measure, opt->method, opt->level,
                                      opt->lonely, false, AN_DEFF_CAP_DEFAULT,
-                                     opt->min_coverage};
+                                     opt->min_coverage, AN_WEIGHTS_DESIGN};
     PGresult *res = query(conn, first_year_sql, opt->survey_year, 1, "first survey year", err);
     long first = 0;
     int rc = 0;
@@ -288,7 +288,8 @@ int rep_report_load(PGconn *conn, const struct rep_report_options *opt,
     }
     eo = (struct an_estimate_options){opt->survey_year, opt->measure, opt->method,
                                       opt->level, opt->lonely, has_frame,
-                                      AN_DEFF_CAP_DEFAULT, opt->min_coverage};
+                                      AN_DEFF_CAP_DEFAULT, opt->min_coverage,
+                                      AN_WEIGHTS_DESIGN};
     if ((rc = an_estimate_rows(counties, n, &eo, d->rows, err)) != 0)
         goto done;
     eo.measure = AN_MEASURE_OFFICER_ANY;

@@ -3,7 +3,8 @@
 
     bench/coverage/coverage.py [--reps N] [--years Y] [--seed S] [--icc 0.05,0.15]
                                [--methods korn-graubard,wilson,logit,wald]
-                               [--deff-caps after-fpc,before-fpc] [--out FILE]
+                               [--deff-caps after-fpc,before-fpc]
+                               [--weights design,calibrated] [--out FILE]
 
 A known finite population of 15 counties sized like Arizona's (officers in
 proportion to synth/counties.c's youth, minimum 1; Graham 2) is drawn once
@@ -24,6 +25,9 @@ values that the estimate applies to the estimates (sum c_t P_t).
 Korn-Graubard intervals are computed under each --deff-caps rule (where
 NCHS's cap "a design effect below 1 counts as 1" applies; docs/methods.md,
 "The design-effect cap"); their rows are named "korn-graubard RULE".
+With calibrated in --weights, the Arizona rows of the youth measures are
+also estimated with `--weights calibrated` (default method; county rows do
+not change under calibration), rows named "korn-graubard calibrated".
 
 Prints, per ICC, coverage (with its Monte-Carlo standard error) and mean
 width of each interval kind, grouped by respondents per county (1, 2-4,
@@ -163,6 +167,7 @@ def main():
     ap.add_argument("--icc", default="0.05,0.15")
     ap.add_argument("--methods", default="korn-graubard,wilson,logit,wald")
     ap.add_argument("--deff-caps", default="after-fpc,before-fpc")
+    ap.add_argument("--weights", default="design,calibrated")
     ap.add_argument("--out", default="-")
     a = ap.parse_args()
     binary = os.environ.get("PREVALENCE_BIN", "build/cli/prevalence")
@@ -204,7 +209,8 @@ def main():
                     year0 += a.years
                 load(binary, home, rows, frames)
                 for years in blocks:
-                    evaluate(binary, icc, years, truths, methods, tallies)
+                    evaluate(binary, icc, years, truths, methods, tallies,
+                             "calibrated" in a.weights.split(","))
                 done += len(blocks)
         report(out, tallies, iccs, a)
     finally:
@@ -235,7 +241,7 @@ def load(binary, home, rows, frames):
     if r.returncode != 0:
         sys.exit(f"coverage: loading failed: {r.stderr}")
 
-def evaluate(binary, icc, years, truths, methods, tallies):
+def evaluate(binary, icc, years, truths, methods, tallies, calibrated):
     groups = {}     # (year, fips) -> size group
     kg = {}         # (year, fips, measure) -> row of korn-graubard
     for y, year in enumerate(years):
@@ -255,6 +261,15 @@ def evaluate(binary, icc, years, truths, methods, tallies):
                 lo, hi = num(row["ci_low"]), num(row["ci_high"])
                 tallies[(icc, f"level {m} {label}", g)].add(lo, hi, true)
                 tallies[(icc, f"level {m} {label}", "flag " + row["flag"])].add(lo, hi, true)
+        for m in ("confirmed", "any") if calibrated else ():
+            row = run(binary, "estimate", "--year", str(year), "--measure", m,
+                      "--weights", "calibrated", "--format", "csv")[-1]
+            if row["estimate"] == "":
+                continue
+            lo, hi = num(row["ci_low"]), num(row["ci_high"])
+            label = f"level {m} korn-graubard calibrated"
+            tallies[(icc, label, "state")].add(lo, hi, truths[y][("04", m)])
+            tallies[(icc, label, "flag " + row["flag"])].add(lo, hi, truths[y][("04", m)])
     if len(years) < 2:
         return
     for m in ("confirmed", "any", "officer_any"):

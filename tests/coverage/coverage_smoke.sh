@@ -11,7 +11,8 @@ python3 "$PREVALENCE_SOURCE_DIR/bench/coverage/coverage.py" --reps 4 --years 3 -
     --icc 0.15 --out "$out" || { echo "FAIL: coverage.py exited $?"; exit 1; }
 status=0
 for kind in "level confirmed korn-graubard after-fpc" "level officer_any korn-graubard before-fpc" "level any wilson" "level officer_any logit" \
-            "level confirmed wald" "change confirmed" "change officer_any" "slope any"; do
+            "level confirmed wald" "level any korn-graubard calibrated" \
+            "change confirmed" "change officer_any" "slope any"; do
     if ! grep -q "^| $kind | " "$out"; then
         echo "FAIL: no row '$kind' in the coverage table"
         status=1
