@@ -206,6 +206,7 @@ int an_ci_counts(enum an_ci_method m, long x, long n, double level, struct an_in
 static const char *const deff_cap_names[AN_DEFF_CAP_N] = {
     [AN_DEFF_CAP_AFTER_FPC] = "after-fpc",
     [AN_DEFF_CAP_BEFORE_FPC] = "before-fpc",
+    [AN_DEFF_CAP_BY_MEASURE] = "by-measure",
 };
 
 const char *an_deff_cap_name(enum an_deff_cap c)

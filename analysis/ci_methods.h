@@ -53,14 +53,19 @@ enum an_deff_cap {
     AN_DEFF_CAP_AFTER_FPC,    /* n_eff_df <= n: the cap also undoes the fpc */
     AN_DEFF_CAP_BEFORE_FPC,   /* the with-replacement design effect is capped at 1,
                                * then the fpc applies: n_eff_df <= n / fpc */
+    AN_DEFF_CAP_BY_MEASURE,   /* the estimate's choice per measure (design.h,
+                               * an_deff_cap_for); an_ci_design, which knows no
+                               * measure, applies it as after-fpc */
     AN_DEFF_CAP_N
 };
 
 /* The rule `prevalence` uses unless told otherwise, chosen by the coverage
- * study (docs/methods.md). */
-#define AN_DEFF_CAP_DEFAULT AN_DEFF_CAP_AFTER_FPC
+ * study (docs/methods.md, "The design-effect cap"): after-fpc for the
+ * youth measures, before-fpc for officer_any. */
+#define AN_DEFF_CAP_DEFAULT AN_DEFF_CAP_BY_MEASURE
 
-const char *an_deff_cap_name(enum an_deff_cap c);   /* "after-fpc", "before-fpc" */
+/* "after-fpc", "before-fpc", "by-measure" */
+const char *an_deff_cap_name(enum an_deff_cap c);
 bool an_deff_cap_parse(const char *name, enum an_deff_cap *out);
 
 struct an_design_input {

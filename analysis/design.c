@@ -84,6 +84,13 @@ bool an_weights_parse(const char *name, enum an_weights *out)
     return true;
 }
 
+enum an_deff_cap an_deff_cap_for(enum an_deff_cap cap, enum an_measure m)
+{
+    if (cap != AN_DEFF_CAP_BY_MEASURE)
+        return cap;
+    return m == AN_MEASURE_OFFICER_ANY ? AN_DEFF_CAP_BEFORE_FPC : AN_DEFF_CAP_AFTER_FPC;
+}
+
 void an_county_moments(const struct an_county_sums *c, enum an_measure m, bool has_frame,
                        struct an_stratum_moments *out)
 {
@@ -238,10 +245,11 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
     struct an_design_input in;
     struct an_design_interval ci;
     double total_base, fpc = 1.0;
+    enum an_deff_cap cap = an_deff_cap_for(opt->deff_cap, opt->measure);
     int rc;
 
     if (row->respondents == 0) {
-        flag_row(row, opt->deff_cap, 1.0);
+        flag_row(row, cap, 1.0);
         return 0;
     }
     if (across && opt->weights == AN_WEIGHTS_CALIBRATED) {
@@ -265,7 +273,7 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
                          opt->survey_year, row->county);
     if (!est.defined) {
         /* Respondents, but no youth on any caseload: nothing to divide. */
-        flag_row(row, opt->deff_cap, 1.0);
+        flag_row(row, cap, 1.0);
         snprintf(row->reasons, sizeof row->reasons, "no youth on caseloads");
         return 0;
     }
@@ -287,7 +295,7 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
         .n = (double)row->youth_n,
         .df = row->df,
         .level = opt->level,
-        .deff_cap = opt->deff_cap,
+        .deff_cap = cap,
         .fpc = fpc,
     };
     memset(&ci, 0, sizeof ci);
@@ -330,7 +338,7 @@ static int estimate_domain(struct an_estimate_row *row, const struct an_stratum_
         row->total_ci_low = total_base * row->ci_low;
         row->total_ci_high = total_base * row->ci_high;
     }
-    flag_row(row, opt->deff_cap, fpc);
+    flag_row(row, cap, fpc);
     return 0;
 }
 

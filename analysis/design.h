@@ -58,6 +58,14 @@ struct an_estimate_options {
     enum an_weights weights;
 };
 
+/* The cap the rows of options opt use: opt->deff_cap, or with
+ * AN_DEFF_CAP_BY_MEASURE (the default) the coverage study's choice for the
+ * measure: before-fpc for officer_any (the respondent share, whose
+ * intervals the after-fpc cap widened to 98-100% coverage), after-fpc for
+ * the youth measures (where before-fpc fell below 94% in some size
+ * classes). */
+enum an_deff_cap an_deff_cap_for(enum an_deff_cap cap, enum an_measure m);
+
 /* The stratum moments of county c for measure m, with the weight and fpc
  * of the design (has_frame false: weight 1, no fpc). */
 void an_county_moments(const struct an_county_sums *c, enum an_measure m, bool has_frame,

@@ -13,7 +13,7 @@
 const char cmd_estimate_help[] =
     "usage: prevalence estimate --year YEAR [--measure confirmed|any|officer_any|all]\n"
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
-    "           [--deff-cap after-fpc|before-fpc]\n"
+    "           [--deff-cap by-measure|after-fpc|before-fpc]\n"
     "           [--lonely-psu adjust|certainty|fail] [--by role]\n"
     "           [--weights design|calibrated]\n"
     "           [--min-coverage 0.80] [--format table|csv|json|md]\n"
@@ -35,9 +35,11 @@ const char cmd_estimate_help[] =
     "  --method M         interval: korn-graubard (default), wilson, logit, wald\n"
     "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
     "  --deff-cap C       Korn-Graubard's cap 'design effect below 1 counts as 1':\n"
-    "                     after-fpc (default; on the design effect with the finite\n"
+    "                     after-fpc (on the design effect with the finite\n"
     "                     population correction), before-fpc (on the with-\n"
-    "                     replacement design effect, then the fpc applies)\n"
+    "                     replacement design effect, then the fpc applies), or\n"
+    "                     by-measure (default): before-fpc for officer_any,\n"
+    "                     after-fpc for confirmed and any (docs/methods.md)\n"
     "  --lonely-psu R     a county with one respondent that is not a census:\n"
     "                     adjust (default; R's \"adjust\"), certainty (no variance),\n"
     "                     fail (exit 65 naming the county)\n"
@@ -157,8 +159,8 @@ static int parse_args(int argc, char **argv, struct estimate_args *a)
             break;
         case OPT_DEFF_CAP:
             if (!an_deff_cap_parse(optarg, &a->deff_cap))
-                return cli_usage_error("estimate", "--deff-cap expects after-fpc or before-fpc, "
-                                       "not '%s'", optarg);
+                return cli_usage_error("estimate", "--deff-cap expects by-measure, after-fpc "
+                                       "or before-fpc, not '%s'", optarg);
             break;
         case OPT_LONELY:
             if (!an_lonely_psu_parse(optarg, &a->lonely))

@@ -12,7 +12,7 @@
 const char cmd_trend_help[] =
     "usage: prevalence trend --from YEAR --to YEAR [--measure confirmed|any|officer_any]\n"
     "           [--method korn-graubard|wilson|logit|wald] [--level 0.95]\n"
-    "           [--deff-cap after-fpc|before-fpc]\n"
+    "           [--deff-cap by-measure|after-fpc|before-fpc]\n"
     "           [--lonely-psu adjust|certainty|fail] [--county NAME|all]\n"
     "           [--adjust none|holm] [--rows all|years|changes|slopes]\n"
     "           [--format table|csv|json|md] [--by role]\n"
@@ -33,9 +33,11 @@ const char cmd_trend_help[] =
     "                     wilson, logit, wald; their NCHS flags carry over\n"
     "  --level L          confidence level, 0 < L < 1 (default 0.95)\n"
     "  --deff-cap C       Korn-Graubard's cap 'design effect below 1 counts as 1':\n"
-    "                     after-fpc (default; on the design effect with the finite\n"
+    "                     after-fpc (on the design effect with the finite\n"
     "                     population correction), before-fpc (on the with-\n"
-    "                     replacement design effect, then the fpc applies)\n"
+    "                     replacement design effect, then the fpc applies), or\n"
+    "                     by-measure (default): before-fpc for officer_any,\n"
+    "                     after-fpc for confirmed and any (docs/methods.md)\n"
     "  --lonely-psu R     adjust (default), certainty, fail (as for estimate)\n"
     "  --county NAME      one county (name or fips) or Arizona; all (default)\n"
     "  --adjust A         none (default) or holm: Holm-adjusted p-values, the family\n"
@@ -143,8 +145,8 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
             break;
         case OPT_DEFF_CAP:
             if (!an_deff_cap_parse(optarg, &a->deff_cap))
-                return cli_usage_error("trend", "--deff-cap expects after-fpc or before-fpc, "
-                                       "not '%s'", optarg);
+                return cli_usage_error("trend", "--deff-cap expects by-measure, after-fpc "
+                                       "or before-fpc, not '%s'", optarg);
             break;
         case OPT_LONELY:
             if (!an_lonely_psu_parse(optarg, &a->lonely))

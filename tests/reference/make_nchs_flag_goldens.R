@@ -18,7 +18,9 @@
 #      fails the relative-width rule (not computed at p = 1).
 # The Korn-Graubard interval: Clopper-Pearson with n_eff adjusted by
 # (t(.975, n-1) / t(.975, df))^2, capped at n (NCHS: deff < 1 counts as 1);
-# with p in {0, 1} or se = 0, Clopper-Pearson with n.
+# with p in {0, 1} or se = 0, Clopper-Pearson with n. officer_any's rows are
+# also judged with the cap before the fpc (its default; below), rows
+# marked deff_cap before-fpc.
 args <- commandArgs(trailingOnly = TRUE)
 g <- read.csv(args[1], comment.char = "#", stringsAsFactors = FALSE)
 # R's se of a one-respondent county is rounding noise (about 1e-17) where
@@ -40,9 +42,10 @@ kg95 <- function(p, se, n, df) {
   c(lo, hi)
 }
 
-flag_of <- function(p, se, n, df) {
+flag_of <- function(p, se, n, df, kg_low = NA, kg_high = NA) {
   if (is.na(p)) return(c("suppress", "no data"))
-  ci <- kg95(p, se, n, df)
+  ci <- if (!is.na(kg_low) && se > 0 && p > 0 && p < 1) c(kg_low, kg_high)
+        else kg95(p, se, n, df)
   w <- ci[2] - ci[1]
   n_eff <- if (p == 0 || p == 1 || se == 0) n else min(n, p * (1 - p) / se^2)
   why <- character(0)
@@ -63,8 +66,28 @@ flag_of <- function(p, se, n, df) {
 
 out <- g[, c("dataset", "lonely_psu", "measure", "method", "county")]
 f <- t(mapply(flag_of, g$estimate, g$se, g$n, g$df))
+out$deff_cap <- "after-fpc"
 out$flag <- f[, 1]
 out$reasons <- f[, 2]
-cat(sprintf("# NCHS flags of every row of estimate_goldens.csv (%d rows), by make_nchs_flag_goldens.R, %s\n",
-            nrow(out), R.version.string))
+
+# officer_any's default cap is before-fpc (docs/methods.md, "The
+# design-effect cap"): the with-replacement design effect is capped at 1 and
+# the fpc applied after. Its 95% Korn-Graubard interval is the goldens'
+# kg_before_fpc_low / _high (make_estimate_goldens.R, from se_wr of the
+# design without fpc), on the korn-graubard row of the same domain; the
+# other rules of the standard are unchanged.
+o <- g[g$measure == "officer_any", ]
+kg_row <- g[g$measure == "officer_any" & g$method == "korn-graubard", ]
+key <- function(d) paste(d$dataset, d$lonely_psu, d$county)
+k <- match(key(o), key(kg_row))
+stopifnot(!any(is.na(k)))
+fb <- t(mapply(flag_of, o$estimate, o$se, o$n, o$df, kg_row$kg_before_fpc_low[k],
+               kg_row$kg_before_fpc_high[k]))
+ob <- o[, c("dataset", "lonely_psu", "measure", "method", "county")]
+ob$deff_cap <- "before-fpc"
+ob$flag <- fb[, 1]
+ob$reasons <- fb[, 2]
+cat(sprintf("# NCHS flags of every row of estimate_goldens.csv (%d rows) with the cap after the fpc, and of officer_any with it before (%d rows), by make_nchs_flag_goldens.R, %s\n",
+            nrow(out), nrow(ob), R.version.string))
+out <- rbind(out, ob)
 write.csv(out, stdout(), row.names = FALSE, quote = TRUE)

@@ -128,12 +128,14 @@ r_ciprop <- function(var, d, how, df, lev = level) {
 
 # Our interval for one domain and the rule that made it; R's own svyciprop
 # answer in $r. dx: the design the proportion is a mean on (one 0/1 row per
-# youth, or per officer for officer_any).
-interval <- function(p, se, n, df, census, dx, var, how = method) {
+# youth, or per officer for officer_any). cap: the largest effective sample
+# size Korn-Graubard may use (NCHS: a design effect below 1 counts as 1;
+# see kg_cap below).
+interval <- function(p, se, n, df, census, dx, var, cap, how = method) {
   kg_how <- function() {
     if (se == 0 || p == 0 || p == 1) return(list(ci = cp(p, n), rule = "edge"))
     n_eff <- p * (1 - p) / se^2 * (qt(alpha / 2, n - 1) / qt(alpha / 2, df))^2
-    if (n_eff > n) return(list(ci = cp(p, n), rule = "kg-cap"))
+    if (n_eff > cap) return(list(ci = cp(p, cap), rule = "kg-cap"))
     if (nrow(dx) != n || degf(dx) != df)   # weight-0 rows: officers with an empty caseload
       return(list(ci = cp(p, n_eff), rule = "empty-caseloads"))
     list(ci = r_ciprop(var, dx, "beta", df), rule = "svyciprop")
@@ -165,14 +167,25 @@ interval <- function(p, se, n, df, census, dx, var, how = method) {
   out
 }
 
+# Where the cap applies (docs/methods.md, "The design-effect cap"): for the
+# youth measures on the design effect with the finite population correction
+# (n_eff at most n); for officer_any on the with-replacement design effect,
+# the fpc applied after: n_eff at most n / fpc, fpc = se^2 / se_wr^2 with
+# se_wr from the same design and weights without fpc.
+kg_cap <- function(m, n, se, se_wr) {
+  if (m != "officer_any" || is.na(se_wr) || !(se_wr > 0)) return(n)
+  fpc <- se^2 / se_wr^2
+  if (fpc > 0 && fpc < 1) n / fpc else n
+}
+
 # ---- the NCHS presentation standard (Parker et al. 2017) --------------------
 # On the 95% Korn-Graubard interval whatever the displayed method: a census
 # or SE 0 or p at 0 or 1 is judged on Clopper-Pearson with n.
-nchs <- function(p, se, n, df, n_eff) {
+nchs <- function(p, se, n, df, n_eff, cap) {
   a <- 0.05
   ci <- if (se == 0 || p == 0 || p == 1) cp(p, n, a) else if (df < 1) c(NA, NA) else {
     ne <- p * (1 - p) / se^2 * (qt(a / 2, n - 1) / qt(a / 2, df))^2
-    cp(p, min(ne, n), a)
+    cp(p, min(ne, cap), a)
   }
   w <- ci[2] - ci[1]
   sup <- character(0)
@@ -205,6 +218,11 @@ year_design <- function(y) {
   des <- if (has_frame)
     svydesign(ids = ~respondent_id, strata = ~county, fpc = ~officers_total, data = resp)
   else suppressWarnings(svydesign(ids = ~respondent_id, strata = ~county, data = resp))
+  # The same design and weights without the fpc: the with-replacement
+  # variance that officer_any's design-effect cap compares with.
+  des_wr <- if (has_frame)
+    svydesign(ids = ~respondent_id, strata = ~county, weights = ~w, data = resp)
+  else des
   # One 0/1 row per youth; an officer with an empty caseload keeps one row of
   # weight 0, so that it stays a PSU (as in svyratio on officer rows).
   k <- pmax(resp$caseload, 1)
@@ -219,7 +237,8 @@ year_design <- function(y) {
               data = youth)
   else suppressWarnings(svydesign(ids = ~respondent_id, strata = ~county, weights = ~w,
                                   data = youth))
-  list(resp = resp, frame = fr, has_frame = has_frame, des = des, dyouth = dyouth)
+  list(resp = resp, frame = fr, has_frame = has_frame, des = des, des_wr = des_wr,
+       dyouth = dyouth)
 }
 
 estimate_year <- function(y, measures) {
@@ -237,6 +256,7 @@ estimate_year <- function(y, measures) {
       state <- dom == "Arizona"
       sub <- if (state) resp else resp[resp$county == dom, ]
       d <- if (state) yd$des else subset(yd$des, county == dom)
+      d_wr <- if (state) yd$des_wr else subset(yd$des_wr, county == dom)
       dx <- if (m == "officer_any") d else if (state) yd$dyouth else
         subset(yd$dyouth, county == dom)
       n <- if (m == "officer_any") nrow(sub) else sum(sub$caseload)
@@ -248,10 +268,13 @@ estimate_year <- function(y, measures) {
       if (se < 1e-12) se <- 0
       df <- degf(d)
       census <- all(census_county[if (state) counties else dom])
-      iv <- interval(p, se, n, df, census, dx, m)
+      se_wr <- if (m == "officer_any" && yd$has_frame) as.numeric(SE(svyratio(num, den, d_wr)))
+               else NA
+      cap <- kg_cap(m, n, se, se_wr)
+      iv <- interval(p, se, n, df, census, dx, m, cap)
       n_eff <- if (p == 0 || p == 1 || se == 0) n else p * (1 - p) / se^2
       deff <- if (p == 0 || p == 1) NA else se^2 / (p * (1 - p) / n)
-      fl <- nchs(p, se, n, df, n_eff)
+      fl <- nchs(p, se, n, df, n_eff, cap)
       base <- NA
       if (yd$has_frame) {
         # The statewide number is for the responding counties' youth (or
@@ -324,7 +347,8 @@ count("estimates", n_expected == nrow(r_est),
 rule_words <- c(
   census = "census domain: (p, p), no sampling error; svyciprop(beta) gives (0.5, 0.5)",
   edge = "p = 0 or 1, or SE 0: effective sample size n (R: NaN, or a zero-width interval)",
-  "kg-cap" = "NCHS: Korn-Graubard effective sample size capped at n (svyciprop has no cap)",
+  "kg-cap" = paste("NCHS: Korn-Graubard effective sample size capped at n (n / fpc for",
+                   "officer_any; svyciprop has no cap)"),
   clamp = "Wald limits clamped to [0, 1] (svyciprop does not clamp)",
   df0 = "wilson with 0 df: korn-graubard's interval (R has no t(0))",
   "empty-caseloads" = paste("officers with caseload 0 are PSUs; on the youth rows",
