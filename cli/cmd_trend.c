@@ -207,6 +207,17 @@ static int parse_args(int argc, char **argv, struct trend_args *a)
     return 0;
 }
 
+/* With --weights calibrated, a note that says so (under the table, in
+ * JSON, on stderr for CSV), as `estimate` gives. */
+static void note_weights(const struct trend_args *a, struct an_trend_years *y)
+{
+    if (a->weights != AN_WEIGHTS_CALIBRATED || y->nnotes >= AN_MAX_NOTES)
+        return;
+    snprintf(y->notes[y->nnotes++], sizeof y->notes[0],
+             "weights calibrated to the frame's youth_total in each county: county rows as "
+             "with design weights, Arizona's weights each county by its youth");
+}
+
 /* The fips of the series --county names (a county name in any case, a fips
  * code, or Arizona), or NULL if none does. */
 static const char *find_series(const struct an_trend_result *res, const char *key)
@@ -264,6 +275,7 @@ static int by_role(PGconn *conn, const struct trend_args *a, struct prev_error *
         meta[n].rows = a->rows;
         meta[n].nskipped = years[n].nskipped;
         meta[n].skipped = years[n].skipped;
+        note_weights(a, &years[n]);
         meta[n].nnotes = years[n].nnotes;
         meta[n].notes = (const char (*)[200])years[n].notes;
         meta[n].role = roles[r];
@@ -355,6 +367,7 @@ int cmd_trend(int argc, char **argv)
     meta.rows = a.rows;
     meta.nskipped = years.nskipped;
     meta.skipped = years.skipped;
+    note_weights(&a, &years);
     meta.nnotes = years.nnotes;
     meta.notes = (const char (*)[200])years.notes;
     if (a.county != NULL && (meta.fips = find_series(&res, a.county)) == NULL) {

@@ -89,6 +89,10 @@ if n != 48:
     raise SystemExit(f'FAIL: {n} trend year rows')
 print('trend --weights calibrated: year rows equal estimate --weights calibrated')
 PY
+"$P" -q trend --from 2023 --to 2025 --weights calibrated --format json | /usr/bin/python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+assert any('calibrated' in n for n in d['notes']), d['notes']" || fail "trend JSON has no calibrated note"
 "$P" -q trend --from 2023 --to 2025 --measure officer_any --weights calibrated >/dev/null 2>err.txt
 [ $? = 64 ] && grep -q "youth measures" err.txt || fail "trend officer_any --weights calibrated is not 64"
 for m in officer_any all; do
