@@ -37,6 +37,18 @@ static double fpc_factor(int64_t n, int64_t pop)
     return (double)(pop - n) / (double)pop;
 }
 
+/* Count stratum h (n PSUs of pop) into out: PSUs, strata, census strata
+ * and lonely PSUs (n = 1, not a census), the first of them named. */
+static void count_stratum(struct an_ratio_estimate *out, int64_t n, int64_t pop, size_t h)
+{
+    out->psus += n;
+    out->strata++;
+    if (fpc_factor(n, pop) < AN_CENSUS_EPS)
+        out->census++;
+    else if (n == 1 && out->lonely++ == 0)
+        out->first_lonely = (long)h;
+}
+
 static bool moments_valid(const struct an_stratum_moments *s)
 {
     if (s->n < 0 || s->n > INT32_MAX)
@@ -122,14 +134,7 @@ int an_linearize_moments(const struct an_stratum_moments *s, size_t nstrata,
             continue;
         y_hat += (long double)s[h].weight * s[h].sy;
         x_hat += (long double)s[h].weight * s[h].sx;
-        out->psus += s[h].n;
-        out->strata++;
-        if (fpc_factor(s[h].n, s[h].pop) < AN_CENSUS_EPS)
-            out->census++;
-        else if (s[h].n == 1) {
-            if (out->lonely++ == 0)
-                out->first_lonely = (long)h;
-        }
+        count_stratum(out, s[h].n, s[h].pop, h);
     }
     out->y_hat = (double)y_hat;
     out->x_hat = (double)x_hat;
@@ -198,14 +203,7 @@ int an_linearize_calibrated(const struct an_stratum_moments *dom,
             y_cal += a * dom[h].sy;
             d_cal += a * dom[h].sx;
         }
-        out->psus += dom[h].n;
-        out->strata++;
-        if (fpc_factor(dom[h].n, dom[h].pop) < AN_CENSUS_EPS)
-            out->census++;
-        else if (dom[h].n == 1) {
-            if (out->lonely++ == 0)
-                out->first_lonely = (long)h;
-        }
+        count_stratum(out, dom[h].n, dom[h].pop, h);
     }
     out->y_hat = (double)y_cal;
     out->x_hat = (double)d_cal;
@@ -281,12 +279,7 @@ int an_linearize_direct(size_t npsu, const size_t *stratum, const double *y,
             rc = AN_LINEARIZE_INVALID;
             goto done;
         }
-        out->psus += n[h];
-        out->strata++;
-        if (fpc_factor(n[h], pop[h]) < AN_CENSUS_EPS)
-            out->census++;
-        else if (n[h] == 1 && out->lonely++ == 0)
-            out->first_lonely = (long)h;
+        count_stratum(out, n[h], pop[h], h);
     }
     out->y_hat = y_hat;
     out->x_hat = x_hat;
