@@ -54,6 +54,8 @@ const char *an_sae_variance_source_name(enum an_sae_variance_source s)
         return "direct";
     case AN_SAE_VAR_GVF:
         return "gvf";
+    case AN_SAE_VAR_CENSUS:
+        return "census";
     }
     return NULL;
 }
@@ -61,6 +63,17 @@ const char *an_sae_variance_source_name(enum an_sae_variance_source s)
 static bool is_state(const struct an_estimate_row *r)
 {
     return strcmp(r->fips, AN_STATE_FIPS) == 0;
+}
+
+/* A county where every officer answered (the frame counts as many officers
+ * as responded): its direct estimate is the county's finite-population
+ * value, with no sampling error (D_i = 0). The model has nothing to add:
+ * shrinking a known value towards the model's prediction only moves it
+ * away from the truth (the coverage study found such intervals covering
+ * 51-65% before this rule, docs/methods.md). */
+static bool is_census(const struct an_estimate_row *r)
+{
+    return r->has_estimate && r->officers_total > 0 && r->respondents == r->officers_total;
 }
 
 /* A direct variance the model can weigh a county by: a real sampling
@@ -178,7 +191,7 @@ int an_sae_compute(const struct an_estimate_row *rows, size_t nrows,
     double *y = NULL, *D = NULL, *xnew = NULL;
     gsl_matrix *X = NULL;
     size_t ncov = cov != NULL && cov->values != NULL ? cov->ncols : 0, p = ncov + 1;
-    size_t m = 0, counties = 0, nstable = 0, first = nrows;
+    size_t m = 0, m_fit = 0, counties = 0, nstable = 0, first = nrows;
     double sum_n = 0.0, sum_np = 0.0, sum_deff = 0.0, p_bar, deff_bar, z;
     double bw_direct = 0.0, bw_model = 0.0, bw_sum = 0.0;
     bool by_population = true;
@@ -228,6 +241,8 @@ int an_sae_compute(const struct an_estimate_row *rows, size_t nrows,
             goto done;
         }
         m++;
+        if (!is_census(row))
+            m_fit++;
         sum_n += (double)row->youth_n;
         sum_np += (double)row->youth_n * row->estimate;
         if (direct_variance_usable(row)) {
@@ -237,11 +252,12 @@ int an_sae_compute(const struct an_estimate_row *rows, size_t nrows,
             sum_deff += row->se * row->se * (double)row->youth_n / (p * (1.0 - p));
         }
     }
-    if (m < p + 2) {
+    if (m_fit < p + 2) {
         rc = prev_fail(err, PREV_EX_DATA, "",
-                       "small-area model: %zu counties with respondents, need at least %zu for "
-                       "%zu coefficient(s) and the between-county variance",
-                       m, p + 2, p);
+                       "small-area model: %zu counties with respondents (%zu of them a census, "
+                       "whose value is known), need at least %zu sampled ones for %zu "
+                       "coefficient(s) and the between-county variance",
+                       m, m - m_fit, p + 2, p);
         goto done;
     }
     p_bar = sum_np / sum_n;
@@ -258,11 +274,11 @@ int an_sae_compute(const struct an_estimate_row *rows, size_t nrows,
     deff_bar = nstable > 0 ? fmax(1.0, sum_deff / (double)nstable) : 1.0;
     z = an_fh_z(opt->level);
 
-    fit_row = malloc(m * sizeof *fit_row);
-    y = malloc(m * sizeof *y);
-    D = malloc(m * sizeof *D);
+    fit_row = malloc(m_fit * sizeof *fit_row);
+    y = malloc(m_fit * sizeof *y);
+    D = malloc(m_fit * sizeof *D);
     xnew = malloc(p * sizeof *xnew);
-    X = gsl_matrix_alloc(m, p);
+    X = gsl_matrix_alloc(m_fit, p);
     if (fit_row == NULL || y == NULL || D == NULL || xnew == NULL || X == NULL) {
         rc = prev_fail(err, PREV_EX_SOFTWARE, "", "small-area model: out of memory");
         goto done;
@@ -276,6 +292,16 @@ int an_sae_compute(const struct an_estimate_row *rows, size_t nrows,
         if (is_state(row) || !row->has_estimate)
             continue;
         pr = row->estimate;
+        if (is_census(row)) {
+            /* Known: model-based = direct, no error, not in the fit. */
+            out[r].has_sae = true;
+            out[r].variance_source = AN_SAE_VAR_CENSUS;
+            out[r].variance = 0.0;
+            out[r].weight = 1.0;
+            out[r].estimate = out[r].ci_low = out[r].ci_high = pr;
+            out[r].mse = 0.0;
+            continue;
+        }
         if (direct_variance_usable(row)) {
             out[r].variance_source = AN_SAE_VAR_DIRECT;
             /* Under arcsine, 1/(4 n_eff) with n_eff = p(1-p)/se^2. */
@@ -347,20 +373,30 @@ int an_sae_compute(const struct an_estimate_row *rows, size_t nrows,
         back_to_proportion(opt->transform, est, mse, summary->fit.sigma2_u, z, &out[r]);
     }
     /* Benchmark: does the model keep the state total? Weighted means of the
-     * direct and the model-based estimates over the counties with both. */
-    for (size_t i = 0; i < m; i++) {
-        const struct an_estimate_row *row = &rows[fit_row[i]];
+     * direct and the model-based estimates over the counties with both
+     * (census counties, whose two are equal, included). */
+    for (size_t r = 0; r < nrows; r++) {
+        const struct an_estimate_row *row = &rows[r];
         double w = by_population ? (double)row->youth_total : (double)row->youth_n;
 
+        if (is_state(row) || !row->has_estimate)
+            continue;
         bw_direct += w * row->estimate;
-        bw_model += w * out[fit_row[i]].estimate;
+        bw_model += w * out[r].estimate;
         bw_sum += w;
     }
-    for (size_t r = 0; r < nrows; r++)
-        if (!is_state(&rows[r]))
-            an_sae_evaluate(&out[r], summary->fit.converged);
-        else
+    for (size_t r = 0; r < nrows; r++) {
+        if (is_state(&rows[r])) {
             an_sae_evaluate(&out[r], true);
+        } else if (is_census(&rows[r])) {
+            /* The model-based estimate is the direct one: so is its
+             * reliability (NCHS judges a census proportion on n). */
+            out[r].flag = rows[r].flag;
+            snprintf(out[r].reasons, sizeof out[r].reasons, "%s", rows[r].reasons);
+        } else {
+            an_sae_evaluate(&out[r], summary->fit.converged);
+        }
+    }
     summary->transform = opt->transform;
     summary->counties = counties;
     summary->m = m;

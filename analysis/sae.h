@@ -22,10 +22,13 @@ bool an_sae_transform_parse(const char *name, enum an_sae_transform *out);
 /* Where a county's sampling variance D_i comes from. */
 enum an_sae_variance_source {
     AN_SAE_VAR_DIRECT,   /* the design-based se^2 of the direct estimate */
-    AN_SAE_VAR_GVF       /* smoothed: p-bar (1 - p-bar) deff-bar / n_i */
+    AN_SAE_VAR_GVF,      /* smoothed: p-bar (1 - p-bar) deff-bar / n_i */
+    AN_SAE_VAR_CENSUS    /* every officer answered: the county's value is known,
+                          * D_i = 0, not in the fit; model-based = direct */
 };
 
-const char *an_sae_variance_source_name(enum an_sae_variance_source s);  /* "direct", "gvf" */
+/* "direct", "gvf", "census" */
+const char *an_sae_variance_source_name(enum an_sae_variance_source s);
 
 /* A direct variance from fewer PSUs than this has at most one degree of
  * freedom: too unstable to weigh a county by (it is replaced by the GVF). */

@@ -104,7 +104,8 @@ void rep_sae_note_text(int note, long min_cell, char *buf, size_t size)
         snprintf(buf, size,
                  "Model-based estimate shown but flagged for review: a county without "
                  "respondents (the model's prediction alone), a county the model fits poorly, "
-                 "or an estimate of 0%%.");
+                 "an estimate of 0%%, or a county where every officer answered, whose "
+                 "model-based estimate is its direct one and shares its review.");
         return;
     default:
         break;

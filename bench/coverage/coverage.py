@@ -4,7 +4,8 @@
     bench/coverage/coverage.py [--reps N] [--years Y] [--seed S] [--icc 0.05,0.15]
                                [--methods korn-graubard,wilson,logit,wald]
                                [--deff-caps after-fpc,before-fpc]
-                               [--weights design,calibrated] [--out FILE]
+                               [--weights design,calibrated] [--sae confirmed,any]
+                               [--out FILE]
 
 A known finite population of 15 counties sized like Arizona's (officers in
 proportion to synth/counties.c's youth, minimum 1; Graham 2) is drawn once
@@ -25,6 +26,11 @@ values that the estimate applies to the estimates (sum c_t P_t).
 Korn-Graubard intervals are computed under each --deff-caps rule (where
 NCHS's cap "a design effect below 1 counts as 1" applies; docs/methods.md,
 "The design-effect cap"); their rows are named "korn-graubard RULE".
+Changes also give their ratio p_b / p_a with its log-scale interval (rows
+"ratio", truth P_b / P_a; median widths in ratio units, not points). Model-based
+county estimates (`estimate --small-area`, Fay-Herriot) for the measures in
+--sae give rows "model": their interval against the county's true value
+(a replicate-year whose model does not fit is counted, not tallied).
 With calibrated in --weights, the Arizona rows of the youth measures are
 also estimated with `--weights calibrated` (default method; county rows do
 not change under calibration), rows named "korn-graubard calibrated".
@@ -149,6 +155,7 @@ class Tally:
         self.n = 0
         self.hit = 0
         self.width = 0.0
+        self.widths = []
 
     def add(self, lo, hi, true):
         if math.isnan(lo) or math.isnan(hi):
@@ -158,6 +165,7 @@ class Tally:
         eps = 1e-12
         self.hit += lo - eps <= true <= hi + eps
         self.width += hi - lo
+        self.widths.append(hi - lo)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -168,6 +176,8 @@ def main():
     ap.add_argument("--methods", default="korn-graubard,wilson,logit,wald")
     ap.add_argument("--deff-caps", default="after-fpc,before-fpc")
     ap.add_argument("--weights", default="design,calibrated")
+    ap.add_argument("--sae", default="confirmed,any",
+                    help="measures whose model-based intervals are checked ('' for none)")
     ap.add_argument("--out", default="-")
     a = ap.parse_args()
     binary = os.environ.get("PREVALENCE_BIN", "build/cli/prevalence")
@@ -210,7 +220,8 @@ def main():
                 load(binary, home, rows, frames)
                 for years in blocks:
                     evaluate(binary, icc, years, truths, methods, tallies,
-                             "calibrated" in a.weights.split(","))
+                             "calibrated" in a.weights.split(","),
+                             [m for m in a.sae.split(",") if m])
                 done += len(blocks)
         report(out, tallies, iccs, a)
     finally:
@@ -241,7 +252,7 @@ def load(binary, home, rows, frames):
     if r.returncode != 0:
         sys.exit(f"coverage: loading failed: {r.stderr}")
 
-def evaluate(binary, icc, years, truths, methods, tallies, calibrated):
+def evaluate(binary, icc, years, truths, methods, tallies, calibrated, sae):
     groups = {}     # (year, fips) -> size group
     kg = {}         # (year, fips, measure) -> row of korn-graubard
     for y, year in enumerate(years):
@@ -270,6 +281,23 @@ def evaluate(binary, icc, years, truths, methods, tallies, calibrated):
             label = f"level {m} korn-graubard calibrated"
             tallies[(icc, label, "state")].add(lo, hi, truths[y][("04", m)])
             tallies[(icc, label, "flag " + row["flag"])].add(lo, hi, truths[y][("04", m)])
+        for m in sae:
+            r = subprocess.run([binary, "-q", "estimate", "--year", str(year), "--measure", m,
+                                "--small-area", "--format", "csv"], capture_output=True, text=True)
+            if r.returncode != 0:
+                tallies[(icc, f"model {m}", "no fit")].n += 1
+                continue
+            for row in csv.DictReader(io.StringIO(r.stdout)):
+                fips = row["fips"]
+                if fips == "04" or row["sae_estimate"] == "":
+                    continue
+                g = groups.get((year, fips)) or ("0" if row["respondents"] == "0" else None)
+                if g is None:
+                    continue
+                lo, hi = num(row["sae_ci_low"]), num(row["sae_ci_high"])
+                true = truths[y][(fips, m)]
+                tallies[(icc, f"model {m}", g)].add(lo, hi, true)
+                tallies[(icc, f"model {m}", "flag " + row["sae_flag"])].add(lo, hi, true)
     if len(years) < 2:
         return
     for m in ("confirmed", "any", "officer_any"):
@@ -284,6 +312,12 @@ def evaluate(binary, icc, years, truths, methods, tallies, calibrated):
             lo, hi = num(row["ci_low"]), num(row["ci_high"])
             tallies[(icc, f"change {m}", g)].add(lo, hi, true)
             tallies[(icc, f"change {m}", "flag " + row["flag"])].add(lo, hi, true)
+            pa = truths[a - years[0]][(fips, m)]
+            if row["ratio"] != "" and pa > 0:
+                true_ratio = truths[b - years[0]][(fips, m)] / pa
+                lo, hi = num(row["ratio_ci_low"]), num(row["ratio_ci_high"])
+                tallies[(icc, f"ratio {m}", g)].add(lo, hi, true_ratio)
+                tallies[(icc, f"ratio {m}", "flag " + row["flag"])].add(lo, hi, true_ratio)
         if len(years) < 3:
             continue
         for row in run(binary, "trend", "--from", str(years[0]), "--to", str(years[-1]),
@@ -306,14 +340,18 @@ def evaluate(binary, icc, years, truths, methods, tallies, calibrated):
             tallies[(icc, f"slope {m}", g)].add(lo, hi, true)
             tallies[(icc, f"slope {m}", "flag " + row["flag"])].add(lo, hi, true)
 
-ORDER = ["1", "2-4", "5-15", "16-59", "60+", "census", "mixed (census/sizes)", "state",
-         "flag present", "flag review", "flag suppress"]
+ORDER = ["0", "1", "2-4", "5-15", "16-59", "60+", "census", "mixed (census/sizes)", "state",
+         "flag present", "flag review", "flag suppress", "no fit"]
 
 def report(out, tallies, iccs, a):
     out.write(f"# coverage of nominal 95% intervals: {a.reps} replicate surveys x {a.years} "
               f"years per ICC, seed {a.seed}\n")
-    out.write("# coverage % (Monte-Carlo se) [mean width, percentage points] n intervals\n")
-    kinds = sorted({k[1] for k in tallies}, key=lambda s: (s.split()[0] != "level", s))
+    out.write("# coverage % (Monte-Carlo se) [mean width, percentage points; ratio rows: "
+              "median width in ratio units] n intervals; model rows: column 0 = counties without "
+              "respondents (the model's synthetic estimate), no fit = replicate-years whose "
+              "model did not fit\n")
+    first = {"level": 0, "model": 1, "change": 2, "ratio": 3, "slope": 4}
+    kinds = sorted({k[1] for k in tallies}, key=lambda s: (first.get(s.split()[0], 9), s))
     for icc in iccs:
         out.write(f"\n## ICC {icc}\n\n| interval | " + " | ".join(ORDER) + " |\n")
         out.write("|---" * (len(ORDER) + 1) + "|\n")
@@ -324,9 +362,16 @@ def report(out, tallies, iccs, a):
                 if t is None or t.n == 0:
                     cells.append("")
                     continue
+                if g == "no fit":
+                    cells.append(f"{t.n}")
+                    continue
                 c = t.hit / t.n
                 mc = math.sqrt(max(c * (1 - c), 1e-12) / t.n)
-                cells.append(f"{100 * c:.1f} ({100 * mc:.1f}) [{100 * t.width / t.n:.1f}] "
+                # A ratio's interval is unbounded when p_a is near 0: its
+                # mean width says nothing, the median does.
+                w = (sorted(t.widths)[len(t.widths) // 2] if kind.startswith("ratio")
+                     else 100 * t.width / t.n)
+                cells.append(f"{100 * c:.1f} ({100 * mc:.1f}) [{w:.{2 if kind.startswith('ratio') else 1}f}] "
                              f"{t.n}")
             out.write(f"| {kind} | " + " | ".join(cells) + " |\n")
 

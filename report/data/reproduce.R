@@ -361,6 +361,9 @@ rule_words <- c(
 # variance is usable (se > 0, 0 < p < 1, at least 3 respondents), else the
 # GVF p_bar (1 - p_bar) deff_bar / n_i. Counties without respondents get
 # beta-hat with MSE A + x'Cx. Interval estimate -+ z sqrt(mse) in [0, 1].
+# A census county (every officer answered) is known: it is not in the fit,
+# its model-based estimate is its direct one with MSE 0, weight 1, D 0, and
+# its flag and reasons are the direct row's.
 fh_reml <- function(y, D) {
   X <- matrix(1, length(y), 1)
   gls <- function(A) {
@@ -396,22 +399,33 @@ model_rows <- function(rest, ids) {
   cty <- ids[ids$county != "Arizona", ]
   d <- merge(cty, rest, by = "county", all.x = TRUE, sort = FALSE)
   d <- d[match(cty$county, d$county), ]
-  has <- !is.na(d$estimate)
+  has_est <- !is.na(d$estimate)
+  census <- has_est & d$census
+  has <- has_est & !census
   usable <- has & d$se > 0 & d$estimate > 0 & d$estimate < 1 & d$respondents >= 3
-  p_bar <- sum(d$youth_n[has] * d$estimate[has]) / sum(d$youth_n[has])
+  p_bar <- sum(d$youth_n[has_est] * d$estimate[has_est]) / sum(d$youth_n[has_est])
   deff_bar <- if (any(usable)) max(1, mean(d$se[usable]^2 * d$youth_n[usable] /
                                           (d$estimate[usable] * (1 - d$estimate[usable])))) else 1
   D <- ifelse(usable, d$se^2, p_bar * (1 - p_bar) * deff_bar / d$youth_n)
   fit <- fh_reml(d$estimate[has], D[has])
   z <- qnorm(1 - alpha / 2)
-  out <- data.frame(county = d$county, synthetic = !has, estimate = NA, mse = NA,
+  out <- data.frame(county = d$county, synthetic = !has_est, estimate = NA, mse = NA,
                     ci_low = NA, ci_high = NA, weight = NA, variance = NA,
-                    variance_source = ifelse(usable, "direct", ifelse(has, "gvf", "")),
+                    variance_source = ifelse(census, "census",
+                                             ifelse(usable, "direct", ifelse(has, "gvf", ""))),
                     std_resid = NA, flag = "", reasons = "", stringsAsFactors = FALSE)
   A <- fit$A
   xCx <- as.numeric(fit$C)
   vbar <- 2 / sum(1 / fit$v^2)
   for (i in seq_len(nrow(d))) {
+    if (census[i]) {
+      out[i, c("estimate", "ci_low", "ci_high")] <- d$estimate[i]
+      out[i, c("mse", "variance")] <- 0
+      out$weight[i] <- 1
+      out$flag[i] <- d$flag[i]
+      out$reasons[i] <- d$reasons[i]
+      next
+    }
     if (has[i]) {
       gamma <- A / (A + D[i])
       est <- gamma * d$estimate[i] + (1 - gamma) * fit$beta

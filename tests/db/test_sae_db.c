@@ -228,7 +228,7 @@ static void test_sae_db_sample_data_matches_r(void **state)
     assert_int_equal(run(args, &out, &errtext), 0);
     check_output(out, "sample_2025_none", "ml");
     assert_non_null(strstr(errtext, "Small-area model (Fay-Herriot): ml fit, proportion scale"));
-    assert_non_null(strstr(errtext, "(10 on the GVF variance)"));
+    assert_non_null(strstr(errtext, "9 with respondents in the fit (4 on the GVF variance)"));
     free(out);
     free(errtext);
 

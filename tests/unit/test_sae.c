@@ -75,7 +75,9 @@ static size_t golden(const char *dataset, const char *method, const char *quanti
 
 /* fh_rows.csv: county,fips,respondents,youth_n,youth_total,has_estimate,
  * estimate,se,poverty (state row last, its poverty empty);
- * fh_sample_2025_rows.csv: the same without poverty and the state row. */
+ * fh_sample_2025_rows.csv: the same with poverty empty, no state row, and
+ * a tenth column officers_total (the frame's: a county whose respondents
+ * are all its officers is a census, known and not fitted). */
 static const char *rows_file = "fh_rows.csv";
 
 static size_t load_rows(struct an_estimate_row *rows, double *poverty)
@@ -87,13 +89,13 @@ static size_t load_rows(struct an_estimate_row *rows, double *poverty)
     assert_non_null(fgets(line, sizeof line, fp));
     while (fgets(line, sizeof line, fp) != NULL) {
         struct an_estimate_row *r = &rows[n];
-        char *f[9] = {0};
+        char *f[10] = {0};
         char *s = line;
         int has = 0;
 
         assert_true(n < MAX_ROWS);
         line[strcspn(line, "\r\n")] = '\0';
-        for (int k = 0; k < 9 && s != NULL; k++) {
+        for (int k = 0; k < 10 && s != NULL; k++) {
             f[k] = s;
             s = strchr(s, ',');
             if (s != NULL)
@@ -115,6 +117,7 @@ static size_t load_rows(struct an_estimate_row *rows, double *poverty)
         r->estimate = has ? strtod(f[6], NULL) : NAN;
         r->se = has ? strtod(f[7], NULL) : NAN;
         poverty[n] = f[8] != NULL && f[8][0] != '\0' ? strtod(f[8], NULL) : NAN;
+        r->officers_total = f[9] != NULL && f[9][0] != '\0' ? strtol(f[9], NULL, 10) : -1;
         n++;
     }
     fclose(fp);
@@ -169,9 +172,23 @@ static void check_rows(const char *dataset, enum an_fh_method method,
     }
     if (strcmp(golden_file, "fh_sample_goldens.csv") == 0) {
         assert_int_equal(golden(dataset, mname, "sae_gvf", gvf, MAX_ROWS), nc);
-        for (size_t i = 0; i < nc; i++)
+        size_t census = 0;
+        for (size_t i = 0; i < nc; i++) {
+            bool is_census = rows[i].has_estimate && rows[i].officers_total > 0
+                             && rows[i].respondents == rows[i].officers_total;
+            census += is_census;
             assert_int_equal(out[i].variance_source,
-                             gvf[i] == 1.0 ? AN_SAE_VAR_GVF : AN_SAE_VAR_DIRECT);
+                             is_census      ? AN_SAE_VAR_CENSUS
+                             : gvf[i] == 1.0 ? AN_SAE_VAR_GVF
+                                             : AN_SAE_VAR_DIRECT);
+            if (is_census) {
+                /* Known: the model-based estimate is the direct one. */
+                assert_true(out[i].estimate == rows[i].estimate);
+                assert_true(out[i].ci_low == out[i].ci_high && out[i].mse == 0.0);
+            }
+        }
+        assert_int_equal(census, 6);   /* 2025: Apache, Coconino, Gila, Greenlee, La Paz,
+                                        * Santa Cruz */
     }
     /* The state row is not modelled. */
     if (nc < n) {
@@ -190,7 +207,8 @@ static void use_files(const char *rows, const char *goldens)
 }
 
 /* The sample data (sample-data/2025, confirmed): direct estimates from R's
- * survey package, ten of fifteen counties on the GVF variance. */
+ * survey package; six census counties kept as known, four of the nine
+ * fitted ones on the GVF variance. */
 static void test_sae_sample_data_matches_r_reml(void **state)
 {
     (void)state;

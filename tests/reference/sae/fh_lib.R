@@ -110,10 +110,18 @@ back_bc <- function(mu, var) {
 # cty: county rows (no state row) with respondents, youth_n, youth_total,
 # has_estimate (0/1), estimate, se; Xall: the design for every county.
 sae_columns <- function(cty, tr, Xall, method, level = 0.95) {
-  has <- cty$has_estimate == 1
+  has_est <- cty$has_estimate == 1
+  # A census county (every officer answered: respondents = officers_total,
+  # when the rows carry the frame) has a known value: model-based = direct,
+  # MSE 0, weight 1, D 0, not in the fit; it still counts in p_bar and the
+  # benchmark.
+  census <- if (is.null(cty$officers_total)) rep(FALSE, nrow(cty)) else
+    has_est & !is.na(cty$officers_total) & cty$officers_total > 0 &
+      cty$respondents == cty$officers_total
+  has <- has_est & !census
   usable <- has & cty$se > 0 & cty$estimate > 0 & cty$estimate < 1 &
     cty$respondents >= 3 & cty$youth_n > 0
-  p_bar <- sum(cty$youth_n[has] * cty$estimate[has]) / sum(cty$youth_n[has])
+  p_bar <- sum(cty$youth_n[has_est] * cty$estimate[has_est]) / sum(cty$youth_n[has_est])
   deff_bar <- if (any(usable))
     max(1, mean(with(cty[usable, ], se^2 * youth_n / (estimate * (1 - estimate))))) else 1
   z <- qnorm(1 - (1 - level) / 2)
@@ -136,7 +144,7 @@ sae_columns <- function(cty, tr, Xall, method, level = 0.95) {
   mse_star[has] <- pr$mse
   post[has] <- A * (1 - pr$gamma)
   weight[has] <- pr$gamma
-  for (i in which(!has)) {
+  for (i in which(!has_est)) {
     xi <- Xall[i, ]
     mu[i] <- sum(xi * pr$beta)
     mse_star[i] <- A + as.numeric(t(xi) %*% Cinv %*% xi)
@@ -149,15 +157,19 @@ sae_columns <- function(cty, tr, Xall, method, level = 0.95) {
     lo <- pmin(pmax(mu - z * sqrt(mse_star), 0), 1)
     hi <- pmin(pmax(mu + z * sqrt(mse_star), 0), 1)
   } else {
-    est <- mapply(back_bc, mu, post)
+    est <- rep(NA, nrow(cty))
+    est[!census] <- mapply(back_bc, mu[!census], post[!census])
     mse <- sin(2 * mu)^2 * mse_star
     lo <- sin2c(mu - z * sqrt(mse_star))
     hi <- sin2c(mu + z * sqrt(mse_star))
   }
-  w <- cty$youth_total[has]
+  est[census] <- lo[census] <- hi[census] <- p[census]
+  mse[census] <- 0
+  weight[census] <- 1
+  w <- cty$youth_total[has_est]
   list(sigma2_u = A, p_bar = p_bar, deff_bar = deff_bar,
-       benchmark_ratio = sum(w * p[has]) / sum(w * est[has]),
+       benchmark_ratio = sum(w * p[has_est]) / sum(w * est[has_est]),
        sae_estimate = est, sae_mse = mse, sae_ci_low = lo, sae_ci_high = hi,
-       sae_weight = weight, sae_variance = ifelse(has, DD, NA),
+       sae_weight = weight, sae_variance = ifelse(census, 0, ifelse(has, DD, NA)),
        sae_gvf = as.numeric(has & !usable))
 }

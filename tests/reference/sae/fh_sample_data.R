@@ -11,7 +11,9 @@
 #    one row per youth would drop the respondents with caseload 0 -- the
 #    supervisors in Maricopa and Pima -- as PSUs and change the variance.)
 #    A census county's se is rounding noise in R (about 1e-17): taken as 0.
-#    Written to fh_sample_2025_rows.csv (the input of tests/unit/test_sae.c).
+#    Written to fh_sample_2025_rows.csv (the input of tests/unit/test_sae.c),
+#    with an empty poverty column and the frame's officers_total (a county
+#    whose respondents are all its officers is a census: known, not fitted).
 # 2. The sae_* columns from them (fh_lib.R, sae_columns()), REML and ML,
 #    untransformed and arcsine, written to fh_sample_goldens.csv.
 suppressPackageStartupMessages(library(survey))
@@ -37,20 +39,22 @@ rows <- do.call(rbind, lapply(names(fips), function(cn) {
   fr <- frame[frame$county == cn, ]
   if (nrow(r) == 0)
     return(data.frame(county = cn, fips = fips[[cn]], respondents = 0, youth_n = 0,
-                      youth_total = fr$youth_total, has_estimate = 0, estimate = 0, se = 0))
+                      youth_total = fr$youth_total, has_estimate = 0, estimate = 0, se = 0,
+                      poverty = NA, officers_total = fr$officers_total))
   d <- suppressWarnings(subset(des, county == cn))
   m <- suppressWarnings(svyratio(~confirmed, ~caseload, d))
   se <- as.numeric(SE(m))
   if (se < 1e-12) se <- 0
   data.frame(county = cn, fips = fips[[cn]], respondents = nrow(r), youth_n = sum(r$caseload),
              youth_total = fr$youth_total, has_estimate = 1, estimate = as.numeric(coef(m)),
-             se = se)
+             se = se, poverty = NA, officers_total = fr$officers_total)
 }))
 fmt <- function(x) sprintf("%.17g", x)
 out <- rows
 out$estimate <- fmt(out$estimate)
 out$se <- fmt(out$se)
-write.csv(out, file.path(here, "fh_sample_2025_rows.csv"), row.names = FALSE, quote = FALSE)
+write.csv(out, file.path(here, "fh_sample_2025_rows.csv"), row.names = FALSE, quote = FALSE,
+          na = "")
 
 g <- list()
 for (cfg in list(list(name = "sample_2025_none", tr = "none", method = "reml"),
