@@ -64,6 +64,7 @@ static bool candidate_row(const struct rep_report_input *in, const struct an_est
     struct an_estimate_options opt = {
         .survey_year = e->survey_year, .measure = e->measure, .method = in->method,
         .level = in->level, .lonely = in->lonely, .has_frame = e->officers_total >= 0,
+        .deff_cap = AN_DEFF_CAP_DEFAULT,   /* the report's rule (report_query.c) */
     };
     struct prev_error err;
     struct rep_protect_row p;
